@@ -1,0 +1,49 @@
+//! The command line: istioctl's global flags and the subcommands.
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+
+/// Istio configuration command line utility, in one fast binary.
+#[derive(Debug, Parser)]
+#[command(name = "istioctl", version = crate::version::CLIENT_VERSION, about, long_about = None)]
+pub struct Cli {
+    /// Flags every subcommand accepts.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// istioctl's global flags.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Kubernetes configuration file
+    #[arg(short = 'c', long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+    /// Kubernetes configuration context
+    #[arg(long, global = true, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Kubernetes namespace
+    #[arg(short = 'n', long, global = true, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Istio system namespace
+    #[arg(
+        short = 'i',
+        long = "istioNamespace",
+        global = true,
+        default_value = "istio-system",
+        value_name = "NAMESPACE"
+    )]
+    pub istio_namespace: String,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the client version and the Istio version it installs
+    Version(cmd::version::VersionArgs),
+    /// Generate a shell completion script
+    Completion(cmd::completion::CompletionArgs),
+}

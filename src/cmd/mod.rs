@@ -1,0 +1,31 @@
+//! One module per subcommand, and the dispatcher that runs them.
+
+pub mod completion;
+pub mod version;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+
+/// Parses the command line, runs the subcommand and turns its outcome into an exit code.
+/// Errors are rendered as miette diagnostics on stderr and exit with 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> miette::Result<ExitCode> {
+    match cli.command {
+        Command::Version(args) => version::run(&args, &cli.global),
+        Command::Completion(args) => completion::run(&args),
+    }
+}
