@@ -42,6 +42,8 @@ pub struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Analyze Istio configuration and print validation messages
+    Analyze(cmd::analyze::AnalyzeArgs),
     /// Print the client version and the Istio version it installs
     Version(cmd::version::VersionArgs),
     /// Generate a shell completion script

@@ -3,6 +3,8 @@
 //! - [`cli`]: the command line (global flags and subcommands).
 //! - [`cmd`]: one module per subcommand.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod version;
+pub mod yaml;

@@ -1,5 +1,6 @@
 //! One module per subcommand, and the dispatcher that runs them.
 
+pub mod analyze;
 pub mod completion;
 pub mod version;
 
@@ -25,6 +26,7 @@ pub fn main() -> ExitCode {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
+        Command::Analyze(args) => analyze::run(&args, &cli.global),
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
     }

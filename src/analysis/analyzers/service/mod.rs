@@ -1,0 +1,3 @@
+//! Analyzers of Kubernetes Services.
+
+pub mod port_name;

@@ -1,0 +1,130 @@
+//! The message catalog (`analyzers/messages.yaml`, embedded): for each Istio code its name,
+//! level, our wording and a fix hint. Wording uses `{0}`, `{1}`, … for the message's arguments.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::message::Level;
+
+/// One catalog entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The code, e.g. `IST0102`.
+    pub code: String,
+    /// Istio's name for it, e.g. `NamespaceNotInjected`.
+    pub name: String,
+    /// Its level.
+    pub level: Level,
+    /// What the code means, for documentation and SARIF rules.
+    pub description: String,
+    /// The message, with `{N}` placeholders.
+    pub message: String,
+    /// How to fix it, with `{N}` placeholders; may be empty.
+    #[serde(default)]
+    pub hint: String,
+    /// Names of the arguments, in order.
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct File {
+    messages: Vec<Entry>,
+}
+
+const CATALOG_YAML: &str = include_str!("../../analyzers/messages.yaml");
+
+static CATALOG: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
+    // The catalog is part of the binary and checked by tests; a broken one is a build defect.
+    let file: File = serde_saphyr::from_str(CATALOG_YAML).unwrap_or_else(|e| {
+        panic!("analyzers/messages.yaml is invalid: {e}");
+    });
+    file.messages
+        .into_iter()
+        .map(|e| (e.code.clone(), e))
+        .collect()
+});
+
+/// The entry for a code.
+pub fn entry(code: &str) -> Option<&'static Entry> {
+    CATALOG.get(code)
+}
+
+/// Every entry, sorted by code.
+pub fn entries() -> Vec<&'static Entry> {
+    let mut all: Vec<_> = CATALOG.values().collect();
+    all.sort_by(|a, b| a.code.cmp(&b.code));
+    all
+}
+
+/// Fills `{N}` placeholders of `template` with `args`.
+pub fn fill(template: &str, args: &[String]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((after[..close].parse::<usize>().ok()?, close)))
+        {
+            Some((i, close)) => {
+                out.push_str(args.get(i).map_or("", String::as_str));
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The documentation page istio.io keeps for a code.
+pub fn documentation_url(code: &str) -> String {
+    format!(
+        "https://istio.io/v{}/docs/reference/config/analysis/{}/",
+        crate::version::ISTIO_VERSION
+            .rsplit_once('.')
+            .map_or("", |(minor, _)| minor),
+        code.to_ascii_lowercase()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_loads_and_codes_are_unique_and_well_formed() {
+        let all = entries();
+        assert!(!all.is_empty());
+        for e in &all {
+            assert!(e.code.starts_with("IST") && e.code.len() == 7, "{}", e.code);
+            assert!(!e.message.is_empty(), "{} has no message", e.code);
+            for i in 0..e.args.len() {
+                assert!(
+                    e.message.contains(&format!("{{{i}}}")) || e.hint.contains(&format!("{{{i}}}")),
+                    "{} never uses argument {i}",
+                    e.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fills_placeholders() {
+        let args = vec!["a".to_owned(), "b".to_owned()];
+        assert_eq!(fill("x {1} y {0} {2} {z}", &args), "x b y a  {z}");
+    }
+
+    #[test]
+    fn documentation_urls_follow_istio() {
+        assert!(documentation_url("IST0101").ends_with("/docs/reference/config/analysis/ist0101/"));
+    }
+}

@@ -1,0 +1,313 @@
+//! Loading local inputs (files, directories, stdin) into resources. Every document is parsed
+//! once; a document or file that cannot be used becomes a [`LoadError`] and the rest goes on.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::kinds::{is_cluster_scoped, kind_key};
+use super::resource::{Origin, Resource, Source};
+use super::store::StoreBuilder;
+use crate::yaml::{parse_document, split_documents};
+
+/// An input that could not be used, or a document in it.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    /// The file's display name (`-` for stdin).
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// Byte offset and the file's text, when a code frame can be shown.
+    pub at: Option<(usize, Arc<Source>)>,
+    /// What was wrong.
+    pub message: String,
+}
+
+/// A file skipped because of its extension (reported as a note, not an error).
+#[derive(Debug, Clone)]
+pub struct Skipped(pub PathBuf);
+
+/// What loading produced besides resources.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// Inputs or documents that could not be used.
+    pub errors: Vec<LoadError>,
+    /// Files skipped for their extension.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Options that shape how resources are read.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Namespace given to namespaced resources that have none.
+    pub default_namespace: String,
+    /// Recurse into directories.
+    pub recursive: bool,
+}
+
+fn has_yaml_extension(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml" | "json")
+    )
+}
+
+/// Expands the inputs into files in a stable order: files as given, directories walked in
+/// sorted order; `-` stands for stdin.
+fn collect_files(inputs: &[PathBuf], opts: &LoadOptions, report: &mut LoadReport) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" || !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    report.errors.push(LoadError {
+                        file: dir.display().to_string(),
+                        line: None,
+                        at: None,
+                        message: format!("cannot read directory: {e}"),
+                    });
+                    continue;
+                }
+            };
+            entries.sort();
+            let mut subdirs = Vec::new();
+            for path in entries {
+                if path.is_dir() {
+                    if opts.recursive {
+                        subdirs.push(path);
+                    }
+                } else if has_yaml_extension(&path) {
+                    files.push(path);
+                } else {
+                    report.skipped.push(Skipped(path));
+                }
+            }
+            stack.extend(subdirs.into_iter().rev());
+        }
+    }
+    files
+}
+
+fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// Loads every input into `store`; returns what went wrong along the way.
+pub fn load_inputs(inputs: &[PathBuf], opts: &LoadOptions, store: &mut StoreBuilder) -> LoadReport {
+    let mut report = LoadReport::default();
+    for path in collect_files(inputs, opts, &mut report) {
+        let name = path.display().to_string();
+        let bytes = match read_input(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                report.errors.push(LoadError {
+                    file: name,
+                    line: None,
+                    at: None,
+                    message: format!("cannot read file: {e}"),
+                });
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..valid]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u32
+                    + 1;
+                report.errors.push(LoadError {
+                    file: name,
+                    line: Some(line),
+                    at: None,
+                    message: format!(
+                        "the file is not valid UTF-8 (invalid byte at offset {valid})"
+                    ),
+                });
+                continue;
+            }
+        };
+        let source = Arc::new(Source {
+            name,
+            text: Arc::from(text),
+        });
+        load_source(&source, opts, store, &mut report);
+    }
+    report
+}
+
+/// Loads the documents of one source.
+pub fn load_source(
+    source: &Arc<Source>,
+    opts: &LoadOptions,
+    store: &mut StoreBuilder,
+    report: &mut LoadReport,
+) {
+    let text = &source.text;
+    for chunk in split_documents(text) {
+        let body = &text[chunk.range.clone()];
+        let error = |line: u32, offset: usize, message: String| LoadError {
+            file: source.name.clone(),
+            line: Some(line),
+            at: Some((offset, source.clone())),
+            message,
+        };
+        let value = match parse_document(body, chunk.first_line, chunk.range.start) {
+            Ok(Value::Null) => continue,
+            Ok(v) => v,
+            Err(e) => {
+                report
+                    .errors
+                    .push(error(e.line, e.offset, format!("invalid YAML: {e}")));
+                continue;
+            }
+        };
+        let first_content = body
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .unwrap_or(0);
+        let doc_line = chunk.first_line + first_content as u32;
+        let doc_offset = chunk.range.start;
+        let origin = |list_item: Option<usize>, line: u32| Origin::File {
+            source: source.clone(),
+            range: chunk.range.clone(),
+            first_line: chunk.first_line,
+            list_item,
+            line,
+        };
+        let is_list = value
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k == "List" || k.ends_with("List"))
+            && value.get("items").is_some_and(Value::is_array);
+        if is_list {
+            let Value::Object(mut map) = value else {
+                continue;
+            };
+            let items = match map.remove("items") {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let o = origin(Some(i), doc_line);
+                let line = Resource::line_of_list_item(&o).unwrap_or(doc_line);
+                let o = origin(Some(i), line);
+                if let Err(message) = add_resource(item, o, opts, store) {
+                    report.errors.push(error(line, doc_offset, message));
+                }
+            }
+        } else if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
+            report.errors.push(error(doc_line, doc_offset, message));
+        }
+    }
+}
+
+/// Checks an object's identity and adds it to the store.
+pub fn add_resource(
+    value: Value,
+    origin: Origin,
+    opts: &LoadOptions,
+    store: &mut StoreBuilder,
+) -> Result<(), String> {
+    let Value::Object(map) = &value else {
+        return Err(format!(
+            "the document is not an object (found {}); a Kubernetes resource is a mapping with apiVersion, kind and metadata",
+            json_type(&value)
+        ));
+    };
+    let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if kind.is_empty() {
+        return Err("the resource has no kind; add `kind:` (e.g. `kind: Deployment`)".to_owned());
+    }
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if api_version.is_empty() {
+        return Err(format!("the {kind} has no apiVersion; add `apiVersion:`"));
+    }
+    let meta = map.get("metadata").and_then(Value::as_object);
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if name.is_empty() {
+        return Err(format!(
+            "the {kind} has no metadata.name; add `metadata: {{name: …}}`"
+        ));
+    }
+    let key = kind_key(api_version, kind);
+    let namespace = if is_cluster_scoped(&key) {
+        String::new()
+    } else {
+        meta.and_then(|m| m.get("namespace"))
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(&opts.default_namespace)
+            .to_owned()
+    };
+    store.add(Resource {
+        kind_key: key.into(),
+        api_version: api_version.into(),
+        namespace: namespace.into(),
+        name: name.into(),
+        value,
+        origin,
+    });
+    Ok(())
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+impl Resource {
+    /// The line of a `List` item's own text.
+    fn line_of_list_item(origin: &Origin) -> Option<u32> {
+        let Origin::File {
+            source,
+            range,
+            first_line,
+            list_item: Some(i),
+            ..
+        } = origin
+        else {
+            return None;
+        };
+        let text = source.text.get(range.clone())?;
+        crate::yaml::field_line(
+            text,
+            *first_line,
+            &[
+                crate::yaml::PathSegment::Key("items".into()),
+                crate::yaml::PathSegment::Index(*i),
+            ],
+        )
+    }
+}

@@ -1,0 +1,77 @@
+//! Mesh-wide configuration the analyzers consult: MeshConfig and MeshNetworks.
+
+use serde_json::{json, Value};
+
+/// The mesh configuration in effect (istio's `MeshConfig`, as JSON), and mesh networks.
+#[derive(Debug, Clone)]
+pub struct MeshConfig {
+    /// The MeshConfig object.
+    pub config: Value,
+    /// The MeshNetworks object (`{"networks": {...}}`), Null when none was given.
+    pub networks: Value,
+}
+
+impl MeshConfig {
+    /// Istio's defaults for a control plane in `istio_namespace`.
+    pub fn defaults(istio_namespace: &str) -> Self {
+        MeshConfig {
+            config: json!({
+                "rootNamespace": istio_namespace,
+                "trustDomain": "cluster.local",
+                "ingressService": "istio-ingressgateway",
+                "ingressControllerMode": "STRICT",
+                "ingressClass": "istio",
+                "enableAutoMtls": true,
+                "defaultConfig": {
+                    "discoveryAddress": format!("istiod.{istio_namespace}.svc:15012"),
+                },
+            }),
+            networks: Value::Null,
+        }
+    }
+
+    /// Overlays a user's MeshConfig (fields given replace the defaults, recursively).
+    pub fn overlay(&mut self, user: Value) {
+        merge(&mut self.config, user);
+    }
+
+    /// `rootNamespace`.
+    pub fn root_namespace(&self) -> &str {
+        self.config
+            .get("rootNamespace")
+            .and_then(Value::as_str)
+            .unwrap_or("istio-system")
+    }
+}
+
+/// Merges `overlay` into `base`: mappings merge key by key, anything else replaces.
+pub fn merge(base: &mut Value, overlay: Value) {
+    match (base, overlay) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_keeps_unspecified_defaults() {
+        let mut mesh = MeshConfig::defaults("istio-system");
+        mesh.overlay(json!({"rootNamespace": "mesh-root", "defaultConfig": {"x": 1}}));
+        assert_eq!(mesh.root_namespace(), "mesh-root");
+        assert_eq!(mesh.config["trustDomain"], "cluster.local");
+        assert_eq!(mesh.config["defaultConfig"]["x"], 1);
+        assert!(mesh.config["defaultConfig"]["discoveryAddress"].is_string());
+    }
+}

@@ -1,0 +1,16 @@
+//! The analysis engine: inputs are loaded into a [`store::Store`] indexed by kind, namespace,
+//! name and labels; [`analyzer::Analyzer`]s read the kinds they declare and report
+//! [`message::Message`]s, whose wording, level and hints come from the [`catalog`].
+
+pub mod analyzer;
+pub mod analyzers;
+pub mod catalog;
+pub mod kinds;
+pub mod load;
+pub mod mesh;
+pub mod message;
+pub mod resource;
+pub mod run;
+pub mod store;
+#[cfg(test)]
+pub mod testing;

@@ -1,0 +1,248 @@
+//! The resource store: every resource once, indexed by kind, namespace, name and (lazily) labels.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+
+use super::kinds::Kind;
+use super::resource::{Resource, ResourceId};
+
+/// Resources of one kind in one namespace.
+#[derive(Debug, Default)]
+struct NamespaceIndex {
+    ids: Vec<ResourceId>,
+    by_name: HashMap<Box<str>, ResourceId>,
+    /// `key=value` → resources carrying that label; built on first selection.
+    by_label: OnceLock<HashMap<String, Vec<ResourceId>>>,
+}
+
+/// Resources of one kind.
+#[derive(Debug, Default)]
+struct KindIndex {
+    ids: Vec<ResourceId>,
+    namespaces: HashMap<Box<str>, NamespaceIndex>,
+}
+
+/// All resources under analysis, with indexes. Built once by [`StoreBuilder`], then read-only.
+#[derive(Debug, Default)]
+pub struct Store {
+    resources: Vec<Resource>,
+    kinds: HashMap<Box<str>, KindIndex>,
+}
+
+/// `(kind, namespace, name)` of a resource.
+type Identity = (Box<str>, Box<str>, Box<str>);
+
+/// Collects resources; a later resource with the same kind, namespace and name replaces the
+/// earlier one (as applying both would).
+#[derive(Debug, Default)]
+pub struct StoreBuilder {
+    resources: Vec<Resource>,
+    keys: HashMap<Identity, usize>,
+}
+
+impl StoreBuilder {
+    /// Adds (or replaces) a resource.
+    pub fn add(&mut self, resource: Resource) {
+        let key = (
+            resource.kind_key.clone(),
+            resource.namespace.clone(),
+            resource.name.clone(),
+        );
+        match self.keys.get(&key) {
+            Some(&i) => self.resources[i] = resource,
+            None => {
+                self.keys.insert(key, self.resources.len());
+                self.resources.push(resource);
+            }
+        }
+    }
+
+    /// True when a resource with this identity was added.
+    pub fn contains(&self, kind_key: &str, namespace: &str, name: &str) -> bool {
+        self.keys
+            .contains_key(&(kind_key.into(), namespace.into(), name.into()))
+    }
+
+    /// Builds the indexes.
+    pub fn build(self) -> Store {
+        let mut kinds: HashMap<Box<str>, KindIndex> = HashMap::new();
+        for (i, r) in self.resources.iter().enumerate() {
+            let id = ResourceId(i as u32);
+            let kind = kinds.entry(r.kind_key.clone()).or_default();
+            kind.ids.push(id);
+            let ns = kind.namespaces.entry(r.namespace.clone()).or_default();
+            ns.ids.push(id);
+            ns.by_name.insert(r.name.clone(), id);
+        }
+        Store {
+            resources: self.resources,
+            kinds,
+        }
+    }
+}
+
+impl Store {
+    /// The resource with this id.
+    pub fn get(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.0 as usize]
+    }
+
+    /// Every resource, in load order.
+    pub fn iter(&self) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (ResourceId(i as u32), r))
+    }
+
+    /// Number of resources.
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// True when there are no resources.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// All resources of a kind, in load order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.kinds
+            .get(kind.0)
+            .map(|k| k.ids.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|&id| (id, self.get(id)))
+    }
+
+    /// Resources of a kind in one namespace (`""` for cluster-scoped kinds).
+    pub fn in_namespace(
+        &self,
+        kind: Kind,
+        namespace: &str,
+    ) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.namespace_index(kind, namespace)
+            .map(|n| n.ids.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|&id| (id, self.get(id)))
+    }
+
+    /// The resource of a kind with this namespace and name.
+    pub fn find(&self, kind: Kind, namespace: &str, name: &str) -> Option<(ResourceId, &Resource)> {
+        let id = *self.namespace_index(kind, namespace)?.by_name.get(name)?;
+        Some((id, self.get(id)))
+    }
+
+    /// True when some resource of a kind has this namespace and name.
+    pub fn contains(&self, kind: Kind, namespace: &str, name: &str) -> bool {
+        self.find(kind, namespace, name).is_some()
+    }
+
+    /// Resources of a kind in a namespace whose labels match every `key: value` of `selector`.
+    /// An empty selector matches all of them; callers decide whether that is meaningful.
+    pub fn select(
+        &self,
+        kind: Kind,
+        namespace: &str,
+        selector: &Map<String, Value>,
+    ) -> Vec<(ResourceId, &Resource)> {
+        let Some(ns) = self.namespace_index(kind, namespace) else {
+            return Vec::new();
+        };
+        if selector.is_empty() {
+            return ns.ids.iter().map(|&id| (id, self.get(id))).collect();
+        }
+        let by_label = ns.by_label.get_or_init(|| {
+            let mut map: HashMap<String, Vec<ResourceId>> = HashMap::new();
+            for &id in &ns.ids {
+                for (k, v) in self.get(id).labels() {
+                    if let Some(v) = v.as_str() {
+                        map.entry(format!("{k}={v}")).or_default().push(id);
+                    }
+                }
+            }
+            map
+        });
+        let mut postings = Vec::with_capacity(selector.len());
+        for (k, v) in selector {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match by_label.get(&format!("{k}={v}")) {
+                Some(ids) => postings.push(ids),
+                None => return Vec::new(),
+            }
+        }
+        postings.sort_by_key(|p| p.len());
+        let (first, rest) = postings
+            .split_first()
+            .map_or((&[][..], &[][..]), |(f, r)| (f.as_slice(), r));
+        first
+            .iter()
+            .filter(|id| rest.iter().all(|p| p.binary_search(id).is_ok()))
+            .map(|&id| (id, self.get(id)))
+            .collect()
+    }
+
+    /// The namespaces that hold resources of a kind.
+    pub fn namespaces_of(&self, kind: Kind) -> impl Iterator<Item = &str> {
+        self.kinds
+            .get(kind.0)
+            .into_iter()
+            .flat_map(|k| k.namespaces.keys().map(|n| &**n))
+    }
+
+    fn namespace_index(&self, kind: Kind, namespace: &str) -> Option<&NamespaceIndex> {
+        self.kinds.get(kind.0)?.namespaces.get(namespace)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::kinds::{POD, SERVICE};
+    use crate::analysis::resource::Origin;
+    use serde_json::json;
+
+    fn pod(ns: &str, name: &str, labels: Value) -> Resource {
+        Resource {
+            kind_key: "Pod".into(),
+            api_version: "v1".into(),
+            namespace: ns.into(),
+            name: name.into(),
+            value: json!({"metadata": {"name": name, "labels": labels}}),
+            origin: Origin::Cluster,
+        }
+    }
+
+    #[test]
+    fn indexes_and_selects() {
+        let mut b = StoreBuilder::default();
+        b.add(pod("a", "p1", json!({"app": "x", "v": "1"})));
+        b.add(pod("a", "p2", json!({"app": "x", "v": "2"})));
+        b.add(pod("b", "p3", json!({"app": "x"})));
+        b.add(pod("a", "p1", json!({"app": "y"})));
+        let store = b.build();
+        assert_eq!(store.len(), 3);
+        assert_eq!(store.in_namespace(POD, "a").count(), 2);
+        assert!(store.find(POD, "b", "p3").is_some());
+        assert!(store.find(SERVICE, "b", "p3").is_none());
+        let sel = |s: Value| {
+            let m = s.as_object().cloned().unwrap_or_default();
+            store
+                .select(POD, "a", &m)
+                .into_iter()
+                .map(|(_, r)| r.name.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sel(json!({"app": "x"})), vec!["p2"]);
+        assert_eq!(sel(json!({"app": "x", "v": "2"})), vec!["p2"]);
+        assert_eq!(sel(json!({"app": "y"})), vec!["p1"]);
+        assert!(sel(json!({"app": "z"})).is_empty());
+        assert_eq!(sel(json!({})).len(), 2);
+    }
+}

@@ -1,0 +1,161 @@
+//! Finding the line of one field of a document, by re-reading only that document's events.
+
+use granit_parser::{Event, Parser};
+
+/// One step of a field path: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    /// A mapping key.
+    Key(String),
+    /// A sequence index.
+    Index(usize),
+}
+
+impl PathSegment {
+    /// Parses a dotted path like `spec.http[0].route[1].weight`.
+    pub fn parse_path(path: &str) -> Vec<PathSegment> {
+        let mut out = Vec::new();
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+            if !key.is_empty() {
+                out.push(PathSegment::Key(key.to_owned()));
+            }
+            while let Some((index, after)) = rest.split_once(']') {
+                if let Ok(i) = index.parse() {
+                    out.push(PathSegment::Index(i));
+                }
+                rest = after.strip_prefix('[').unwrap_or(after);
+            }
+        }
+        out
+    }
+}
+
+enum Level {
+    Seq {
+        index: usize,
+    },
+    Map {
+        expecting_key: bool,
+        key: Option<String>,
+    },
+}
+
+/// Returns the 1-based stream line of the field at `path` in the document `text` (which starts on
+/// `base_line`): the line of its key for a mapping entry, of the item for a sequence element.
+/// When the full path is absent, the line of its deepest existing ancestor is returned.
+pub fn field_line(text: &str, base_line: u32, path: &[PathSegment]) -> Option<u32> {
+    let mut parser = Parser::new_from_str(text);
+    let mut levels: Vec<Level> = Vec::new();
+    // How many leading segments of `path` the current position matches.
+    let mut best: Option<(usize, u32)> = None;
+    let mut matched = 0usize;
+    let to_line = |line: usize| base_line + line.saturating_sub(1) as u32;
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let line = to_line(span.start.line());
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        );
+        // Position of this node in its parent, and whether it is a key.
+        if is_node {
+            let depth = levels.len();
+            let mut is_key = false;
+            let mut here: Option<PathSegment> = None;
+            match levels.last_mut() {
+                Some(Level::Seq { index }) => {
+                    here = Some(PathSegment::Index(*index));
+                    *index += 1;
+                }
+                Some(Level::Map { expecting_key, key }) => {
+                    if *expecting_key {
+                        is_key = true;
+                        *expecting_key = false;
+                        if let Event::Scalar(text, ..) = &event {
+                            *key = Some(text.to_string());
+                        } else {
+                            *key = None;
+                        }
+                    } else {
+                        here = key.take().map(PathSegment::Key);
+                        *expecting_key = true;
+                    }
+                }
+                None => {}
+            }
+            if is_key {
+                // The key's line is where a field starts.
+                if let (Event::Scalar(text, ..), true) =
+                    (&event, depth >= 1 && matched == depth - 1)
+                {
+                    if path.get(depth - 1) == Some(&PathSegment::Key(text.to_string())) {
+                        let segs = depth;
+                        if best.is_none_or(|(n, _)| segs > n) {
+                            best = Some((segs, line));
+                        }
+                    }
+                }
+                continue;
+            }
+            if let (Some(seg), true) = (&here, depth >= 1 && matched == depth - 1) {
+                if path.get(depth - 1) == Some(seg) {
+                    matched = depth;
+                    if matches!(seg, PathSegment::Index(_)) && best.is_none_or(|(n, _)| depth > n) {
+                        best = Some((depth, line));
+                    }
+                }
+            }
+        }
+        match event {
+            Event::SequenceStart(..) => levels.push(Level::Seq { index: 0 }),
+            Event::MappingStart(..) => levels.push(Level::Map {
+                expecting_key: true,
+                key: None,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let depth = levels.len();
+                levels.pop();
+                if matched >= depth {
+                    matched = depth.saturating_sub(1);
+                }
+                // Once we left the matched subtree, nothing deeper can match.
+                if let Some((n, _)) = best {
+                    if n == path.len() {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    best.map(|(_, line)| line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "apiVersion: v1\nkind: X\nspec:\n  http:\n  - route:\n    - weight: 10\n    - destination:\n        host: a\n      weight: 90\n";
+
+    fn line(path: &str) -> Option<u32> {
+        field_line(DOC, 5, &PathSegment::parse_path(path))
+    }
+
+    #[test]
+    fn finds_lines_of_keys_and_items() {
+        assert_eq!(line("kind"), Some(6));
+        assert_eq!(line("spec.http"), Some(8));
+        assert_eq!(line("spec.http[0]"), Some(9));
+        assert_eq!(line("spec.http[0].route[1].weight"), Some(13));
+        assert_eq!(line("spec.http[0].route[1].destination.host"), Some(12));
+    }
+
+    #[test]
+    fn falls_back_to_the_deepest_ancestor() {
+        assert_eq!(line("spec.http[0].route[7].weight"), Some(9));
+        assert_eq!(line("nothing"), None);
+    }
+}
