@@ -2,11 +2,34 @@
 
 use super::analyzer::Analyzer;
 
+pub mod auth;
+pub mod authn;
+pub mod conditions;
+pub mod deprecation;
+pub mod envoyfilter;
+pub mod externalcontrolplane;
+pub mod meshnetworks;
 pub mod service;
+pub mod telemetry;
+/// Helpers shared by several analyzers.
+pub mod util;
 
 /// All analyzers, in the order `-L` lists them.
 pub fn all() -> Vec<Box<dyn Analyzer>> {
-    vec![Box::new(service::port_name::PortNameAnalyzer)]
+    vec![
+        Box::new(auth::authorization_policies::AuthorizationPoliciesAnalyzer),
+        Box::new(authn::blocked_cidrs::BlockedCIDRsAnalyzer),
+        Box::new(conditions::condition::ConditionAnalyzer),
+        Box::new(deprecation::fields::DeprecationAnalyzer),
+        Box::new(envoyfilter::patch::EnvoyPatchAnalyzer),
+        Box::new(externalcontrolplane::webhooks::ExternalControlPlaneAnalyzer),
+        Box::new(meshnetworks::mesh_networks::MeshNetworksAnalyzer),
+        Box::new(service::port_name::PortNameAnalyzer),
+        Box::new(telemetry::default_selector::DefaultSelectorAnalyzer),
+        Box::new(telemetry::lightstep::LightstepAnalyzer),
+        Box::new(telemetry::provider::ProviderAnalyzer),
+        Box::new(telemetry::selector::SelectorAnalyzer),
+    ]
 }
 
 #[cfg(test)]
