@@ -1,10 +1,11 @@
 //! `deprecation.DeprecationAnalyzer`: fields of Istio resources that Istio deprecates, having
-//! replaced them or stopped honouring them.
+//! replaced them or stopped honouring them, and CustomResourceDefinitions of API groups Istio
+//! has removed.
 
 use serde_json::Value;
 
 use crate::analysis::analyzer::{Analyzer, Context};
-use crate::analysis::kinds::{Kind, SIDECAR, VIRTUAL_SERVICE};
+use crate::analysis::kinds::{Kind, CRD, SIDECAR, VIRTUAL_SERVICE};
 use crate::analysis::message::Message;
 
 /// See the module documentation.
@@ -13,6 +14,13 @@ pub struct DeprecationAnalyzer;
 fn replaced(deprecated: &str, replacement: &str) -> String {
     format!("{deprecated} is deprecated; use {replacement}")
 }
+
+/// API groups of Istio's removed resource types (Mixer configuration and the old security APIs).
+const REMOVED_GROUPS: [&str; 3] = [
+    "config.istio.io",
+    "authentication.istio.io",
+    "rbac.istio.io",
+];
 
 fn ignored(field: &str) -> String {
     format!("{field} is ignored")
@@ -28,7 +36,7 @@ impl Analyzer for DeprecationAnalyzer {
     }
 
     fn inputs(&self) -> &'static [Kind] {
-        &[VIRTUAL_SERVICE, SIDECAR]
+        &[VIRTUAL_SERVICE, SIDECAR, CRD]
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
@@ -86,6 +94,24 @@ impl Analyzer for DeprecationAnalyzer {
                 );
             }
         }
+        for (id, crd) in store.of_kind(CRD) {
+            let spec = crd.spec();
+            let group = spec.get("group").and_then(Value::as_str).unwrap_or("");
+            if REMOVED_GROUPS.contains(&group) {
+                let kind = spec
+                    .pointer("/names/kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                ctx.report(
+                    Message::new(
+                        "IST0002",
+                        id,
+                        vec![format!("custom resource type {group} {kind} is removed")],
+                    )
+                    .at("spec.group"),
+                );
+            }
+        }
     }
 }
 
@@ -100,6 +126,11 @@ mod tests {
         assert_eq!(
             found,
             vec![
+                (
+                    "IST0002".into(),
+                    "CustomResourceDefinition rules.config.istio.io".into(),
+                    54
+                ),
                 ("IST0002".into(), "Sidecar shop/egress".into(), 44),
                 ("IST0002".into(), "VirtualService shop/reviews".into(), 12),
                 ("IST0002".into(), "VirtualService shop/reviews".into(), 19),

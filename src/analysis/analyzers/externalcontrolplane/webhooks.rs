@@ -77,8 +77,8 @@ fn check_configuration(
                 let url = hook
                     .pointer("/clientConfig/url")
                     .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned();
+                    .filter(|u| !u.trim().is_empty())
+                    .map_or_else(|| "\"\"".to_owned(), str::to_owned);
                 ctx.report(
                     Message::new("IST0163", id, vec![url, name.to_owned(), why.to_owned()])
                         .at(field),
