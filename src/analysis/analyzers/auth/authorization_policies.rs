@@ -1,9 +1,9 @@
 //! `auth.AuthorizationPoliciesAnalyzer`: AuthorizationPolicies that select no workload in the
 //! mesh, and source namespaces (`namespaces`/`notNamespaces`) that match no Namespace.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::{
@@ -31,15 +31,17 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
 
     fn analyze(&self, ctx: &mut Context<'_>) {
         let store = ctx.store;
-        // Pods of the mesh, by namespace.
-        let mut mesh_pods: HashMap<&str, Vec<ResourceId>> = HashMap::new();
+        // Pods of the mesh, and how many each namespace has.
+        let mut mesh_pods: HashSet<ResourceId> = HashSet::new();
+        let mut per_namespace: HashMap<&str, usize> = HashMap::new();
         for (id, pod) in store.of_kind(POD) {
             if pod_in_mesh(store, pod) {
-                mesh_pods.entry(&*pod.namespace).or_default().push(id);
+                mesh_pods.insert(id);
+                *per_namespace.entry(&*pod.namespace).or_default() += 1;
             }
         }
-        let all_mesh_pods: Vec<ResourceId> = mesh_pods.values().flatten().copied().collect();
-        let namespaces: Vec<&str> = store.of_kind(NAMESPACE).map(|(_, n)| &*n.name).collect();
+        let pod_namespaces: Vec<&str> = store.namespaces_of(POD).collect();
+        let namespaces = Namespaces::new(store.of_kind(NAMESPACE).map(|(_, n)| &*n.name));
         let root = ctx.mesh.root_namespace();
         let mut messages = Vec::new();
         for (id, policy) in store.of_kind(AUTHORIZATION_POLICY) {
@@ -51,21 +53,22 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
                     .is_some_and(|t| !t.is_empty());
             if !targeted {
                 let selector = match_labels(policy);
-                let candidates: &[ResourceId] = if *policy.namespace == *root {
-                    &all_mesh_pods
-                } else {
-                    mesh_pods.get(&*policy.namespace).map_or(&[], Vec::as_slice)
-                };
-                let matches = |labels: &serde_json::Map<String, Value>| {
-                    candidates.iter().any(|&pod| {
-                        let pod_labels = store.get(pod).labels();
-                        labels.iter().all(|(k, v)| pod_labels.get(k) == Some(v))
+                let mesh_wide = *policy.namespace == *root;
+                // A policy of the root namespace selects workloads in every namespace.
+                let own = [&*policy.namespace];
+                let scope: &[&str] = if mesh_wide { &pod_namespaces } else { &own };
+                let matches = |labels: &Map<String, Value>| {
+                    scope.iter().any(|ns| {
+                        store
+                            .select(POD, ns, labels)
+                            .iter()
+                            .any(|(pod, _)| mesh_pods.contains(pod))
                     })
                 };
                 // A selector-less policy of the root namespace applies to the whole mesh.
                 let useless = match selector {
                     Some(labels) => !matches(labels),
-                    None => *policy.namespace != *root && candidates.is_empty(),
+                    None => !mesh_wide && !per_namespace.contains_key(&*policy.namespace),
                 };
                 if useless {
                     let (labels, field) = match selector {
@@ -86,7 +89,12 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
 }
 
 /// Reports each `from.source.namespaces`/`notNamespaces` entry that matches no Namespace.
-fn check_namespaces(id: ResourceId, spec: &Value, namespaces: &[&str], out: &mut Vec<Message>) {
+fn check_namespaces(
+    id: ResourceId,
+    spec: &Value,
+    namespaces: &Namespaces<'_>,
+    out: &mut Vec<Message>,
+) {
     let rules = spec.get("rules").and_then(Value::as_array);
     for (i, rule) in rules.into_iter().flatten().enumerate() {
         let froms = rule.get("from").and_then(Value::as_array);
@@ -98,7 +106,7 @@ fn check_namespaces(id: ResourceId, spec: &Value, namespaces: &[&str], out: &mut
                     .and_then(Value::as_array);
                 for (k, expr) in list.into_iter().flatten().enumerate() {
                     let Some(expr) = expr.as_str() else { continue };
-                    if !namespaces.iter().any(|ns| namespace_matches(ns, expr)) {
+                    if !namespaces.any_matches(expr) {
                         out.push(
                             Message::new(
                                 "IST0101",
@@ -110,6 +118,31 @@ fn check_namespaces(id: ResourceId, spec: &Value, namespaces: &[&str], out: &mut
                     }
                 }
             }
+        }
+    }
+}
+
+/// The Namespaces under analysis, for matching namespace expressions.
+struct Namespaces<'a> {
+    /// Lower-cased names, for exact expressions.
+    exact: HashSet<String>,
+    /// All names, for wildcard expressions.
+    all: Vec<&'a str>,
+}
+
+impl<'a> Namespaces<'a> {
+    fn new(names: impl Iterator<Item = &'a str>) -> Self {
+        let all: Vec<&str> = names.collect();
+        let exact = all.iter().map(|n| n.to_ascii_lowercase()).collect();
+        Namespaces { exact, all }
+    }
+
+    /// True when some Namespace matches `expr`.
+    fn any_matches(&self, expr: &str) -> bool {
+        if expr.contains('*') {
+            self.all.iter().any(|ns| namespace_matches(ns, expr))
+        } else {
+            self.exact.contains(&expr.to_ascii_lowercase())
         }
     }
 }
