@@ -1,7 +1,7 @@
 //! `auth.AuthorizationPoliciesAnalyzer`: AuthorizationPolicies that select no workload in the
 //! mesh, and source namespaces (`namespaces`/`notNamespaces`) that match no Namespace.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -31,13 +31,13 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
 
     fn analyze(&self, ctx: &mut Context<'_>) {
         let store = ctx.store;
-        // Pods of the mesh, and how many each namespace has.
+        // Pods of the mesh, and the namespaces that have some.
         let mut mesh_pods: HashSet<ResourceId> = HashSet::new();
-        let mut per_namespace: HashMap<&str, usize> = HashMap::new();
+        let mut with_mesh_pods: HashSet<&str> = HashSet::new();
         for (id, pod) in store.of_kind(POD) {
             if pod_in_mesh(store, pod) {
                 mesh_pods.insert(id);
-                *per_namespace.entry(&*pod.namespace).or_default() += 1;
+                with_mesh_pods.insert(&pod.namespace);
             }
         }
         let pod_namespaces: Vec<&str> = store.namespaces_of(POD).collect();
@@ -68,7 +68,7 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
                 // A selector-less policy of the root namespace applies to the whole mesh.
                 let useless = match selector {
                     Some(labels) => !matches(labels),
-                    None => !mesh_wide && !per_namespace.contains_key(&*policy.namespace),
+                    None => !mesh_wide && !with_mesh_pods.contains(&*policy.namespace),
                 };
                 if useless {
                     let (labels, field) = match selector {
