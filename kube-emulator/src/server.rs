@@ -1,0 +1,501 @@
+//! The HTTP(S) server: start/stop, authentication, fault injection, routing of discovery and
+//! resource paths.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::io;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::{Config, FaultKind};
+use crate::discovery;
+use crate::faults::FaultPlan;
+use crate::handlers::{self, ResourceRequest};
+use crate::openapi;
+use crate::status::ApiError;
+use crate::store::Store;
+use crate::tls;
+
+/// Response body type of every handler.
+pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
+
+/// Shared state of a running emulator.
+pub(crate) struct State {
+    store: Mutex<Store>,
+    pub config: Config,
+    token: String,
+    faults: FaultPlan,
+    server_address: String,
+}
+
+impl State {
+    /// Locks the store (a panic elsewhere does not make the store unusable).
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A JSON response.
+pub(crate) fn json_response(code: u16, value: &Value) -> Response<Body> {
+    Response::builder()
+        .status(code)
+        .header("Content-Type", "application/json")
+        .body(Full::new(Bytes::from(value.to_string())).boxed_unsync())
+        .expect("static response parts are valid")
+}
+
+fn error_response(err: &ApiError) -> Response<Body> {
+    json_response(err.code, &err.to_status())
+}
+
+/// Returned by the service to make hyper close the connection without a reply.
+#[derive(Debug)]
+struct DroppedConnection;
+
+impl std::fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+/// Decodes `%XX` and `+` in a query component.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(text.get(i + 1..i + 3).unwrap_or(""), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_query(query: Option<&str>) -> HashMap<String, String> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn header(req: &Request<Incoming>, name: &str) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Serves discovery and meta paths; `None` for resource paths.
+fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Response<Body>> {
+    let all = || state.lock().all_resources();
+    let found = |doc: Option<Value>| match doc {
+        Some(doc) => json_response(200, &doc),
+        None => error_response(&ApiError::no_route()),
+    };
+    Some(match segments {
+        ["version"] => json_response(200, &discovery::version()),
+        ["api"] => json_response(200, &discovery::core_versions(&state.server_address)),
+        ["apis"] => json_response(200, &discovery::group_list(&all())),
+        ["api", version] => found(discovery::resource_list(&all(), "", version)),
+        ["apis", group] => found(discovery::group(&all(), group)),
+        ["apis", group, version] => found(discovery::resource_list(&all(), group, version)),
+        ["healthz" | "livez" | "readyz"] => Response::builder()
+            .status(200)
+            .header("Content-Type", "text/plain")
+            .body(Full::new(Bytes::from_static(b"ok")).boxed_unsync())
+            .expect("static response parts are valid"),
+        ["openapi", "v3"] => json_response(200, &openapi::root(&all())),
+        ["openapi", "v3", rest @ ..] => found(openapi::group_version_doc(&all(), &rest.join("/"))),
+        ["openapi", "v2"] => openapi::v2(accept),
+        [] | ["openapi", ..] => error_response(&ApiError::no_route()),
+        _ => return None,
+    })
+}
+
+/// Resolves a resource path: (group, version, namespace, resource, name, subresource).
+fn resource_path<'a>(
+    segments: &[&'a str],
+) -> Option<(
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+)> {
+    let (group, version, rest) = match segments {
+        ["api", version, rest @ ..] => ("", *version, rest),
+        ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        _ => return None,
+    };
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, "status" | "finalize"] => {
+            return Some((group, version, None, "namespaces", Some(*ns), Some(rest[2])))
+        }
+        ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
+        _ => (None, rest),
+    };
+    match rest {
+        [resource] => Some((group, version, namespace, resource, None, None)),
+        [resource, name] => Some((group, version, namespace, resource, Some(*name), None)),
+        [resource, name, sub] => {
+            Some((group, version, namespace, resource, Some(*name), Some(*sub)))
+        }
+        _ => None,
+    }
+}
+
+async fn dispatch(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DroppedConnection> {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let content_type = header(&req, "content-type");
+    let response = route(&state, req).await;
+    if state.config.log_requests {
+        match &response {
+            Ok(r) => eprintln!(
+                "kube-emulator: {method} {uri} [{content_type}] -> {}",
+                r.status().as_u16()
+            ),
+            Err(_) => eprintln!("kube-emulator: {method} {uri} -> dropped"),
+        }
+    }
+    response
+}
+
+async fn route(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DroppedConnection> {
+    let path = req.uri().path().to_string();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let public = matches!(
+        segments.as_slice(),
+        ["version" | "healthz" | "livez" | "readyz"]
+    );
+    let expected = format!("Bearer {}", state.token);
+    if !public && header(&req, "authorization") != expected {
+        return Ok(error_response(&ApiError::unauthorized()));
+    }
+    if let Some(response) = discovery_route(state, &segments, &header(&req, "accept")) {
+        return Ok(response);
+    }
+    let Some((group, version, namespace, resource, name, sub)) = resource_path(&segments) else {
+        return Ok(error_response(&ApiError::no_route()));
+    };
+
+    let latency = state.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match state.faults.next() {
+        Some(FaultKind::TooManyRequests) => {
+            let mut response = error_response(&ApiError::too_many_requests());
+            response
+                .headers_mut()
+                .insert("Retry-After", hyper::header::HeaderValue::from_static("1"));
+            return Ok(response);
+        }
+        Some(FaultKind::ServerError) => {
+            return Ok(error_response(&ApiError::internal(
+                "Internal error occurred: injected fault",
+            )))
+        }
+        Some(FaultKind::DropConnection) => return Err(DroppedConnection),
+        None => {}
+    }
+
+    let Some(info) = state.lock().resolve(group, version, resource) else {
+        return Ok(error_response(&ApiError::no_route()));
+    };
+    if namespace.is_some() && !info.namespaced {
+        return Ok(error_response(&ApiError::no_route()));
+    }
+    let method = req.method().clone();
+    let content_type = header(&req, "content-type");
+    let user_agent = header(&req, "user-agent");
+    let query = parse_query(req.uri().query());
+    let (namespace, name, sub) = (
+        namespace.map(str::to_string),
+        name.map(str::to_string),
+        sub.map(str::to_string),
+    );
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            return Ok(error_response(&ApiError::bad_request(format!(
+                "reading the request body: {e}"
+            ))))
+        }
+    };
+    let request = ResourceRequest {
+        method,
+        info,
+        namespace,
+        name,
+        subresource: sub,
+        query,
+        content_type,
+        user_agent,
+        body,
+    };
+    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_response(&e)))
+}
+
+async fn serve_connection<S>(state: Arc<State>, io: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| dispatch(Arc::clone(&state), req));
+    // Errors here are client disconnects or injected drops; nothing to report.
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(io), service)
+        .await;
+}
+
+async fn accept_loop(
+    state: Arc<State>,
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => continue,
+            },
+        };
+        let state = Arc::clone(&state);
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(tls_stream) = acceptor.accept(stream).await {
+                        serve_connection(state, tls_stream).await;
+                    }
+                }
+                None => serve_connection(state, stream).await,
+            }
+        });
+    }
+}
+
+/// Starts emulators.
+pub struct Emulator;
+
+impl Emulator {
+    /// Starts an emulator on 127.0.0.1 in a background thread with its own runtime (so it can be
+    /// started from synchronous and asynchronous tests alike). It stops when the handle drops.
+    pub fn start(config: Config) -> io::Result<Handle> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", config.port))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let tls = if config.plain_http {
+            None
+        } else {
+            Some(tls::generate().map_err(io::Error::other)?)
+        };
+        let token = config
+            .token
+            .clone()
+            .unwrap_or_else(|| crate::util::random_hex(32));
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{port}");
+        let state = Arc::new(State {
+            store: Mutex::new(Store::new()),
+            faults: FaultPlan::new(config.faults.clone()),
+            config,
+            token: token.clone(),
+            server_address: format!("127.0.0.1:{port}"),
+        });
+        let (ca_pem, acceptor) = match tls {
+            Some(tls) => (Some(tls.ca_pem), Some(tls.acceptor)),
+            None => (None, None),
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("kube-emulator")
+            .enable_all()
+            .build()?;
+        let (stop, shutdown) = oneshot::channel();
+        let thread = std::thread::Builder::new()
+            .name("kube-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match TcpListener::from_std(listener) {
+                        Ok(listener) => accept_loop(state, listener, acceptor, shutdown).await,
+                        Err(e) => eprintln!("kube-emulator: cannot listen: {e}"),
+                    }
+                });
+                runtime.shutdown_background();
+            })?;
+        Ok(Handle {
+            url,
+            port,
+            ca_pem,
+            token,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running emulator. Dropping it stops the server (open watches end).
+pub struct Handle {
+    url: String,
+    port: u16,
+    ca_pem: Option<String>,
+    token: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Handle {
+    /// The base URL, e.g. `https://127.0.0.1:41234`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The TCP port on 127.0.0.1.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The PEM of the CA that signed the server certificate (`None` with plain HTTP).
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The bearer token clients must send.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// A kubeconfig for this emulator: cluster, user and context `kube-emulator`.
+    pub fn kubeconfig(&self) -> String {
+        let ca = match &self.ca_pem {
+            Some(pem) => format!(
+                "\n    certificate-authority-data: {}",
+                base64::engine::general_purpose::STANDARD.encode(pem)
+            ),
+            None => String::new(),
+        };
+        format!(
+            "apiVersion: v1
+kind: Config
+clusters:
+- name: kube-emulator
+  cluster:
+    server: {url}{ca}
+users:
+- name: kube-emulator
+  user:
+    token: {token}
+contexts:
+- name: kube-emulator
+  context:
+    cluster: kube-emulator
+    user: kube-emulator
+    namespace: default
+current-context: kube-emulator
+preferences: {{}}
+",
+            url = self.url,
+            token = self.token,
+        )
+    }
+
+    /// Writes [`Handle::kubeconfig`] to `path` (mode 0600 on Unix: it holds the token).
+    pub fn write_kubeconfig(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        io::Write::write_all(&mut options.open(path)?, self.kubeconfig().as_bytes())
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decoding() {
+        let q = parse_query(Some("labelSelector=app%20in%20(a%2Cb)&limit=2&x"));
+        assert_eq!(q["labelSelector"], "app in (a,b)");
+        assert_eq!(q["limit"], "2");
+        assert_eq!(q["x"], "");
+        assert_eq!(percent_decode("a+b%3D"), "a b=");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            resource_path(&["api", "v1", "namespaces", "ns", "configmaps", "c"]),
+            Some(("", "v1", Some("ns"), "configmaps", Some("c"), None))
+        );
+        assert_eq!(
+            resource_path(&["api", "v1", "namespaces", "ns"]),
+            Some(("", "v1", None, "namespaces", Some("ns"), None))
+        );
+        assert_eq!(
+            resource_path(&["api", "v1", "namespaces", "ns", "status"]),
+            Some(("", "v1", None, "namespaces", Some("ns"), Some("status")))
+        );
+        assert_eq!(
+            resource_path(&["apis", "apps", "v1", "deployments"]),
+            Some(("apps", "v1", None, "deployments", None, None))
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! The in-memory object store: objects by (group, resource, namespace, name) in a `BTreeMap`
+//! for stable ordering, one global `resourceVersion` counter, and the event history that
+//! watches replay and follow.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tokio::sync::broadcast;
+
+use crate::resources::{self, ResourceInfo};
+use crate::util::meta_mut;
+
+/// How many past events are kept for watches that start from a `resourceVersion`.
+const HISTORY: usize = 50_000;
+
+/// Where an object lives; `namespace` is empty for cluster-scoped objects.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Key {
+    pub group: String,
+    pub resource: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Key {
+    /// The key of an object of a resource.
+    pub fn new(info: &ResourceInfo, namespace: &str, name: &str) -> Self {
+        Self {
+            group: info.group.clone(),
+            resource: info.plural.clone(),
+            namespace: if info.namespaced {
+                namespace.to_string()
+            } else {
+                String::new()
+            },
+            name: name.to_string(),
+        }
+    }
+}
+
+/// A watch event type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl EventType {
+    /// The wire name (`ADDED`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "ADDED",
+            Self::Modified => "MODIFIED",
+            Self::Deleted => "DELETED",
+        }
+    }
+}
+
+/// One change of one object.
+#[derive(Clone, Debug)]
+pub(crate) struct Event {
+    pub rv: u64,
+    pub kind: EventType,
+    pub key: Arc<Key>,
+    /// The object after the change (for `Deleted`, its last state with the deletion's rv).
+    pub object: Arc<Value>,
+    /// The object before the change, for `Modified`.
+    pub previous: Option<Arc<Value>>,
+}
+
+/// The store. Guarded by one mutex in the server state; every method is synchronous.
+pub(crate) struct Store {
+    objects: BTreeMap<Key, Value>,
+    rv: u64,
+    history: VecDeque<Event>,
+    events: broadcast::Sender<Event>,
+    builtins: Vec<ResourceInfo>,
+}
+
+impl Store {
+    /// An empty store holding the `default`, `kube-system` and `kube-public` namespaces.
+    pub fn new() -> Self {
+        let (events, _) = broadcast::channel(16_384);
+        let mut store = Self {
+            objects: BTreeMap::new(),
+            rv: 0,
+            history: VecDeque::new(),
+            events,
+            builtins: resources::builtins(),
+        };
+        let ns_info = store
+            .resolve("", "v1", "namespaces")
+            .expect("namespaces are built in");
+        for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            let obj = json!({
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {
+                    "name": name,
+                    "uid": crate::util::new_uid(),
+                    "creationTimestamp": crate::util::now_rfc3339(),
+                    "labels": { "kubernetes.io/metadata.name": name },
+                },
+                "spec": { "finalizers": ["kubernetes"] },
+                "status": { "phase": "Active" },
+            });
+            store.put(Key::new(&ns_info, "", name), obj);
+        }
+        store
+    }
+
+    /// The current (latest) resourceVersion.
+    pub fn rv(&self) -> u64 {
+        self.rv
+    }
+
+    /// Every served resource: built-ins, then those of Established CRDs.
+    pub fn all_resources(&self) -> Vec<ResourceInfo> {
+        let mut all = self.builtins.clone();
+        let crds = self.list_prefix("apiextensions.k8s.io", "customresourcedefinitions", None);
+        for (_, crd) in crds {
+            all.extend(resources::from_crd(crd));
+        }
+        all
+    }
+
+    /// The resource served at `group/version/plural`.
+    pub fn resolve(&self, group: &str, version: &str, plural: &str) -> Option<ResourceInfo> {
+        if let Some(info) = self
+            .builtins
+            .iter()
+            .find(|r| r.group == group && r.version == version && r.plural == plural)
+        {
+            return Some(info.clone());
+        }
+        self.list_prefix("apiextensions.k8s.io", "customresourcedefinitions", None)
+            .flat_map(|(_, crd)| resources::from_crd(crd))
+            .find(|r| r.group == group && r.version == version && r.plural == plural)
+    }
+
+    /// The object at `key`.
+    pub fn get(&self, key: &Key) -> Option<&Value> {
+        self.objects.get(key)
+    }
+
+    /// Objects of one resource, in one namespace or all, in key order.
+    pub fn list_prefix<'a>(
+        &'a self,
+        group: &'a str,
+        resource: &'a str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
+        let start = Key {
+            group: group.to_string(),
+            resource: resource.to_string(),
+            namespace: namespace.unwrap_or("").to_string(),
+            name: String::new(),
+        };
+        self.objects.range(start..).take_while(move |(k, _)| {
+            k.group == group
+                && k.resource == resource
+                && namespace.is_none_or(|ns| k.namespace == ns)
+        })
+    }
+
+    /// Keys of every object in a namespace (of namespaced resources).
+    pub fn keys_in_namespace(&self, namespace: &str) -> Vec<Key> {
+        self.objects
+            .keys()
+            .filter(|k| k.namespace == namespace)
+            .cloned()
+            .collect()
+    }
+
+    /// Keys of the objects that name `uid` in their `ownerReferences`.
+    pub fn dependents(&self, uid: &str) -> Vec<Key> {
+        self.objects
+            .iter()
+            .filter(|(_, obj)| {
+                obj.pointer("/metadata/ownerReferences")
+                    .and_then(Value::as_array)
+                    .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid))
+            })
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// Stores `obj` at `key` with the next resourceVersion and records the event. Returns the
+    /// stored object.
+    pub fn put(&mut self, key: Key, mut obj: Value) -> Value {
+        self.rv += 1;
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
+        let previous = self.objects.insert(key.clone(), obj.clone());
+        let kind = if previous.is_some() {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
+        self.record(kind, key, obj.clone(), previous);
+        obj
+    }
+
+    /// Removes the object at `key`, recording a `DELETED` event.
+    pub fn remove(&mut self, key: &Key) -> Option<Value> {
+        let mut obj = self.objects.remove(key)?;
+        self.rv += 1;
+        meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
+        self.record(EventType::Deleted, key.clone(), obj.clone(), None);
+        Some(obj)
+    }
+
+    fn record(&mut self, kind: EventType, key: Key, object: Value, previous: Option<Value>) {
+        let event = Event {
+            rv: self.rv,
+            kind,
+            key: Arc::new(key),
+            object: Arc::new(object),
+            previous: previous.map(Arc::new),
+        };
+        if self.history.len() == HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back(event.clone());
+        // No receiver is not an error: nobody watches.
+        let _ = self.events.send(event);
+    }
+
+    /// Events after `rv` still in the history, and a receiver for those to come; `None` when
+    /// `rv` is older than the history (the client must re-list: 410 Gone).
+    pub fn subscribe_from(&self, rv: u64) -> Option<(Vec<Event>, broadcast::Receiver<Event>)> {
+        let oldest = self.history.front().map_or(self.rv + 1, |e| e.rv);
+        if rv + 1 < oldest && rv < self.rv {
+            return None;
+        }
+        let past = self.history.iter().filter(|e| e.rv > rv).cloned().collect();
+        Some((past, self.events.subscribe()))
+    }
+
+    /// A receiver for events from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+}
