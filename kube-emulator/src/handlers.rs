@@ -347,6 +347,15 @@ fn patch_request(
 ) -> ApiResult<Response<Body>> {
     let scope = req.scope()?;
     let media = req.media_type().to_string();
+    const PATCH_TYPES: &[&str] = &[
+        "application/apply-patch+yaml",
+        "application/merge-patch+json",
+        "application/strategic-merge-patch+json",
+        "application/json-patch+json",
+    ];
+    if !PATCH_TYPES.contains(&media.as_str()) {
+        return Err(ApiError::unsupported_media_type(&media));
+    }
     let patch_body = req.body_value()?;
     let manager = req.manager();
     let key = req.key(name);

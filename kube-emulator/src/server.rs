@@ -147,35 +147,43 @@ fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Res
     })
 }
 
-/// Resolves a resource path: (group, version, namespace, resource, name, subresource).
-fn resource_path<'a>(
-    segments: &[&'a str],
-) -> Option<(
-    &'a str,
-    &'a str,
-    Option<&'a str>,
-    &'a str,
-    Option<&'a str>,
-    Option<&'a str>,
-)> {
+/// A resource path: `/api/v1/...` or `/apis/{group}/{version}/...`.
+#[derive(Debug, PartialEq, Eq)]
+struct ResourcePath<'a> {
+    group: &'a str,
+    version: &'a str,
+    namespace: Option<&'a str>,
+    resource: &'a str,
+    name: Option<&'a str>,
+    subresource: Option<&'a str>,
+}
+
+/// Resolves a resource path from its segments.
+fn resource_path<'a>(segments: &[&'a str]) -> Option<ResourcePath<'a>> {
     let (group, version, rest) = match segments {
         ["api", version, rest @ ..] => ("", *version, rest),
         ["apis", group, version, rest @ ..] => (*group, *version, rest),
         _ => return None,
     };
+    let path = |namespace, resource, name, subresource| ResourcePath {
+        group,
+        version,
+        namespace,
+        resource,
+        name,
+        subresource,
+    };
     let (namespace, rest) = match rest {
-        ["namespaces", ns, "status" | "finalize"] => {
-            return Some((group, version, None, "namespaces", Some(*ns), Some(rest[2])))
+        ["namespaces", ns, sub @ ("status" | "finalize")] => {
+            return Some(path(None, "namespaces", Some(*ns), Some(*sub)))
         }
         ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
         _ => (None, rest),
     };
     match rest {
-        [resource] => Some((group, version, namespace, resource, None, None)),
-        [resource, name] => Some((group, version, namespace, resource, Some(*name), None)),
-        [resource, name, sub] => {
-            Some((group, version, namespace, resource, Some(*name), Some(*sub)))
-        }
+        [resource] => Some(path(namespace, resource, None, None)),
+        [resource, name] => Some(path(namespace, resource, Some(*name), None)),
+        [resource, name, sub] => Some(path(namespace, resource, Some(*name), Some(*sub))),
         _ => None,
     }
 }
@@ -217,7 +225,15 @@ async fn route(
     if let Some(response) = discovery_route(state, &segments, &header(&req, "accept")) {
         return Ok(response);
     }
-    let Some((group, version, namespace, resource, name, sub)) = resource_path(&segments) else {
+    let Some(ResourcePath {
+        group,
+        version,
+        namespace,
+        resource,
+        name,
+        subresource: sub,
+    }) = resource_path(&segments)
+    else {
         return Ok(error_response(&ApiError::no_route()));
     };
 
@@ -481,21 +497,30 @@ mod tests {
 
     #[test]
     fn paths() {
+        let p = resource_path(&["api", "v1", "namespaces", "ns", "configmaps", "c"]).unwrap();
         assert_eq!(
-            resource_path(&["api", "v1", "namespaces", "ns", "configmaps", "c"]),
-            Some(("", "v1", Some("ns"), "configmaps", Some("c"), None))
+            (
+                p.group,
+                p.version,
+                p.namespace,
+                p.resource,
+                p.name,
+                p.subresource
+            ),
+            ("", "v1", Some("ns"), "configmaps", Some("c"), None)
         );
+        let p = resource_path(&["api", "v1", "namespaces", "ns"]).unwrap();
         assert_eq!(
-            resource_path(&["api", "v1", "namespaces", "ns"]),
-            Some(("", "v1", None, "namespaces", Some("ns"), None))
+            (p.namespace, p.resource, p.name),
+            (None, "namespaces", Some("ns"))
         );
+        let p = resource_path(&["api", "v1", "namespaces", "ns", "status"]).unwrap();
         assert_eq!(
-            resource_path(&["api", "v1", "namespaces", "ns", "status"]),
-            Some(("", "v1", None, "namespaces", Some("ns"), Some("status")))
+            (p.resource, p.name, p.subresource),
+            ("namespaces", Some("ns"), Some("status"))
         );
-        assert_eq!(
-            resource_path(&["apis", "apps", "v1", "deployments"]),
-            Some(("apps", "v1", None, "deployments", None, None))
-        );
+        let p = resource_path(&["apis", "apps", "v1", "deployments"]).unwrap();
+        assert_eq!((p.group, p.resource, p.name), ("apps", "deployments", None));
+        assert!(resource_path(&["apis", "apps"]).is_none());
     }
 }
