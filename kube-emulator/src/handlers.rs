@@ -235,6 +235,7 @@ fn watch_request(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Respons
             fields: req.fields()?,
             resource_version: req.param("resourceVersion").map(str::to_string),
             timeout,
+            send_initial_events: req.flag("sendInitialEvents"),
         },
     ))
 }

@@ -117,6 +117,7 @@ const BUILTINS: &[Builtin] = &[
     ),
     ("", "v1", "pods", "Pod", true, &["po"], &["all"], true),
     ("", "v1", "nodes", "Node", false, &["no"], &[], true),
+    ("", "v1", "events", "Event", true, &["ev"], &[], false),
     (
         "apps",
         "v1",

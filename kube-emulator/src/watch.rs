@@ -26,6 +26,8 @@ pub(crate) struct WatchRequest {
     pub fields: FieldSelector,
     pub resource_version: Option<String>,
     pub timeout: Option<Duration>,
+    /// `sendInitialEvents=true`: existing objects first, then a BOOKMARK marking their end.
+    pub send_initial_events: bool,
 }
 
 impl WatchRequest {
@@ -93,10 +95,12 @@ pub(crate) fn watch(state: &Arc<State>, req: WatchRequest) -> Response<Body> {
     let mut initial: Vec<Bytes> = Vec::new();
     let events = {
         let store = state.lock();
+        // Without a resourceVersion (or with sendInitialEvents) the watch starts with the
+        // current objects as ADDED events, as the API server's does.
         let from = req
             .resource_version
             .as_deref()
-            .filter(|rv| !rv.is_empty() && *rv != "0");
+            .filter(|rv| !rv.is_empty() && *rv != "0" && !req.send_initial_events);
         match from {
             None => {
                 let ns = req.namespace.as_deref();
@@ -104,6 +108,17 @@ pub(crate) fn watch(state: &Arc<State>, req: WatchRequest) -> Response<Body> {
                     if req.matches(obj) {
                         initial.push(req.line("ADDED", obj));
                     }
+                }
+                if req.send_initial_events {
+                    let bookmark = json!({
+                        "kind": req.info.kind,
+                        "apiVersion": req.info.group_version(),
+                        "metadata": {
+                            "resourceVersion": store.rv().to_string(),
+                            "annotations": { "k8s.io/initial-events-end": "true" },
+                        },
+                    });
+                    initial.push(req.line("BOOKMARK", &bookmark));
                 }
                 Some(store.subscribe())
             }
