@@ -15,7 +15,7 @@ use crate::objects::{self, main_scope, WriteOptions};
 use crate::patch;
 use crate::resources::ResourceInfo;
 use crate::selectors::{FieldSelector, LabelSelector};
-use crate::server::{json_response, Body, State};
+use crate::server::{bytes_response, json_response, Body, State};
 use crate::status::{ApiError, ApiResult};
 use crate::store::Key;
 use crate::util::{meta_str, now_rfc3339, random_hex};
@@ -185,40 +185,66 @@ fn list(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> 
         .filter(|t| !t.is_empty())
         .map(decode_continue)
         .transpose()?;
-    let store = state.lock();
-    let mut items = Vec::new();
-    let mut last_key = None;
-    let mut remaining = 0usize;
-    let matching = store
-        .list_prefix(&req.info.group, &req.info.plural, req.namespace.as_deref())
-        .filter(|(k, _)| {
-            after
-                .as_ref()
-                .is_none_or(|(ns, name)| (&k.namespace, &k.name) > (ns, name))
-        })
-        .filter(|(_, obj)| labels.matches(obj) && fields.matches(obj));
-    for (key, obj) in matching {
-        if limit.is_some_and(|l| items.len() >= l) {
-            remaining += 1;
-            continue;
+    // Collect shared references under the lock; serialize after releasing it.
+    let (items, rv, next, remaining) = {
+        let store = state.lock();
+        let mut items: Vec<Arc<Value>> = Vec::new();
+        let mut next = None;
+        let mut remaining = 0usize;
+        let after = after
+            .as_ref()
+            .map(|(ns, name)| (ns.as_str(), name.as_str()));
+        let matching = store
+            .list_after(
+                &req.info.group,
+                &req.info.plural,
+                req.namespace.as_deref(),
+                after,
+            )
+            .filter(|(_, obj)| labels.matches(obj) && fields.matches(obj));
+        for (key, obj) in matching {
+            if limit.is_some_and(|l| items.len() >= l) {
+                remaining += 1;
+            } else {
+                items.push(Arc::clone(obj));
+                next = Some(key.clone());
+            }
         }
-        items.push(present(&req.info, obj.clone()));
-        last_key = Some(key.clone());
+        (items, store.rv(), next, remaining)
+    };
+    let mut metadata = json!({ "resourceVersion": rv.to_string() });
+    if let (true, Some(key)) = (remaining > 0, next) {
+        metadata["continue"] = json!(encode_continue(&key));
+        metadata["remainingItemCount"] = json!(remaining);
     }
-    let mut metadata = json!({ "resourceVersion": store.rv().to_string() });
-    if remaining > 0 {
-        if let Some(key) = last_key {
-            metadata["continue"] = json!(encode_continue(&key));
-            metadata["remainingItemCount"] = json!(remaining);
-        }
-    }
-    let list = json!({
-        "kind": format!("{}List", req.info.kind),
-        "apiVersion": req.info.group_version(),
+    Ok(list_response(&req.info, &metadata, &items))
+}
+
+/// Serializes a list without copying its items.
+fn list_response(info: &ResourceInfo, metadata: &Value, items: &[Arc<Value>]) -> Response<Body> {
+    let gv = info.group_version();
+    let mut out = json!({
+        "kind": format!("{}List", info.kind),
+        "apiVersion": gv,
         "metadata": metadata,
-        "items": items,
-    });
-    Ok(json_response(200, &list))
+    })
+    .to_string();
+    out.pop(); // the closing brace
+    out.push_str(",\"items\":[");
+    let mut bytes = out.into_bytes();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        let written = if item["apiVersion"] == gv.as_str() {
+            serde_json::to_writer(&mut bytes, item.as_ref())
+        } else {
+            serde_json::to_writer(&mut bytes, &present(info, Value::clone(item)))
+        };
+        written.expect("JSON values always serialize");
+    }
+    bytes.extend_from_slice(b"]}");
+    bytes_response(200, bytes)
 }
 
 fn watch_request(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> {

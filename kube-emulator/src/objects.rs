@@ -232,7 +232,7 @@ pub(crate) fn write(
     if is_deployment(info) && generation_changed {
         controller::deployment_changed(state, key, &stored);
     }
-    Ok(stored)
+    Ok(Value::clone(&stored))
 }
 
 /// Deletes the object at `key`: namespaces become Terminating and are emptied by the
@@ -260,7 +260,7 @@ pub(crate) fn delete(
         terminating["status"] = json!({ "phase": "Terminating" });
         let stored = store.put(key.clone(), terminating);
         controller::finalize_namespace(state, key.name.clone());
-        return Ok(stored);
+        return Ok(Value::clone(&stored));
     }
     let mut pending = vec![key.clone()];
     if is_crd(info) {

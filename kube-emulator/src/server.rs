@@ -53,10 +53,15 @@ impl State {
 
 /// A JSON response.
 pub(crate) fn json_response(code: u16, value: &Value) -> Response<Body> {
+    bytes_response(code, value.to_string().into_bytes())
+}
+
+/// A response with an already serialized JSON body.
+pub(crate) fn bytes_response(code: u16, body: Vec<u8>) -> Response<Body> {
     Response::builder()
         .status(code)
         .header("Content-Type", "application/json")
-        .body(Full::new(Bytes::from(value.to_string())).boxed_unsync())
+        .body(Full::new(Bytes::from(body)).boxed_unsync())
         .expect("static response parts are valid")
 }
 

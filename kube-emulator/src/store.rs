@@ -3,6 +3,7 @@
 //! watches replay and follow.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::ops::Bound;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -72,7 +73,7 @@ pub(crate) struct Event {
 
 /// The store. Guarded by one mutex in the server state; every method is synchronous.
 pub(crate) struct Store {
-    objects: BTreeMap<Key, Value>,
+    objects: BTreeMap<Key, Arc<Value>>,
     rv: u64,
     history: VecDeque<Event>,
     events: broadcast::Sender<Event>,
@@ -142,7 +143,7 @@ impl Store {
 
     /// The object at `key`.
     pub fn get(&self, key: &Key) -> Option<&Value> {
-        self.objects.get(key)
+        self.objects.get(key).map(Arc::as_ref)
     }
 
     /// Objects of one resource, in one namespace or all, in key order.
@@ -151,18 +152,35 @@ impl Store {
         group: &'a str,
         resource: &'a str,
         namespace: Option<&'a str>,
-    ) -> impl Iterator<Item = (&'a Key, &'a Value)> + 'a {
-        let start = Key {
+    ) -> impl Iterator<Item = (&'a Key, &'a Arc<Value>)> + 'a {
+        self.list_after(group, resource, namespace, None)
+    }
+
+    /// Like [`Store::list_prefix`], starting after the object at (namespace, name).
+    pub fn list_after<'a>(
+        &'a self,
+        group: &'a str,
+        resource: &'a str,
+        namespace: Option<&'a str>,
+        after: Option<(&str, &str)>,
+    ) -> impl Iterator<Item = (&'a Key, &'a Arc<Value>)> + 'a {
+        let key = |ns: &str, name: &str| Key {
             group: group.to_string(),
             resource: resource.to_string(),
-            namespace: namespace.unwrap_or("").to_string(),
-            name: String::new(),
+            namespace: ns.to_string(),
+            name: name.to_string(),
         };
-        self.objects.range(start..).take_while(move |(k, _)| {
-            k.group == group
-                && k.resource == resource
-                && namespace.is_none_or(|ns| k.namespace == ns)
-        })
+        let start = match after {
+            Some((ns, name)) => Bound::Excluded(key(ns, name)),
+            None => Bound::Included(key(namespace.unwrap_or(""), "")),
+        };
+        self.objects
+            .range((start, Bound::Unbounded))
+            .take_while(move |(k, _)| {
+                k.group == group
+                    && k.resource == resource
+                    && namespace.is_none_or(|ns| k.namespace == ns)
+            })
     }
 
     /// Keys of every object in a namespace (of namespaced resources).
@@ -189,35 +207,42 @@ impl Store {
 
     /// Stores `obj` at `key` with the next resourceVersion and records the event. Returns the
     /// stored object.
-    pub fn put(&mut self, key: Key, mut obj: Value) -> Value {
+    pub fn put(&mut self, key: Key, mut obj: Value) -> Arc<Value> {
         self.rv += 1;
         meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
-        let previous = self.objects.insert(key.clone(), obj.clone());
+        let obj = Arc::new(obj);
+        let previous = self.objects.insert(key.clone(), Arc::clone(&obj));
         let kind = if previous.is_some() {
             EventType::Modified
         } else {
             EventType::Added
         };
-        self.record(kind, key, obj.clone(), previous);
+        self.record(kind, key, Arc::clone(&obj), previous);
         obj
     }
 
     /// Removes the object at `key`, recording a `DELETED` event.
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
-        let mut obj = self.objects.remove(key)?;
+        let mut obj = Arc::unwrap_or_clone(self.objects.remove(key)?);
         self.rv += 1;
         meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
-        self.record(EventType::Deleted, key.clone(), obj.clone(), None);
+        self.record(EventType::Deleted, key.clone(), Arc::new(obj.clone()), None);
         Some(obj)
     }
 
-    fn record(&mut self, kind: EventType, key: Key, object: Value, previous: Option<Value>) {
+    fn record(
+        &mut self,
+        kind: EventType,
+        key: Key,
+        object: Arc<Value>,
+        previous: Option<Arc<Value>>,
+    ) {
         let event = Event {
             rv: self.rv,
             kind,
             key: Arc::new(key),
-            object: Arc::new(object),
-            previous: previous.map(Arc::new),
+            object,
+            previous,
         };
         if self.history.len() == HISTORY {
             self.history.pop_front();
