@@ -117,6 +117,17 @@ pub(crate) fn resource_list(all: &[ResourceInfo], group: &str, version: &str) ->
                 "verbs": ["get", "patch", "update"],
             }));
         }
+        if crate::scale::has_scale(r) {
+            resources.push(json!({
+                "name": format!("{}/scale", r.plural),
+                "singularName": "",
+                "namespaced": r.namespaced,
+                "group": "autoscaling",
+                "version": "v1",
+                "kind": "Scale",
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
     }
     Some(json!({
         "kind": "APIResourceList",

@@ -14,6 +14,7 @@ use crate::apply::{self, Scope};
 use crate::objects::{self, main_scope, WriteOptions};
 use crate::patch;
 use crate::resources::ResourceInfo;
+use crate::scale;
 use crate::selectors::{FieldSelector, LabelSelector};
 use crate::server::{bytes_response, json_response, Body, State};
 use crate::status::{ApiError, ApiResult};
@@ -120,6 +121,14 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
     if req.info.create_only {
         return match (&req.method, &req.name) {
             (&Method::POST, None) => review(&req),
+            _ => Err(ApiError::method_not_allowed()),
+        };
+    }
+    if req.subresource.as_deref() == Some("scale") && scale::has_scale(&req.info) {
+        return match (&req.method, req.name.clone()) {
+            (&Method::GET | &Method::PUT | &Method::PATCH, Some(name)) => {
+                scale_request(state, &req, &name)
+            }
             _ => Err(ApiError::method_not_allowed()),
         };
     }
@@ -490,4 +499,53 @@ fn delete_collection(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Res
         "items": items,
     });
     Ok(json_response(200, &list))
+}
+
+/// GET, PUT or PATCH (merge or JSON patch) of the `scale` subresource.
+fn scale_request(
+    state: &Arc<State>,
+    req: &ResourceRequest,
+    name: &str,
+) -> ApiResult<Response<Body>> {
+    let key = req.key(name);
+    let mut store = state.lock();
+    let current = store
+        .get(&key)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(&req.info.group, &req.info.plural, name))?;
+    let mut wanted = scale::to_scale(&current);
+    match req.method {
+        Method::GET => return Ok(json_response(200, &wanted)),
+        Method::PUT => wanted = req.body_value()?,
+        _ => {
+            let body = req.body_value()?;
+            match req.media_type() {
+                "application/json-patch+json" => patch::json_patch(&mut wanted, &body)
+                    .map_err(|e| ApiError::invalid(&req.info.group, &req.info.plural, name, e))?,
+                "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+                    patch::merge_patch(&mut wanted, &body)
+                }
+                other => return Err(ApiError::unsupported_media_type(other)),
+            }
+        }
+    }
+    let updated = scale::with_replicas(&current, &wanted)
+        .map_err(|e| ApiError::invalid(&req.info.group, &req.info.plural, name, e))?;
+    let manager = req.manager();
+    let opts = WriteOptions {
+        manager: &manager,
+        dry_run: req.dry_run(),
+        scope: main_scope(&req.info),
+        applied: false,
+    };
+    let written = objects::write(
+        state,
+        &mut store,
+        &req.info,
+        key,
+        Some(&current),
+        updated,
+        &opts,
+    )?;
+    Ok(json_response(200, &scale::to_scale(&written)))
 }

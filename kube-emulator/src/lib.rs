@@ -29,6 +29,7 @@ mod objects;
 mod openapi;
 mod patch;
 mod resources;
+mod scale;
 mod selectors;
 mod server;
 mod status;
