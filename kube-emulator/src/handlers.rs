@@ -105,6 +105,18 @@ impl ResourceRequest {
         }
     }
 
+    /// The body, which must be a map (an object).
+    fn body_object(&self) -> ApiResult<Value> {
+        let value = self.body_value()?;
+        if value.is_object() {
+            Ok(value)
+        } else {
+            Err(ApiError::bad_request(
+                "the request body must be an object (a JSON or YAML map)",
+            ))
+        }
+    }
+
     fn media_type(&self) -> &str {
         self.content_type.split(';').next().unwrap_or("").trim()
     }
@@ -147,7 +159,7 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
 
 /// SelfSubjectAccessReview: everything is allowed; nothing is stored.
 fn review(req: &ResourceRequest) -> ApiResult<Response<Body>> {
-    let mut obj = req.body_value()?;
+    let mut obj = req.body_object()?;
     obj["apiVersion"] = json!(req.info.group_version());
     obj["kind"] = json!(req.info.kind);
     obj["metadata"] = json!({ "creationTimestamp": null });
@@ -304,7 +316,7 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
     if req.info.namespaced && req.namespace.is_none() {
         return Err(ApiError::no_route());
     }
-    let obj = req.body_value()?;
+    let obj = req.body_object()?;
     check_body_namespace(req, &obj)?;
     check_body_kind(req, &obj)?;
     let name = match (meta_str(&obj, "name"), meta_str(&obj, "generateName")) {
@@ -319,6 +331,17 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
             ))
         }
     };
+    if name.len() > 253 || name.contains(['/', '%']) || name == "." || name == ".." {
+        return Err(ApiError::invalid(
+            &req.info.group,
+            &req.info.plural,
+            &name,
+            format!(
+                "{} \"{name}\" is invalid: metadata.name: Invalid value: may not contain '/' or '%', be '.' or '..', or be longer than 253 characters",
+                req.info.kind
+            ),
+        ));
+    }
     let key = req.key(&name);
     let manager = req.manager();
     let mut store = state.lock();
@@ -341,7 +364,7 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
 
 fn update(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Response<Body>> {
     let scope = req.scope()?;
-    let obj = req.body_value()?;
+    let obj = req.body_object()?;
     check_body_namespace(req, &obj)?;
     check_body_kind(req, &obj)?;
     if let Some(body_name) = meta_str(&obj, "name") {
@@ -392,7 +415,11 @@ fn patch_request(
     if !PATCH_TYPES.contains(&media.as_str()) {
         return Err(ApiError::unsupported_media_type(&media));
     }
-    let patch_body = req.body_value()?;
+    let patch_body = if media == "application/json-patch+json" {
+        req.body_value()?
+    } else {
+        req.body_object()?
+    };
     let manager = req.manager();
     let key = req.key(name);
     let mut store = state.lock();
@@ -516,7 +543,7 @@ fn scale_request(
     let mut wanted = scale::to_scale(&current);
     match req.method {
         Method::GET => return Ok(json_response(200, &wanted)),
-        Method::PUT => wanted = req.body_value()?,
+        Method::PUT => wanted = req.body_object()?,
         _ => {
             let body = req.body_value()?;
             match req.media_type() {

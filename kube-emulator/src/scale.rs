@@ -49,9 +49,16 @@ pub(crate) fn with_replicas(obj: &Value, scale: &Value) -> Result<Value, String>
         .filter(|r| *r >= 0)
         .ok_or("spec.replicas: Invalid value: must be a non-negative integer")?;
     let mut updated = obj.clone();
-    updated["spec"]["replicas"] = json!(replicas);
+    let Some(map) = updated.as_object_mut() else {
+        return Err("the object is not a map".into());
+    };
+    let spec = map.entry("spec").or_insert_with(|| json!({}));
+    if !spec.is_object() {
+        *spec = json!({});
+    }
+    spec["replicas"] = json!(replicas);
     if let Some(rv) = scale.pointer("/metadata/resourceVersion") {
-        updated["metadata"]["resourceVersion"] = rv.clone();
+        crate::util::meta_mut(&mut updated).insert("resourceVersion".into(), rv.clone());
     }
     Ok(updated)
 }

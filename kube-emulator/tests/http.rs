@@ -795,3 +795,133 @@ async fn faults_are_seeded_and_spare_discovery() {
     );
     assert_ne!(first, sequence(43).await);
 }
+
+#[tokio::test]
+async fn malformed_requests_get_client_errors() {
+    let emu = plain(Config::default());
+    post(&emu, "/apis/apps/v1/namespaces/default/deployments", json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "odd"}, "spec": "not a map"})).await;
+    let deploy = "/apis/apps/v1/namespaces/default/deployments/odd";
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        ("POST", CMS.into(), "application/json", "[1, 2]"),
+        ("POST", CMS.into(), "application/json", "\"text\""),
+        ("POST", CMS.into(), "application/json", ""),
+        ("POST", CMS.into(), "application/yaml", "a: [unclosed"),
+        (
+            "POST",
+            CMS.into(),
+            "application/json",
+            r#"{"metadata": {"name": "a/b"}}"#,
+        ),
+        (
+            "POST",
+            CMS.into(),
+            "application/json",
+            r#"{"metadata": {}}"#,
+        ),
+        (
+            "POST",
+            CMS.into(),
+            "application/json",
+            r#"{"kind": "Secret", "metadata": {"name": "x"}}"#,
+        ),
+        (
+            "POST",
+            CMS.into(),
+            "application/json",
+            r#"{"metadata": {"name": "x", "namespace": "other"}}"#,
+        ),
+        (
+            "POST",
+            "/api/v1/configmaps".into(),
+            "application/json",
+            r#"{"metadata": {"name": "x"}}"#,
+        ),
+        (
+            "PUT",
+            format!("{CMS}/x"),
+            "application/json",
+            r#"{"metadata": {"name": "y"}}"#,
+        ),
+        ("PUT", CMS.into(), "application/json", "{}"),
+        (
+            "PATCH",
+            format!("{CMS}/x?fieldManager=m"),
+            "application/apply-patch+yaml",
+            "just a string",
+        ),
+        (
+            "PATCH",
+            format!("{CMS}/x?fieldManager=m"),
+            "application/apply-patch+yaml",
+            "- a\n- b\n",
+        ),
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            "application/merge-patch+json",
+            "[]",
+        ),
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            "application/json-patch+json",
+            r#"{"op": "add"}"#,
+        ),
+        (
+            "PATCH",
+            format!("{CMS}/x"),
+            "application/json-patch+json",
+            r#"[{"op": "jump", "path": "/a"}]"#,
+        ),
+        (
+            "PATCH",
+            format!("{deploy}/scale"),
+            "application/merge-patch+json",
+            r#"{"spec": {"replicas": -1}}"#,
+        ),
+        (
+            "PUT",
+            format!("{deploy}/scale"),
+            "application/json",
+            r#"{"spec": "x"}"#,
+        ),
+        ("GET", format!("{CMS}/x/unknownsub"), "", ""),
+        ("GET", format!("{CMS}?limit=abc"), "", ""),
+        ("GET", format!("{CMS}?continue=%%%"), "", ""),
+        ("GET", format!("{CMS}?fieldSelector=nonsense"), "", ""),
+        (
+            "GET",
+            "/api/v1/namespaces/default/configmaps/a/b/c/d".into(),
+            "",
+            "",
+        ),
+        ("DELETE", format!("{CMS}/never"), "", ""),
+        ("POST", format!("{CMS}/x"), "application/json", "{}"),
+        (
+            "GET",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews".into(),
+            "",
+            "",
+        ),
+    ];
+    for (method, path, content_type, body) in cases {
+        let (code, status) = call(&emu, method, &path, content_type, body).await;
+        assert!(
+            (400..500).contains(&code),
+            "{method} {path} {body:?} -> {code} {status}"
+        );
+        assert_eq!(status["kind"], "Status", "{method} {path}");
+    }
+    // The scale subresource still works on a sane deployment, and the server is still up.
+    let (code, scale) = call(
+        &emu,
+        "PATCH",
+        &format!("{deploy}/scale"),
+        "application/merge-patch+json",
+        r#"{"spec": {"replicas": 2}}"#,
+    )
+    .await;
+    assert_eq!(code, 200, "{scale}");
+    assert_eq!(scale["spec"]["replicas"], 2);
+    assert_eq!(get(&emu, "/version").await.0, 200);
+}
