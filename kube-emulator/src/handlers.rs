@@ -19,6 +19,7 @@ use crate::selectors::{FieldSelector, LabelSelector};
 use crate::server::{bytes_response, json_response, Body, State};
 use crate::status::{ApiError, ApiResult};
 use crate::store::Key;
+use crate::table::{self, Include};
 use crate::util::{meta_str, now_rfc3339, random_hex};
 use crate::watch::{self, WatchRequest};
 
@@ -31,6 +32,7 @@ pub(crate) struct ResourceRequest {
     pub subresource: Option<String>,
     pub query: HashMap<String, String>,
     pub content_type: String,
+    pub accept: String,
     pub user_agent: String,
     pub body: Bytes,
 }
@@ -117,6 +119,11 @@ impl ResourceRequest {
         }
     }
 
+    /// The row detail of a requested Table, if the client asked for one.
+    fn table(&self) -> Option<Include> {
+        table::wanted(&self.accept).then(|| Include::parse(self.param("includeObject")))
+    }
+
     fn media_type(&self) -> &str {
         self.content_type.split(';').next().unwrap_or("").trim()
     }
@@ -173,6 +180,13 @@ fn get(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Respo
     let obj = store
         .get(&req.key(name))
         .ok_or_else(|| ApiError::not_found(&req.info.group, &req.info.plural, name))?;
+    if let Some(include) = req.table() {
+        let metadata = json!({ "resourceVersion": store.rv().to_string() });
+        return Ok(json_response(
+            200,
+            &table::table(&req.info, [obj], metadata, include),
+        ));
+    }
     Ok(json_response(200, &present(&req.info, obj.clone())))
 }
 
@@ -238,6 +252,13 @@ fn list(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> 
         metadata["continue"] = json!(encode_continue(&key));
         metadata["remainingItemCount"] = json!(remaining);
     }
+    if let Some(include) = req.table() {
+        let objects = items.iter().map(|o| o.as_ref());
+        return Ok(json_response(
+            200,
+            &table::table(&req.info, objects, metadata, include),
+        ));
+    }
     Ok(list_response(&req.info, &metadata, &items))
 }
 
@@ -283,6 +304,7 @@ fn watch_request(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Respons
             resource_version: req.param("resourceVersion").map(str::to_string),
             timeout,
             send_initial_events: req.flag("sendInitialEvents"),
+            table: req.table(),
         },
     ))
 }

@@ -34,6 +34,7 @@ mod selectors;
 mod server;
 mod status;
 mod store;
+mod table;
 mod tls;
 mod util;
 mod watch;

@@ -271,6 +271,7 @@ async fn route(
     }
     let method = req.method().clone();
     let content_type = header(&req, "content-type");
+    let accept = header(&req, "accept");
     let user_agent = header(&req, "user-agent");
     let query = parse_query(req.uri().query());
     let (namespace, name, sub) = (
@@ -294,6 +295,7 @@ async fn route(
         subresource: sub,
         query,
         content_type,
+        accept,
         user_agent,
         body,
     };

@@ -17,6 +17,7 @@ use crate::selectors::{FieldSelector, LabelSelector};
 use crate::server::{Body, State};
 use crate::status::ApiError;
 use crate::store::{Event, EventType};
+use crate::table::{self, Include};
 
 /// What a watch follows.
 pub(crate) struct WatchRequest {
@@ -28,6 +29,8 @@ pub(crate) struct WatchRequest {
     pub timeout: Option<Duration>,
     /// `sendInitialEvents=true`: existing objects first, then a BOOKMARK marking their end.
     pub send_initial_events: bool,
+    /// Send each object as a one-row Table (the client asked for Tables).
+    pub table: Option<Include>,
 }
 
 impl WatchRequest {
@@ -68,6 +71,11 @@ impl WatchRequest {
         let mut obj = obj.clone();
         if obj.get("kind").is_some_and(|k| k != "Status") {
             obj["apiVersion"] = json!(self.info.group_version());
+        }
+        if let (Some(include), "ADDED" | "MODIFIED" | "DELETED") = (self.table, kind) {
+            let rv = obj.pointer("/metadata/resourceVersion").cloned();
+            let metadata = json!({ "resourceVersion": rv });
+            obj = table::table(&self.info, [&obj], metadata, include);
         }
         let mut text = json!({ "type": kind, "object": obj }).to_string();
         text.push('\n');
