@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::apply::Scope;
 use crate::config::Readiness;
-use crate::objects::{write, WriteOptions};
+use crate::objects::{remove_cascade, write, WriteOptions};
 use crate::server::State;
 use crate::store::Key;
 use crate::util::now_rfc3339;
@@ -174,5 +174,30 @@ pub(crate) fn finalize_namespace(state: &Arc<State>, name: String) {
             name,
         };
         store.remove(&ns_key);
+    });
+}
+
+/// Deletes a terminating CRD's custom resources and then the CRD, like the API server's
+/// finalizer does (after a short delay: the resources stay served meanwhile).
+pub(crate) fn finalize_crd(state: &Arc<State>, key: Key) {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let mut store = state.lock();
+        let Some(crd) = store.get(&key) else {
+            return;
+        };
+        let group = crd.pointer("/spec/group").and_then(Value::as_str);
+        let plural = crd.pointer("/spec/names/plural").and_then(Value::as_str);
+        if let (Some(group), Some(plural)) = (group, plural) {
+            let instances: Vec<Key> = store
+                .list_prefix(group, plural, None)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for instance in instances {
+                remove_cascade(&mut store, &instance);
+            }
+        }
+        store.remove(&key);
     });
 }

@@ -235,9 +235,10 @@ pub(crate) fn write(
     Ok(Value::clone(&stored))
 }
 
-/// Deletes the object at `key`: namespaces become Terminating and are emptied by the
-/// controller; other objects go at once, with their dependents (ownerReferences) and, for a CRD,
-/// its custom resources. Returns the object as last seen.
+/// Deletes the object at `key`: namespaces and CRDs become Terminating and the controller
+/// removes their contents (objects in the namespace, custom resources of the CRD) and then them;
+/// other objects go at once, with their dependents (ownerReferences). Returns the object as
+/// last seen.
 pub(crate) fn delete(
     state: &Arc<State>,
     store: &mut Store,
@@ -262,21 +263,35 @@ pub(crate) fn delete(
         controller::finalize_namespace(state, key.name.clone());
         return Ok(Value::clone(&stored));
     }
-    let mut pending = vec![key.clone()];
     if is_crd(info) {
-        if let (Some(group), Some(plural)) = (
-            current.pointer("/spec/group").and_then(Value::as_str),
-            current
-                .pointer("/spec/names/plural")
-                .and_then(Value::as_str),
-        ) {
-            pending.extend(
-                store
-                    .list_prefix(group, plural, None)
-                    .map(|(k, _)| k.clone()),
-            );
+        if current.pointer("/metadata/deletionTimestamp").is_some() {
+            return Ok(current);
         }
+        let mut terminating = current;
+        meta_mut(&mut terminating).insert("deletionTimestamp".into(), json!(now_rfc3339()));
+        if let Some(conds) = terminating
+            .pointer_mut("/status/conditions")
+            .and_then(Value::as_array_mut)
+        {
+            conds.push(json!({
+                "type": "Terminating",
+                "status": "True",
+                "lastTransitionTime": now_rfc3339(),
+                "reason": "InstanceDeletionInProgress",
+                "message": "CustomResource deletion is in progress",
+            }));
+        }
+        let stored = store.put(key.clone(), terminating);
+        controller::finalize_crd(state, key.clone());
+        return Ok(Value::clone(&stored));
     }
+    Ok(remove_cascade(store, key).unwrap_or(current))
+}
+
+/// Removes the object at `key` and, transitively, the objects that name it in their
+/// `ownerReferences` (background propagation). Returns the object removed at `key`.
+pub(crate) fn remove_cascade(store: &mut Store, key: &Key) -> Option<Value> {
+    let mut pending = vec![key.clone()];
     let mut first = None;
     while let Some(next) = pending.pop() {
         if let Some(removed) = store.remove(&next) {
@@ -288,5 +303,5 @@ pub(crate) fn delete(
             }
         }
     }
-    Ok(first.unwrap_or(current))
+    first
 }

@@ -701,15 +701,19 @@ async fn crds_namespaces_and_cascade() {
         json!({"apiVersion": "example.io/v1", "kind": "Widget", "metadata": {"name": "w2"}}),
     )
     .await;
-    let (code, _) = call(
-        &emu,
-        "DELETE",
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.io",
-        "",
-        "",
-    )
-    .await;
+    let crd_path = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.io";
+    let (code, terminating) = call(&emu, "DELETE", crd_path, "", "").await;
     assert_eq!(code, 200);
+    assert!(terminating["metadata"]["deletionTimestamp"].is_string());
+    let mut gone = false;
+    for _ in 0..100 {
+        if get(&emu, crd_path).await.0 == 404 {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(gone, "CRD removed");
     assert_eq!(
         get(&emu, "/apis/example.io/v1/namespaces/default/widgets/w2")
             .await

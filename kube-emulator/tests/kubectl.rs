@@ -224,11 +224,16 @@ fn apply_get_conflict_delete() {
     assert!(String::from_utf8_lossy(&gone.stderr).contains("NotFound"));
     assert!(names(&cluster.json(&["get", "all,cm,sa,gw", "-A", "-l", "app=demo"])).is_empty());
     cluster.ok(&["get", "clusterrole", "demod-reader"]);
-    cluster.ok(&["delete", "clusterrole", "demod-reader"]);
-    assert!(!cluster
-        .kubectl(&["get", "clusterrole", "demod-reader"])
-        .status
-        .success());
+
+    // Deleting the whole file: the rest goes, the CRD after its custom resources.
+    cluster.ok(&["delete", "--ignore-not-found", "-f", FIXTURE]);
+    for kind in ["clusterrole", "mutatingwebhookconfiguration", "crd"] {
+        let left = cluster.ok(&["get", kind, "-o", "name"]);
+        assert!(
+            !left.contains("demo") && !left.contains("gateways"),
+            "{kind}: {left}"
+        );
+    }
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
