@@ -151,11 +151,43 @@ pub(crate) fn deployment_changed(state: &Arc<State>, key: Key, deploy: &Value) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
         set_deployment_status(&state, &key, generation, false);
-        if let Readiness::After(delay) = state.config.readiness {
+        if let Readiness::After(delay) = state.readiness() {
             tokio::time::sleep(delay).await;
             set_deployment_status(&state, &key, generation, true);
         }
     });
+}
+
+/// Whether the controller already reported the Deployment's current generation ready.
+fn is_ready(deploy: &Value) -> bool {
+    let int = |p: &str| deploy.pointer(p).and_then(Value::as_i64);
+    int("/status/observedGeneration") == int("/metadata/generation")
+        && int("/status/availableReplicas").unwrap_or(0) == int("/spec/replicas").unwrap_or(1)
+}
+
+/// After a change of readiness: Deployments not ready yet become ready after the new delay.
+pub(crate) fn reschedule_deployments(state: &Arc<State>) {
+    let Readiness::After(delay) = state.readiness() else {
+        return;
+    };
+    let pending: Vec<(Key, Option<i64>)> = state
+        .lock()
+        .list_prefix("apps", "deployments", None)
+        .filter(|(_, d)| !is_ready(d))
+        .map(|(k, d)| {
+            (
+                k.clone(),
+                d.pointer("/metadata/generation").and_then(Value::as_i64),
+            )
+        })
+        .collect();
+    for (key, generation) in pending {
+        let state = Arc::clone(state);
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            set_deployment_status(&state, &key, generation, true);
+        });
+    }
 }
 
 /// Empties a terminating namespace and then removes it, like the namespace controller.

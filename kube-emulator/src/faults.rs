@@ -1,13 +1,13 @@
 //! Deterministic fault injection: one seeded pseudo-random draw per resource request.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use crate::config::{FaultKind, Faults};
 
-/// The fault plan of a running emulator.
+/// The fault plan of a running emulator: the configuration and how many draws were made.
 pub(crate) struct FaultPlan {
-    config: Faults,
-    counter: AtomicU64,
+    state: Mutex<(Faults, u64)>,
 }
 
 /// SplitMix64: a tiny, well-mixed generator; `draw(seed, n)` is the n-th number of a sequence.
@@ -22,29 +22,37 @@ impl FaultPlan {
     /// A plan for `config`.
     pub fn new(config: Faults) -> Self {
         Self {
-            config,
-            counter: AtomicU64::new(0),
+            state: Mutex::new((config, 0)),
         }
     }
 
-    /// The latency to add to each resource request.
-    pub fn latency(&self) -> std::time::Duration {
-        self.config.latency
+    /// Replaces the configuration; the sequence restarts from its first draw.
+    pub fn set(&self, config: Faults) {
+        *self.lock() = (config, 0);
     }
 
-    /// The fault for the next resource request, if it gets one.
-    pub fn next(&self) -> Option<FaultKind> {
-        if self.config.rate <= 0.0 || self.config.kinds.is_empty() {
-            return None;
+    fn lock(&self) -> MutexGuard<'_, (Faults, u64)> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The latency to add to the next resource request, and its fault if it gets one.
+    pub fn draw(&self) -> (Duration, Option<FaultKind>) {
+        let mut state = self.lock();
+        let (config, counter) = &mut *state;
+        if config.rate <= 0.0 || config.kinds.is_empty() {
+            return (config.latency, None);
         }
-        let n = self.counter.fetch_add(1, Ordering::Relaxed);
-        let r = splitmix(self.config.seed ^ splitmix(n));
+        let n = *counter;
+        *counter += 1;
+        let r = splitmix(config.seed ^ splitmix(n));
         let unit = (r >> 11) as f64 / (1u64 << 53) as f64;
-        if unit >= self.config.rate {
-            return None;
+        if unit >= config.rate {
+            return (config.latency, None);
         }
-        let pick = splitmix(r) % self.config.kinds.len() as u64;
-        Some(self.config.kinds[pick as usize])
+        let pick = splitmix(r) % config.kinds.len() as u64;
+        (config.latency, Some(config.kinds[pick as usize]))
     }
 }
 
@@ -65,19 +73,22 @@ mod tests {
         let a: Vec<_> = (0..1000)
             .map({
                 let p = plan(0.2, 7);
-                move |_| p.next()
+                move |_| p.draw().1
             })
             .collect();
         let b: Vec<_> = (0..1000)
             .map({
                 let p = plan(0.2, 7);
-                move |_| p.next()
+                move |_| p.draw().1
             })
             .collect();
         assert_eq!(a, b);
         let hits = a.iter().filter(|f| f.is_some()).count();
         assert!((150..250).contains(&hits), "{hits}");
-        assert!(plan(0.0, 7).next().is_none());
-        assert!(plan(1.0, 7).next().is_some());
+        assert!(plan(0.0, 7).draw().1.is_none());
+        let p = plan(1.0, 7);
+        assert!(p.draw().1.is_some());
+        p.set(Faults::default());
+        assert!(p.draw().1.is_none());
     }
 }

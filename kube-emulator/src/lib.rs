@@ -40,5 +40,5 @@ mod util;
 mod watch;
 
 pub use config::{Config, FaultKind, Faults, Readiness};
-pub use server::{Emulator, Handle};
+pub use server::{Emulator, Handle, LoggedRequest};
 pub use util::parse_duration;

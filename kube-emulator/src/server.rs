@@ -21,7 +21,8 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::config::{Config, FaultKind};
+use crate::config::{Config, FaultKind, Faults, Readiness};
+use crate::controller;
 use crate::discovery;
 use crate::faults::FaultPlan;
 use crate::handlers::{self, ResourceRequest};
@@ -36,19 +37,42 @@ pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
 /// Shared state of a running emulator.
 pub(crate) struct State {
     store: Mutex<Store>,
-    pub config: Config,
+    readiness: Mutex<Readiness>,
     token: String,
     faults: FaultPlan,
     server_address: String,
+    log_requests: bool,
+    requests: Mutex<Vec<LoggedRequest>>,
+}
+
+/// Locks a mutex; a panic elsewhere does not make the state unusable.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl State {
-    /// Locks the store (a panic elsewhere does not make the store unusable).
+    /// Locks the store.
     pub fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        locked(&self.store)
     }
+
+    /// When Deployments become ready.
+    pub fn readiness(&self) -> Readiness {
+        *locked(&self.readiness)
+    }
+}
+
+/// One request the emulator answered, as [`Handle::requests`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// The status code; `None` when the connection was dropped by fault injection.
+    pub status: Option<u16>,
 }
 
 /// A JSON response.
@@ -201,15 +225,18 @@ async fn dispatch(
     let uri = req.uri().clone();
     let content_type = header(&req, "content-type");
     let response = route(&state, req).await;
-    if state.config.log_requests {
-        match &response {
-            Ok(r) => eprintln!(
-                "kube-emulator: {method} {uri} [{content_type}] -> {}",
-                r.status().as_u16()
-            ),
-            Err(_) => eprintln!("kube-emulator: {method} {uri} -> dropped"),
+    let status = response.as_ref().ok().map(|r| r.status().as_u16());
+    if state.log_requests {
+        match status {
+            Some(code) => eprintln!("kube-emulator: {method} {uri} [{content_type}] -> {code}"),
+            None => eprintln!("kube-emulator: {method} {uri} -> dropped"),
         }
     }
+    locked(&state.requests).push(LoggedRequest {
+        method: method.to_string(),
+        uri: uri.to_string(),
+        status,
+    });
     response
 }
 
@@ -242,11 +269,11 @@ async fn route(
         return Ok(error_response(&ApiError::no_route()));
     };
 
-    let latency = state.faults.latency();
+    let (latency, fault) = state.faults.draw();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    match state.faults.next() {
+    match fault {
         Some(FaultKind::TooManyRequests) => {
             let mut response = error_response(&ApiError::too_many_requests());
             response
@@ -365,10 +392,12 @@ impl Emulator {
         let url = format!("{scheme}://127.0.0.1:{port}");
         let state = Arc::new(State {
             store: Mutex::new(Store::new()),
+            readiness: Mutex::new(config.readiness),
             faults: FaultPlan::new(config.faults.clone()),
-            config,
             token: token.clone(),
             server_address: format!("127.0.0.1:{port}"),
+            log_requests: config.log_requests,
+            requests: Mutex::new(Vec::new()),
         });
         let (ca_pem, acceptor) = match tls {
             Some(tls) => (Some(tls.ca_pem), Some(tls.acceptor)),
@@ -380,6 +409,8 @@ impl Emulator {
             .enable_all()
             .build()?;
         let (stop, shutdown) = oneshot::channel();
+        let runtime_handle = runtime.handle().clone();
+        let shared = Arc::clone(&state);
         let thread = std::thread::Builder::new()
             .name("kube-emulator".into())
             .spawn(move || {
@@ -396,6 +427,8 @@ impl Emulator {
             port,
             ca_pem,
             token,
+            state: shared,
+            runtime: runtime_handle,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -408,6 +441,8 @@ pub struct Handle {
     port: u16,
     ca_pem: Option<String>,
     token: String,
+    state: Arc<State>,
+    runtime: tokio::runtime::Handle,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -431,6 +466,29 @@ impl Handle {
     /// The bearer token clients must send.
     pub fn token(&self) -> &str {
         &self.token
+    }
+
+    /// The current (latest) resourceVersion: unchanged across requests that changed nothing.
+    pub fn resource_version(&self) -> u64 {
+        self.state.lock().rv()
+    }
+
+    /// Every request answered so far, in order (including faults and dropped connections).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        locked(&self.state.requests).clone()
+    }
+
+    /// Replaces the fault injection from now on (its sequence restarts from the new seed).
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.faults.set(faults);
+    }
+
+    /// Changes when Deployments become ready. Deployments not ready yet are scheduled anew:
+    /// with `Readiness::After(d)` they become ready `d` from now.
+    pub fn set_readiness(&self, readiness: Readiness) {
+        *locked(&self.state.readiness) = readiness;
+        let _runtime = self.runtime.enter();
+        controller::reschedule_deployments(&self.state);
     }
 
     /// A kubeconfig for this emulator: cluster, user and context `kube-emulator`.

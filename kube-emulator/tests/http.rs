@@ -929,3 +929,77 @@ async fn malformed_requests_get_client_errors() {
     assert_eq!(scale["spec"]["replicas"], 2);
     assert_eq!(get(&emu, "/version").await.0, 200);
 }
+
+#[tokio::test]
+async fn handle_controls_and_inspection() {
+    let emu = plain(Config {
+        readiness: Readiness::Never,
+        ..Config::default()
+    });
+    let deploys = "/apis/apps/v1/namespaces/default/deployments";
+    let deploy = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}
+    });
+    post(&emu, deploys, deploy).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (_, d) = get(&emu, &format!("{deploys}/d")).await;
+    assert_eq!(d["status"]["unavailableReplicas"], 2, "{}", d["status"]);
+    assert!(d["status"]["readyReplicas"].is_null());
+
+    // Becoming ready later, without touching the Deployment.
+    emu.set_readiness(Readiness::After(Duration::from_millis(50)));
+    let mut ready = false;
+    for _ in 0..50 {
+        let (_, d) = get(&emu, &format!("{deploys}/d")).await;
+        if d["status"]["readyReplicas"] == 2 {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(ready);
+
+    // resourceVersion stays put across no-op writes.
+    let rv = emu.resource_version();
+    let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\ndata:\n  k: v\n";
+    call(
+        &emu,
+        "PATCH",
+        &format!("{CMS}/same?fieldManager=m"),
+        "application/apply-patch+yaml",
+        yaml,
+    )
+    .await;
+    let after_create = emu.resource_version();
+    assert_eq!(after_create, rv + 1);
+    call(
+        &emu,
+        "PATCH",
+        &format!("{CMS}/same?fieldManager=m"),
+        "application/apply-patch+yaml",
+        yaml,
+    )
+    .await;
+    assert_eq!(emu.resource_version(), after_create);
+
+    // Faults switched on and off at run time; every request is logged.
+    emu.set_faults(Faults {
+        rate: 1.0,
+        kinds: vec![FaultKind::ServerError],
+        ..Faults::default()
+    });
+    assert_eq!(get(&emu, CMS).await.0, 500);
+    emu.set_faults(Faults::default());
+    assert_eq!(get(&emu, CMS).await.0, 200);
+    let log = emu.requests();
+    let last = log.last().unwrap();
+    assert_eq!(
+        (last.method.as_str(), last.uri.as_str(), last.status),
+        ("GET", CMS, Some(200))
+    );
+    assert_eq!(log[log.len() - 2].status, Some(500));
+    assert!(log
+        .iter()
+        .any(|r| r.method == "PATCH" && r.uri.contains("fieldManager=m")));
+}
