@@ -20,9 +20,11 @@
 //! ```
 
 mod apply;
+mod auth;
 mod config;
 mod controller;
 mod discovery;
+mod emulator;
 mod faults;
 mod handlers;
 mod objects;
@@ -40,5 +42,6 @@ mod util;
 mod watch;
 
 pub use config::{Config, FaultKind, Faults, Readiness};
-pub use server::{Emulator, Handle, LoggedRequest};
+pub use emulator::{Emulator, Handle};
+pub use server::LoggedRequest;
 pub use util::parse_duration;
