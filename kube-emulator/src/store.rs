@@ -268,3 +268,55 @@ impl Store {
         self.events.subscribe()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> Key {
+        Key {
+            group: String::new(),
+            resource: "configmaps".into(),
+            namespace: "default".into(),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn history_replays_and_expires() {
+        let mut store = Store::new();
+        let start = store.rv();
+        store.put(key("a"), json!({"metadata": {"name": "a"}}));
+        store.put(key("a"), json!({"metadata": {"name": "a"}, "data": {}}));
+        store.remove(&key("a"));
+        let (past, _) = store.subscribe_from(start).expect("in history");
+        let kinds: Vec<EventType> = past.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EventType::Added, EventType::Modified, EventType::Deleted]
+        );
+        assert!(past[1].previous.is_some());
+
+        for i in 0..HISTORY {
+            store.put(key(&format!("n{}", i % 10)), json!({}));
+        }
+        assert!(store.subscribe_from(start).is_none(), "too old: 410");
+        assert!(store.subscribe_from(store.rv() - 5).is_some());
+        assert_eq!(store.subscribe_from(store.rv()).unwrap().0.len(), 0);
+    }
+
+    #[test]
+    fn paging_order() {
+        let mut store = Store::new();
+        for name in ["c", "a", "b"] {
+            store.put(key(name), json!({}));
+        }
+        let names: Vec<&str> = store
+            .list_after("", "configmaps", Some("default"), Some(("default", "a")))
+            .map(|(k, _)| k.name.as_str())
+            .collect();
+        assert_eq!(names, ["b", "c"]);
+        assert_eq!(store.list_prefix("", "configmaps", None).count(), 3);
+        assert_eq!(store.list_prefix("", "namespaces", None).count(), 4);
+    }
+}
