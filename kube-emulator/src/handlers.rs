@@ -477,9 +477,14 @@ fn patch_request(
             };
             (apply::apply(current.as_ref(), &patch_body, &request)?, true)
         }
-        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+        "application/merge-patch+json" => {
             let mut new = current.clone().ok_or_else(not_found)?;
             patch::merge_patch(&mut new, &patch_body);
+            (new, false)
+        }
+        "application/strategic-merge-patch+json" => {
+            let mut new = current.clone().ok_or_else(not_found)?;
+            patch::strategic_merge_patch(&mut new, &patch_body);
             (new, false)
         }
         "application/json-patch+json" => {
@@ -571,8 +576,9 @@ fn scale_request(
             match req.media_type() {
                 "application/json-patch+json" => patch::json_patch(&mut wanted, &body)
                     .map_err(|e| ApiError::invalid(&req.info.group, &req.info.plural, name, e))?,
-                "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
-                    patch::merge_patch(&mut wanted, &body)
+                "application/merge-patch+json" => patch::merge_patch(&mut wanted, &body),
+                "application/strategic-merge-patch+json" => {
+                    patch::strategic_merge_patch(&mut wanted, &body)
                 }
                 other => return Err(ApiError::unsupported_media_type(other)),
             }

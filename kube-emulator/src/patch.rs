@@ -1,4 +1,6 @@
-//! JSON merge patch (RFC 7386; also used for strategic merge patch) and JSON patch (RFC 6902).
+//! JSON merge patch (RFC 7386), strategic merge patch (approximated: lists of maps merge by a
+//! key guessed from the items, kubectl's `$patch`/`$setElementOrder`/`$retainKeys`/
+//! `$deleteFromPrimitiveList` directives are honoured or dropped), and JSON patch (RFC 6902).
 
 use serde_json::Value;
 
@@ -19,6 +21,93 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
         } else {
             merge_patch(target_map.entry(key.clone()).or_insert(Value::Null), value);
         }
+    }
+}
+
+/// Keys that identify list items in strategic merge patches, by precedence (Kubernetes declares
+/// them per field: `name` for containers, env, volumes, webhooks…, `containerPort`, `port`,
+/// `mountPath`, `type` for conditions…).
+const MERGE_KEYS: &[&str] = &[
+    "name",
+    "containerPort",
+    "port",
+    "mountPath",
+    "devicePath",
+    "ip",
+    "type",
+];
+
+/// The merge key all map items of `patch` carry, if the list is one of maps.
+fn merge_key(patch: &[Value]) -> Option<&'static str> {
+    if patch.is_empty() || !patch.iter().all(Value::is_object) {
+        return None;
+    }
+    MERGE_KEYS.iter().copied().find(|key| {
+        patch
+            .iter()
+            .all(|item| item.get(*key).is_some() || item.get("$patch").is_some())
+    })
+}
+
+/// A value with strategic-merge directives removed (for values inserted as they are).
+fn strip_directives(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(k, _)| !k.starts_with('$'))
+                .map(|(k, v)| (k.clone(), strip_directives(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(strip_directives).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Applies a strategic merge patch in place.
+pub(crate) fn strategic_merge_patch(target: &mut Value, patch: &Value) {
+    match (&mut *target, patch) {
+        (Value::Object(t), Value::Object(p)) => {
+            if p.get("$patch").and_then(Value::as_str) == Some("replace") {
+                *target = strip_directives(patch);
+                return;
+            }
+            for (key, value) in p {
+                if let Some(field) = key.strip_prefix("$deleteFromPrimitiveList/") {
+                    if let (Some(Value::Array(items)), Some(gone)) =
+                        (t.get_mut(field), value.as_array())
+                    {
+                        items.retain(|item| !gone.contains(item));
+                    }
+                } else if key.starts_with('$') {
+                    // $setElementOrder/…, $retainKeys, $patch: ordering and pruning hints.
+                } else if value.is_null() {
+                    t.remove(key);
+                } else if let Some(existing) = t.get_mut(key) {
+                    strategic_merge_patch(existing, value);
+                } else {
+                    t.insert(key.clone(), strip_directives(value));
+                }
+            }
+        }
+        (Value::Array(t), Value::Array(p)) => match merge_key(p) {
+            Some(key) => {
+                for item in p {
+                    let id = &item[key];
+                    let found = t.iter().position(|existing| existing.get(key) == Some(id));
+                    let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
+                    match (found, delete) {
+                        (Some(i), true) => {
+                            t.remove(i);
+                        }
+                        (Some(i), false) => strategic_merge_patch(&mut t[i], item),
+                        (None, false) => t.push(strip_directives(item)),
+                        (None, true) => {}
+                    }
+                }
+            }
+            None => *target = strip_directives(patch),
+        },
+        _ => *target = strip_directives(patch),
     }
 }
 
@@ -154,6 +243,35 @@ mod tests {
         let mut doc = json!({"a": {"b": 1, "c": 2}, "d": [1]});
         merge_patch(&mut doc, &json!({"a": {"b": null, "e": 3}, "d": [2]}));
         assert_eq!(doc, json!({"a": {"c": 2, "e": 3}, "d": [2]}));
+    }
+
+    #[test]
+    fn strategic() {
+        let mut doc = json!({"spec": {"containers": [
+            {"name": "a", "image": "a:1", "ports": [{"containerPort": 80}]},
+            {"name": "b", "image": "b:1"}
+        ], "args": ["x"]}});
+        strategic_merge_patch(
+            &mut doc,
+            &json!({"spec": {
+                "$setElementOrder/containers": [{"name": "a"}, {"name": "b"}],
+                "containers": [{"name": "a", "image": "a:2"}, {"name": "b", "$patch": "delete"}, {"name": "c", "image": "c:1"}],
+                "args": ["y"]
+            }}),
+        );
+        assert_eq!(
+            doc,
+            json!({"spec": {"containers": [
+                {"name": "a", "image": "a:2", "ports": [{"containerPort": 80}]},
+                {"name": "c", "image": "c:1"}
+            ], "args": ["y"]}})
+        );
+        let mut doc = json!({"m": {"k": 1}, "l": [1, 2, 3]});
+        strategic_merge_patch(
+            &mut doc,
+            &json!({"m": {"$patch": "replace", "j": 2}, "$deleteFromPrimitiveList/l": [2]}),
+        );
+        assert_eq!(doc, json!({"m": {"j": 2}, "l": [1, 3]}));
     }
 
     #[test]

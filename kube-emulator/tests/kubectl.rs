@@ -355,3 +355,46 @@ fn paging_and_retries_under_faults() {
     assert_eq!(got[0], "ConfigMap/cm-00");
     assert_eq!(got[11], "ConfigMap/cm-11");
 }
+
+#[test]
+fn client_side_apply_and_strategic_merge() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config::default());
+    let file = cluster.write("deploy.yaml", DEPLOYMENT);
+    let created = cluster.ok(&["apply", "-f", &file]);
+    assert!(created.contains("deployment.apps/web created"), "{created}");
+
+    // `kubectl set image` sends a strategic merge patch keyed by container name.
+    cluster.ok(&["set", "image", "deployment/web", "web=nginx:1.27"]);
+    let deploy = cluster.json(&["get", "deployment", "web"]);
+    let containers = &deploy["spec"]["template"]["spec"]["containers"];
+    assert_eq!(containers.as_array().unwrap().len(), 1, "{containers}");
+    assert_eq!(containers[0]["name"], "web");
+    assert_eq!(containers[0]["image"], "nginx:1.27");
+
+    // Client-side apply of a changed file: a three-way strategic merge patch with directives.
+    let changed = DEPLOYMENT
+        .replace("replicas: 2", "replicas: 3")
+        .replace("- {name: web, image: nginx}", "- {name: web, image: nginx, env: [{name: A, value: b}]}\n      - {name: side, image: busybox}");
+    let file = cluster.write("deploy2.yaml", &changed);
+    let configured = cluster.ok(&["apply", "-f", &file]);
+    assert!(
+        configured.contains("deployment.apps/web configured"),
+        "{configured}"
+    );
+    let deploy = cluster.json(&["get", "deployment", "web"]);
+    assert!(!deploy.to_string().contains("$setElementOrder"), "{deploy}");
+    assert_eq!(deploy["spec"]["replicas"], 3);
+    let containers = &deploy["spec"]["template"]["spec"]["containers"];
+    let names: Vec<&str> = containers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web", "side"]);
+    assert_eq!(containers[0]["env"][0]["value"], "b");
+    assert_eq!(containers[0]["image"], "nginx");
+}
