@@ -107,11 +107,10 @@ fn init_created(info: &ResourceInfo, obj: &mut Value, opts: &WriteOptions<'_>, n
     meta.insert("generation".into(), json!(1));
     if is_namespace(info) {
         let name = meta_str(obj, "name").unwrap_or_default().to_string();
-        meta_mut(obj)
-            .entry("labels")
-            .or_insert_with(|| json!({}))
-            .as_object_mut()
-            .map(|l| l.insert("kubernetes.io/metadata.name".into(), json!(name)));
+        let labels = meta_mut(obj).entry("labels").or_insert_with(|| json!({}));
+        if let Some(labels) = labels.as_object_mut() {
+            labels.insert("kubernetes.io/metadata.name".into(), json!(name));
+        }
         obj["spec"] = json!({ "finalizers": ["kubernetes"] });
         obj["status"] = json!({ "phase": "Active" });
     } else if info.status && opts.scope == Scope::Main {
@@ -175,7 +174,9 @@ pub(crate) fn write(
                 Scope::Main => match old.get("status") {
                     Some(status) => new["status"] = status.clone(),
                     None => {
-                        new.as_object_mut().map(|m| m.remove("status"));
+                        if let Some(map) = new.as_object_mut() {
+                            map.remove("status");
+                        }
                     }
                 },
                 Scope::Status => {
@@ -183,7 +184,9 @@ pub(crate) fn write(
                     match new.get("status") {
                         Some(status) => merged["status"] = status.clone(),
                         None => {
-                            merged.as_object_mut().map(|m| m.remove("status"));
+                            if let Some(map) = merged.as_object_mut() {
+                                map.remove("status");
+                            }
                         }
                     }
                     if opts.applied {
