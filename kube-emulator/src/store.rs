@@ -2,7 +2,7 @@
 //! for stable ordering, one global `resourceVersion` counter, and the event history that
 //! watches replay and follow.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::ops::Bound;
 use std::sync::Arc;
 
@@ -40,6 +40,16 @@ impl Key {
     }
 }
 
+/// The uids an object's `ownerReferences` name.
+fn owner_uids(obj: Option<&Value>) -> Vec<String> {
+    obj.and_then(|o| o.pointer("/metadata/ownerReferences"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["uid"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// A watch event type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EventType {
@@ -74,6 +84,8 @@ pub(crate) struct Event {
 /// The store. Guarded by one mutex in the server state; every method is synchronous.
 pub(crate) struct Store {
     objects: BTreeMap<Key, Arc<Value>>,
+    /// Owner uid → keys of the objects whose `ownerReferences` name it.
+    owned: HashMap<String, BTreeSet<Key>>,
     rv: u64,
     history: VecDeque<Event>,
     events: broadcast::Sender<Event>,
@@ -86,6 +98,7 @@ impl Store {
         let (events, _) = broadcast::channel(16_384);
         let mut store = Self {
             objects: BTreeMap::new(),
+            owned: HashMap::new(),
             rv: 0,
             history: VecDeque::new(),
             events,
@@ -194,15 +207,25 @@ impl Store {
 
     /// Keys of the objects that name `uid` in their `ownerReferences`.
     pub fn dependents(&self, uid: &str) -> Vec<Key> {
-        self.objects
-            .iter()
-            .filter(|(_, obj)| {
-                obj.pointer("/metadata/ownerReferences")
-                    .and_then(Value::as_array)
-                    .is_some_and(|refs| refs.iter().any(|r| r["uid"] == uid))
-            })
-            .map(|(k, _)| k.clone())
-            .collect()
+        self.owned
+            .get(uid)
+            .map(|keys| keys.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Updates the owner index for the object at `key` changing from `old` to `new`.
+    fn index_owners(&mut self, key: &Key, old: Option<&Value>, new: Option<&Value>) {
+        for uid in owner_uids(old) {
+            if let Some(keys) = self.owned.get_mut(&uid) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.owned.remove(&uid);
+                }
+            }
+        }
+        for uid in owner_uids(new) {
+            self.owned.entry(uid).or_default().insert(key.clone());
+        }
     }
 
     /// Stores `obj` at `key` with the next resourceVersion and records the event. Returns the
@@ -212,6 +235,7 @@ impl Store {
         meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
         let obj = Arc::new(obj);
         let previous = self.objects.insert(key.clone(), Arc::clone(&obj));
+        self.index_owners(&key, previous.as_deref(), Some(&obj));
         let kind = if previous.is_some() {
             EventType::Modified
         } else {
@@ -224,6 +248,7 @@ impl Store {
     /// Removes the object at `key`, recording a `DELETED` event.
     pub fn remove(&mut self, key: &Key) -> Option<Value> {
         let mut obj = Arc::unwrap_or_clone(self.objects.remove(key)?);
+        self.index_owners(key, Some(&obj), None);
         self.rv += 1;
         meta_mut(&mut obj).insert("resourceVersion".into(), json!(self.rv.to_string()));
         self.record(EventType::Deleted, key.clone(), Arc::new(obj.clone()), None);
@@ -318,5 +343,18 @@ mod tests {
         assert_eq!(names, ["b", "c"]);
         assert_eq!(store.list_prefix("", "configmaps", None).count(), 3);
         assert_eq!(store.list_prefix("", "namespaces", None).count(), 4);
+    }
+
+    #[test]
+    fn owner_index() {
+        let mut store = Store::new();
+        let owned = json!({"metadata": {"ownerReferences": [{"uid": "u1"}]}});
+        store.put(key("a"), owned.clone());
+        store.put(key("b"), owned);
+        assert_eq!(store.dependents("u1"), [key("a"), key("b")]);
+        store.put(key("a"), json!({}));
+        assert_eq!(store.dependents("u1"), [key("b")]);
+        store.remove(&key("b"));
+        assert!(store.dependents("u1").is_empty());
     }
 }
