@@ -87,7 +87,7 @@ impl State {
     }
 }
 
-/// One request the emulator answered, as [`Handle::requests`] reports it.
+/// One request the emulator answered, as [`Handle::requests`](crate::Handle::requests) reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoggedRequest {
     /// The HTTP method.
