@@ -1003,3 +1003,56 @@ async fn handle_controls_and_inspection() {
         .iter()
         .any(|r| r.method == "PATCH" && r.uri.contains("fieldManager=m")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_writers_and_a_watcher() {
+    let emu = std::sync::Arc::new(plain(Config::default()));
+    let token = emu.token().to_string();
+    let resp = send(
+        &emu,
+        "GET",
+        &format!("{CMS}?watch=true&labelSelector=load"),
+        "",
+        "",
+        Some(&token),
+    )
+    .await
+    .unwrap();
+    let mut body = resp.into_body();
+    let mut tasks = Vec::new();
+    for writer in 0..8 {
+        let emu = std::sync::Arc::clone(&emu);
+        tasks.push(tokio::spawn(async move {
+            for i in 0..25 {
+                let yaml = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: w{writer}-{i}\n  labels: {{load: 'yes'}}\ndata:\n  i: '{i}'\n");
+                let (code, _) = call(&emu, "PATCH", &format!("{CMS}/w{writer}-{i}?fieldManager=w{writer}"), "application/apply-patch+yaml", &yaml).await;
+                assert_eq!(code, 201);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let (_, list) = get(&emu, &format!("{CMS}?labelSelector=load")).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 200);
+    let events = read_events(&mut body, 200).await;
+    assert!(events.iter().all(|e| e["type"] == "ADDED"));
+    let mut rvs: Vec<u64> = events
+        .iter()
+        .map(|e| {
+            e["object"]["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    let sorted = {
+        let mut s = rvs.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(rvs, sorted, "events arrive in resourceVersion order");
+    rvs.dedup();
+    assert_eq!(rvs.len(), 200);
+}
