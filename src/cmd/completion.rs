@@ -42,7 +42,12 @@ pub struct CompletionArgs {
 /// Renders the completion script for `shell` into a string.
 pub fn script(shell: CompletionShell) -> String {
     let mut buf = Vec::new();
-    clap_complete::generate(Shell::from(shell), &mut Cli::command(), "istioctl", &mut buf);
+    clap_complete::generate(
+        Shell::from(shell),
+        &mut Cli::command(),
+        "istioctl",
+        &mut buf,
+    );
     String::from_utf8_lossy(&buf).into_owned()
 }
 

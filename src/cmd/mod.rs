@@ -1,6 +1,8 @@
 //! One module per subcommand, and the dispatcher that runs them.
 
 pub mod completion;
+pub mod manifest;
+pub mod profile;
 pub mod version;
 
 use std::process::ExitCode;
@@ -27,5 +29,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
+        Command::Manifest(args) => manifest::run(&args),
+        Command::Profile(args) => profile::run(&args),
     }
 }

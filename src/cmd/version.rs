@@ -28,7 +28,9 @@ pub fn run(args: &VersionArgs, _global: &GlobalArgs) -> miette::Result<ExitCode>
             println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         Some(_) => {
-            println!("clientVersion:\n  version: {CLIENT_VERSION}\n  istioVersion: {ISTIO_VERSION}");
+            println!(
+                "clientVersion:\n  version: {CLIENT_VERSION}\n  istioVersion: {ISTIO_VERSION}"
+            );
         }
         None if args.short => println!("{CLIENT_VERSION}"),
         None => {
