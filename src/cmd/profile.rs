@@ -113,7 +113,7 @@ fn subtree(doc: &Value, path: &str) -> miette::Result<Value> {
     let bad = |reason: String| ConfigError::BadSet {
         path: path.to_owned(),
         reason,
-        help: String::new(),
+        help: None,
     };
     let segments = setpath::parse_path(path).map_err(bad)?;
     let mut node = &doc["spec"];
@@ -138,9 +138,7 @@ fn subtree(doc: &Value, path: &str) -> miette::Result<Value> {
                 setpath::Segment::Key(k) => k.as_str(),
                 _ => "",
             };
-            let help = operator::suggest(name, keys)
-                .map(|s| format!("did you mean {s:?}?"))
-                .unwrap_or_default();
+            let help = operator::did_you_mean(operator::suggest(name, keys));
             return Err(ConfigError::BadSet {
                 path: path.to_owned(),
                 reason: "no such path in the configuration".into(),

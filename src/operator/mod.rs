@@ -37,8 +37,6 @@ pub struct MergedConfig {
     pub metadata: Value,
     /// The merged, checked spec.
     pub spec: IstioOperatorSpec,
-    /// The values the user supplied (files and flags), before profiles and defaults.
-    pub user_values: Value,
 }
 
 /// Errors in configuration input. Every variant is reported as a miette diagnostic.
@@ -55,34 +53,37 @@ pub enum ConfigError {
     },
     /// A profile name that does not exist.
     #[error("unknown profile {name:?}")]
-    #[diagnostic(code(istioctl::profile), help("{help}"))]
+    #[diagnostic(code(istioctl::profile))]
     UnknownProfile {
         /// The name given.
         name: String,
         /// Suggestion and the list of profiles.
-        help: String,
+        #[help]
+        help: Option<String>,
     },
     /// A bad `--set` flag.
     #[error("invalid --set {path}: {reason}")]
-    #[diagnostic(code(istioctl::set), help("{help}"))]
+    #[diagnostic(code(istioctl::set))]
     BadSet {
         /// The path given.
         path: String,
         /// What is wrong.
         reason: String,
         /// Suggestion, if any.
-        help: String,
+        #[help]
+        help: Option<String>,
     },
     /// A document that is not an IstioOperator, or a value of the wrong type.
     #[error("{origin}: {reason}")]
-    #[diagnostic(code(istioctl::config), help("{help}"))]
+    #[diagnostic(code(istioctl::config))]
     Invalid {
         /// File or flag the problem comes from.
         origin: String,
         /// What is wrong.
         reason: String,
         /// Suggestion, if any.
-        help: String,
+        #[help]
+        help: Option<String>,
         /// The source, when the problem has a location.
         #[source_code]
         src: Option<NamedSource<String>>,
@@ -107,15 +108,22 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c.to_owned())
 }
 
-fn did_you_mean(s: Option<String>) -> String {
+/// "did you mean X?" for a suggestion.
+pub fn did_you_mean(s: Option<String>) -> Option<String> {
     s.map(|s| format!("did you mean {s:?}?"))
-        .unwrap_or_default()
+}
+
+/// A YAML error as a diagnostic showing `origin` and the offending line.
+pub fn yaml_report(err: &serde_saphyr::Error, text: &str, origin: &str) -> Report {
+    let mut options = serde_saphyr::RenderOptions::default();
+    options.source_name = Some(origin);
+    serde_saphyr::miette::to_miette_report_with_options(err, text, origin, options)
 }
 
 /// Parses one IstioOperator document; YAML and schema errors point at the file and line.
 pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator> {
-    let op: IstioOperator = serde_saphyr::from_str(text)
-        .map_err(|e| serde_saphyr::miette::to_miette_report(&e, text, origin))?;
+    let op: IstioOperator =
+        serde_saphyr::from_str(text).map_err(|e| yaml_report(&e, text, origin))?;
     let wrong = |field: &str, want: &str, got: &str| {
         let span = text
             .find(&format!("{field}:"))
@@ -123,7 +131,7 @@ pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator>
         ConfigError::Invalid {
             origin: origin.to_owned(),
             reason: format!("{field} is {got:?}, expected {want:?}"),
-            help: String::new(),
+            help: None,
             src: Some(NamedSource::new(origin, text.to_owned())),
             span,
         }
@@ -172,14 +180,13 @@ fn check_profile(name: &str) -> Result<(), ConfigError> {
     if names.contains(&name) {
         return Ok(());
     }
-    let mut help = did_you_mean(suggest(name, names.iter().copied()));
-    if !help.is_empty() {
-        help.push(' ');
-    }
+    let mut help = did_you_mean(suggest(name, names.iter().copied()))
+        .map(|h| h + " ")
+        .unwrap_or_default();
     help.push_str(&format!("profiles: {}", names.join(", ")));
     Err(ConfigError::UnknownProfile {
         name: name.to_owned(),
-        help,
+        help: Some(help),
     })
 }
 
@@ -188,7 +195,7 @@ pub fn load_profile(name: &str) -> miette::Result<IstioOperator> {
     check_profile(name)?;
     let (origin, text) = profile::source(name).ok_or_else(|| ConfigError::UnknownProfile {
         name: name.to_owned(),
-        help: String::new(),
+        help: None,
     })?;
     parse_operator(text, &origin)
 }
@@ -232,15 +239,11 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         let chosen = load_profile(&profile_name)?;
         overlay::merge_spec(&mut tree, to_tree(&chosen.spec.unwrap_or_default()));
     }
-    let mut user_values = Value::Object(Default::default());
     for f in files {
         if let Some(m) = f.metadata {
             overlay::merge(&mut metadata, m);
         }
         let spec = f.spec.unwrap_or_default();
-        if let Some(v) = &spec.values {
-            overlay::merge(&mut user_values, v.clone());
-        }
         overlay::merge_spec(&mut tree, to_tree(&spec));
     }
     for s in &sets {
@@ -249,25 +252,11 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
             reason: e.reason,
             help: did_you_mean(e.suggestion),
         })?;
-        if let Some((setpath::Segment::Key(top), rest)) = s.path.split_first() {
-            if top == "values" {
-                let mut one = Value::Object(Default::default());
-                let flag = setpath::SetFlag {
-                    raw_path: s.raw_path.clone(),
-                    path: rest.to_vec(),
-                    value: s.value.clone(),
-                };
-                // Selectors into lists the user never wrote cannot be replayed; skip those.
-                if setpath::apply(&mut one, &flag).is_ok() {
-                    overlay::merge(&mut user_values, one);
-                }
-            }
-        }
         serde_json::from_value::<IstioOperatorSpec>(tree.clone()).map_err(|e| {
             ConfigError::BadSet {
                 path: s.raw_path.clone(),
                 reason: format!("bad value: {e}"),
-                help: String::new(),
+                help: None,
             }
         })?;
     }
@@ -275,7 +264,7 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         serde_json::from_value(tree).map_err(|e| ConfigError::Invalid {
             origin: "merged configuration".into(),
             reason: e.to_string(),
-            help: String::new(),
+            help: None,
             src: None,
             span: None,
         })?;
@@ -285,7 +274,6 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         profile: profile_name,
         metadata,
         spec,
-        user_values,
     })
 }
 
@@ -298,7 +286,9 @@ fn check_unsupported(spec: &IstioOperatorSpec) -> Result<(), ConfigError> {
             return Err(ConfigError::Invalid {
                 origin: format!("components.{name}"),
                 reason: format!("the {name} component is not supported by this istioctl"),
-                help: format!("remove components.{name} or set components.{name}.enabled=false"),
+                help: Some(format!(
+                    "remove components.{name} or set components.{name}.enabled=false"
+                )),
                 src: None,
                 span: None,
             });

@@ -33,7 +33,7 @@ pub struct Context {
     /// Address of the certificate authority proxies talk to.
     pub ca_addr: String,
     #[serde(skip)]
-    user_values: Value,
+    original_values: Value,
 }
 
 impl Context {
@@ -99,7 +99,7 @@ impl Context {
             values: v,
             trust_domain,
             ca_addr,
-            user_values: cfg.user_values.clone(),
+            original_values: cfg.spec.values.clone().unwrap_or_default(),
         }
     }
 
@@ -161,7 +161,7 @@ impl Context {
                              "seccompProfile": self.values["gateways"]["seccompProfile"]},
             })),
             "merged_values": pretty(&self.values),
-            "original_values": pretty(&self.user_values),
+            "original_values": pretty(&self.original_values),
         }))
     }
 

@@ -57,7 +57,7 @@ impl Engine {
             .render(minijinja::Value::from(minijinja::value::Serde(ctx)))
             .map_err(|e| miette::miette!("template {path}: {e:#}"))?;
         let docs: Vec<Value> = serde_saphyr::from_multiple(&text)
-            .map_err(|e| serde_saphyr::miette::to_miette_report(&e, &text, path))?;
+            .map_err(|e| crate::operator::yaml_report(&e, &text, path))?;
         Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
     }
 }
