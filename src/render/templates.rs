@@ -19,6 +19,15 @@ pub fn raw(path: &str) -> &'static str {
         .unwrap_or_default()
 }
 
+/// `text` filter: a scalar as YAML would spell it (`true`, not Python's `True`).
+fn text(v: minijinja::Value) -> String {
+    match v.kind() {
+        minijinja::value::ValueKind::Bool => v.is_true().to_string(),
+        minijinja::value::ValueKind::Undefined | minijinja::value::ValueKind::None => String::new(),
+        _ => v.to_string(),
+    }
+}
+
 /// The template engine over the embedded component templates.
 pub struct Engine {
     env: Environment<'static>,
@@ -38,6 +47,7 @@ impl Engine {
         env.set_undefined_behavior(UndefinedBehavior::Chainable);
         // Templates produce YAML; values are quoted explicitly with `tojson` where needed.
         env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.add_filter("text", text);
         env.set_loader(|name| {
             Ok(MANIFESTS
                 .get_file(name)
