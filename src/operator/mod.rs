@@ -175,7 +175,7 @@ fn to_tree(spec: &IstioOperatorSpec) -> Value {
     serde_json::to_value(spec).unwrap_or(Value::Null)
 }
 
-fn check_profile(name: &str) -> Result<(), ConfigError> {
+fn check_profile(name: &str) -> miette::Result<()> {
     let names = profile::names();
     if names.contains(&name) {
         return Ok(());
@@ -187,7 +187,8 @@ fn check_profile(name: &str) -> Result<(), ConfigError> {
     Err(ConfigError::UnknownProfile {
         name: name.to_owned(),
         help: Some(help),
-    })
+    }
+    .into())
 }
 
 /// Loads an embedded profile by name.
@@ -277,7 +278,7 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
     })
 }
 
-fn check_unsupported(spec: &IstioOperatorSpec) -> Result<(), ConfigError> {
+fn check_unsupported(spec: &IstioOperatorSpec) -> miette::Result<()> {
     let Some(c) = &spec.components else {
         return Ok(());
     };
@@ -291,7 +292,8 @@ fn check_unsupported(spec: &IstioOperatorSpec) -> Result<(), ConfigError> {
                 )),
                 src: None,
                 span: None,
-            });
+            }
+            .into());
         }
     }
     Ok(())
