@@ -85,8 +85,7 @@ pub fn run(args: &ProfileArgs) -> miette::Result<ExitCode> {
 fn merged_document(profile: Option<&str>, inputs: Inputs) -> miette::Result<Value> {
     let mut inputs = inputs;
     if let Some(p) = profile {
-        inputs.sets.insert(0, format!("profile={p}"));
-        // A profile named on the command line wins over files, as with istioctl.
+        // A profile named on the command line wins over files and flags.
         inputs.sets.push(format!("profile={p}"));
     }
     Ok(operator::load(&inputs)?.to_document())

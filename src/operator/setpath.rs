@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn apply_creates_and_selects() {
         let mut spec =
-            json!({"components": {"ingressGateways": [{"name": "gw", "enabled": true}]}});
+            json!({"components": {"ingressGateways": [{"name": "edge-gw", "enabled": true}]}});
         apply(
             &mut spec,
             &parse("components.ingressGateways[0].enabled=false").unwrap(),
@@ -474,24 +474,24 @@ mod tests {
         .unwrap();
         apply(
             &mut spec,
-            &parse("components.ingressGateways.[name:gw].k8s.service.type=NodePort").unwrap(),
+            &parse("components.ingressGateways.[name:edge-gw].k8s.service.type=NodePort").unwrap(),
         )
         .unwrap();
         apply(&mut spec, &parse("values.pilot.env.A=1").unwrap()).unwrap();
         assert_eq!(
             spec,
             json!({
-                "components": {"ingressGateways": [{"name": "gw", "enabled": false,
+                "components": {"ingressGateways": [{"name": "edge-gw", "enabled": false,
                     "k8s": {"service": {"type": "NodePort"}}}]},
                 "values": {"pilot": {"env": {"A": 1}}}
             })
         );
         let err = apply(
             &mut spec,
-            &parse("components.ingressGateways.[name:gx].enabled=true").unwrap(),
+            &parse("components.ingressGateways.[name:edge-gx].enabled=true").unwrap(),
         )
         .unwrap_err();
-        assert_eq!(err.suggestion.as_deref(), Some("gw"));
+        assert_eq!(err.suggestion.as_deref(), Some("edge-gw"));
         assert!(apply(
             &mut spec,
             &parse("components.ingressGateways[5].enabled=true").unwrap()
