@@ -445,11 +445,17 @@ fn every_set_form() {
     assert!(!has(&objs, "Deployment", "istio-egressgateway"));
 }
 
-/// Istio's golden manifests, when the shared reference data is checked out next to the repo.
+/// Istio's reference data: `../shared/reference/istio` next to the repo, or the directory
+/// named by `ISTIO_REFERENCE_DIR`.
+fn reference_dir() -> PathBuf {
+    std::env::var_os("ISTIO_REFERENCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/istio"))
+}
+
+/// Istio's golden manifests, when the reference data is available.
 fn golden(name: &str) -> Option<Vec<Value>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/istio/manifests")
-        .join(name);
+    let path = reference_dir().join("manifests").join(name);
     let text = std::fs::read_to_string(path).ok()?;
     let docs: Vec<Value> = serde_saphyr::from_multiple(&text).ok()?;
     Some(docs.into_iter().filter(|d| !d.is_null()).collect())
@@ -472,7 +478,7 @@ fn golden_inventory(docs: &[Value]) -> Inventory {
 #[test]
 fn inventories_match_istio_goldens() {
     let Some(all_on) = golden("all_on.golden.yaml") else {
-        eprintln!("skipped: ../shared/reference/istio is not available");
+        eprintln!("skipped: no Istio reference data (../shared or ISTIO_REFERENCE_DIR)");
         return;
     };
     let all_on = golden_inventory(&all_on);
@@ -489,8 +495,7 @@ fn inventories_match_istio_goldens() {
         .cloned()
         .collect();
     assert_eq!(inventory(&render(&["profile=demo"])), demo_want);
-    let reference =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/istio/manifests");
+    let reference = reference_dir().join("manifests");
     if let Some(pilot) = golden("pilot_default.golden.yaml") {
         let cfg = operator::load(&Inputs {
             files: vec![reference.join("pilot_default.input.yaml")],
@@ -520,11 +525,10 @@ fn without_nulls(v: &Value) -> Value {
 #[test]
 fn workload_and_webhook_fields_match_istio_golden() {
     let Some(all_on) = golden("all_on.golden.yaml") else {
-        eprintln!("skipped: ../shared/reference/istio is not available");
+        eprintln!("skipped: no Istio reference data (../shared or ISTIO_REFERENCE_DIR)");
         return;
     };
-    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/reference/istio/manifests/all_on.input.yaml");
+    let input = reference_dir().join("manifests/all_on.input.yaml");
     let cfg = operator::load(&Inputs {
         files: vec![input],
         sets: vec!["hub=registry.istio.io/testing".into(), "tag=latest".into()],

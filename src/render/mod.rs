@@ -231,22 +231,21 @@ fn finish(
         k8s::apply(&mut objs, k);
     }
     for mut object in objs {
-        let crd = object.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition");
-        stamp(
-            ensure_labels(&mut object, "/metadata"),
-            component,
-            ctx,
-            app_name,
-            crd,
-        );
-        if object.get("kind").and_then(Value::as_str) == Some("Deployment") {
-            stamp(
-                ensure_labels(&mut object, "/spec/template/metadata"),
-                component,
-                ctx,
-                app_name,
-                false,
-            );
+        let kind = object
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let target = if kind == "CustomResourceDefinition" {
+            Target::Crd
+        } else {
+            Target::Object
+        };
+        let is_deployment = kind == "Deployment";
+        let labels = ensure_labels(&mut object, "/metadata");
+        stamp(labels, component, ctx, app_name, target);
+        if is_deployment {
+            let labels = ensure_labels(&mut object, "/spec/template/metadata");
+            stamp(labels, component, ctx, app_name, Target::PodTemplate);
         }
         out.push(RenderedObject { component, object });
     }
@@ -263,13 +262,24 @@ fn ensure_labels<'a>(object: &'a mut Value, meta: &str) -> Option<&'a mut Map<St
     labels.as_object_mut()
 }
 
+/// What a label set belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Target {
+    /// A CRD: shared by all revisions, so no revision label.
+    Crd,
+    /// Any other object.
+    Object,
+    /// A Deployment's pod template: no Helm `release` label.
+    PodTemplate,
+}
+
 /// Adds the labels Istio puts on everything it installs.
 fn stamp(
     labels: Option<&mut Map<String, Value>>,
     component: Component,
     ctx: &Context,
     app_name: &str,
-    crd: bool,
+    target: Target,
 ) {
     let Some(labels) = labels else { return };
     let mut soft = |k: &str, v: String| {
@@ -284,8 +294,10 @@ fn stamp(
         "helm.sh/chart",
         format!("{}-{ISTIO_VERSION}", component.chart()),
     );
-    soft("release", "istio".into());
-    if !crd {
+    if target != Target::PodTemplate {
+        soft("release", "istio".into());
+    }
+    if target != Target::Crd {
         soft(REVISION_LABEL, ctx.rev_label.clone());
     }
     labels.insert(OWNING_RESOURCE_LABEL.into(), ctx.owner.clone().into());
