@@ -2,6 +2,8 @@
 
 pub mod analyze;
 pub mod completion;
+pub mod manifest;
+pub mod profile;
 pub mod version;
 
 use std::process::ExitCode;
@@ -29,5 +31,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Analyze(args) => analyze::run(&args, &cli.global),
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
+        Command::Manifest(args) => manifest::run(&args),
+        Command::Profile(args) => profile::run(&args),
     }
 }
