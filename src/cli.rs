@@ -52,4 +52,6 @@ pub enum Command {
     Manifest(cmd::manifest::ManifestArgs),
     /// Commands related to Istio configuration profiles
     Profile(cmd::profile::ProfileArgs),
+    /// Apply an Istio control plane to the cluster and wait until it is ready
+    Install(cmd::install::InstallArgs),
 }

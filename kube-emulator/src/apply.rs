@@ -291,15 +291,27 @@ pub(crate) fn apply(
     }
     deep_merge(&mut obj, &applied);
 
-    entries.retain(|e| !is_mine(e, req.manager, "Apply", req.scope));
-    entries.push(Entry {
+    let entry = Entry {
         manager: req.manager.to_string(),
         operation: "Apply".into(),
         api_version: req.api_version.to_string(),
         time: req.now.to_string(),
         subresource: req.scope.subresource().map(str::to_string),
         fields: mine,
-    });
+    };
+    // The manager's entry keeps its place (and its time, when its fields are the same), so
+    // re-applying the same configuration changes nothing, as on the API server.
+    match entries
+        .iter()
+        .position(|e| is_mine(e, req.manager, "Apply", req.scope))
+    {
+        Some(i) if entries[i].fields == entry.fields && entries[i].api_version == entry.api_version => {}
+        Some(i) => {
+            entries.retain(|e| !is_mine(e, req.manager, "Apply", req.scope));
+            entries.insert(i.min(entries.len()), entry);
+        }
+        None => entries.push(entry),
+    }
     write_entries(&mut obj, entries);
     Ok(obj)
 }

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod completion;
+pub mod install;
 pub mod manifest;
 pub mod profile;
 pub mod version;
@@ -33,5 +34,6 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Completion(args) => completion::run(&args),
         Command::Manifest(args) => manifest::run(&args),
         Command::Profile(args) => profile::run(&args),
+        Command::Install(args) => install::run(&args, &cli.global),
     }
 }

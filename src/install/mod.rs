@@ -1,0 +1,298 @@
+//! The apply pipeline behind `install`, `uninstall` and `verify-install`: objects we own are
+//! found by our ownership labels, applied server-side in dependency order (tiers applied in
+//! parallel with bounded concurrency), waited for, and pruned when the configuration no longer
+//! renders them.
+
+pub mod readiness;
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use serde_json::{json, Value};
+
+use crate::kube::{Cluster, Kind, KubeError, ListScope};
+use crate::render::{Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL};
+
+/// Requests in flight at once within a tier.
+pub const CONCURRENCY: usize = 8;
+
+/// Label selector matching every object an install of ours labelled.
+pub const OWNED_SELECTOR: &str = "install.operator.istio.io/owning-resource,operator.istio.io/component";
+
+/// The kinds an install can create, in apply order; prune and uninstall look at these.
+pub const OWNED_KINDS: &[(&str, &str)] = &[
+    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+    ("v1", "ServiceAccount"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ("v1", "ConfigMap"),
+    ("v1", "Secret"),
+    ("v1", "Service"),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
+    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+    ("apps/v1", "Deployment"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+];
+
+/// The identity of an object: apiVersion, kind, namespace, name.
+pub type Key = (String, String, String, String);
+
+/// The identity of an object value.
+pub fn key_of(object: &Value) -> Key {
+    let s = |p: &str| object.pointer(p).and_then(Value::as_str).unwrap_or_default().to_owned();
+    (s("/apiVersion"), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+}
+
+/// `Kind namespace/name` (or `Kind name`) for messages.
+pub fn describe_key(key: &Key) -> String {
+    if key.2.is_empty() {
+        format!("{} {}", key.1, key.3)
+    } else {
+        format!("{} {}/{}", key.1, key.2, key.3)
+    }
+}
+
+/// An object found on the cluster with our ownership labels.
+#[derive(Debug, Clone)]
+pub struct Owned {
+    /// Its resolved kind.
+    pub kind: Kind,
+    /// The object as read.
+    pub object: Value,
+}
+
+impl Owned {
+    /// A label of the object.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.object
+            .pointer("/metadata/labels")
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
+    }
+
+    /// The object's resourceVersion.
+    pub fn resource_version(&self) -> &str {
+        resource_version(&self.object)
+    }
+}
+
+/// `metadata.resourceVersion` of an object.
+pub fn resource_version(object: &Value) -> &str {
+    object
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Lists every object of [`OWNED_KINDS`] that carries our ownership labels.
+pub async fn inventory(cluster: &Cluster) -> Result<HashMap<Key, Owned>, KubeError> {
+    let kinds: Vec<Kind> = OWNED_KINDS
+        .iter()
+        .filter_map(|(v, k)| cluster.kind(v, k))
+        .collect();
+    let lists: Vec<(Kind, Vec<Value>)> = stream::iter(kinds)
+        .map(|kind| async move {
+            let items = cluster.list(&kind, ListScope::All, Some(OWNED_SELECTOR)).await?;
+            Ok::<_, KubeError>((kind, items))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut out = HashMap::new();
+    for (kind, items) in lists {
+        for object in items {
+            let labelled = object
+                .pointer("/metadata/labels")
+                .is_some_and(|l| l.get(OWNING_RESOURCE_LABEL).is_some() && l.get(COMPONENT_LABEL).is_some());
+            if labelled {
+                out.insert(key_of(&object), Owned { kind: kind.clone(), object });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Apply tiers, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    /// CustomResourceDefinitions (waited for until Established).
+    Crds,
+    /// Cluster-scoped and namespaced configuration.
+    Config,
+    /// istiod's workloads.
+    Istiod,
+    /// Admission webhooks (after istiod).
+    Webhooks,
+    /// Gateway workloads.
+    Gateways,
+}
+
+/// The tier of a rendered object.
+pub fn tier(object: &RenderedObject) -> Tier {
+    match object.kind() {
+        "CustomResourceDefinition" => Tier::Crds,
+        "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => Tier::Webhooks,
+        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => match object.component {
+            Component::IngressGateways | Component::EgressGateways => Tier::Gateways,
+            _ => Tier::Istiod,
+        },
+        _ => Tier::Config,
+    }
+}
+
+/// Order in which owned kinds are deleted (reverse of apply; CRDs last).
+pub fn delete_rank(kind: &str) -> usize {
+    match kind {
+        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => 0,
+        "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => 1,
+        "CustomResourceDefinition" => 3,
+        _ => 2,
+    }
+}
+
+/// What happened to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// It did not exist.
+    Created,
+    /// It existed and changed.
+    Configured,
+    /// It existed and is unchanged.
+    Unchanged,
+    /// It was (or would be) removed.
+    Pruned,
+}
+
+impl Change {
+    /// kubectl's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Configured => "configured",
+            Change::Unchanged => "unchanged",
+            Change::Pruned => "pruned",
+        }
+    }
+}
+
+/// The objects of `before` that a new install no longer renders and should remove: objects of
+/// the same revision, plus CRDs when the Base component is rendered.
+pub fn prune_candidates(before: &HashMap<Key, Owned>, rendered: &[RenderedObject], rev_label: &str) -> Vec<Key> {
+    let wanted: HashSet<Key> = rendered.iter().map(|o| key_of(&o.object)).collect();
+    let base_rendered = rendered.iter().any(|o| o.component == Component::Base);
+    let mut out: Vec<Key> = before
+        .iter()
+        .filter(|(k, _)| !wanted.contains(*k))
+        .filter(|(k, o)| {
+            if k.1 == "CustomResourceDefinition" {
+                base_rendered
+            } else {
+                o.label(REVISION_LABEL) == Some(rev_label)
+            }
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.sort_by(|a, b| (delete_rank(&a.1), a).cmp(&(delete_rank(&b.1), b)));
+    out
+}
+
+/// Deletes objects in [`delete_rank`] order, each rank in parallel.
+pub async fn delete_all(cluster: &Cluster, objects: &[(Key, Kind)]) -> Result<(), KubeError> {
+    for rank in 0..=3 {
+        let batch: Vec<&(Key, Kind)> = objects.iter().filter(|(k, _)| delete_rank(&k.1) == rank).collect();
+        stream::iter(batch)
+            .map(|(k, kind)| async move {
+                let ns = (!k.2.is_empty()).then_some(k.2.as_str());
+                cluster.delete(kind, ns, &k.3).await
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies one tier in parallel and reports each object's change, comparing resourceVersions
+/// with `before`.
+pub async fn apply_tier(
+    cluster: &Cluster,
+    objects: &[&RenderedObject],
+    before: &HashMap<Key, Owned>,
+    dry_run: bool,
+) -> Result<Vec<(Key, Change)>, KubeError> {
+    stream::iter(objects.iter().copied())
+        .map(|o| async move {
+            let key = key_of(&o.object);
+            let previous = before.get(&key);
+            let Some(kind) = cluster.kind(&key.0, &key.1) else {
+                // Only in a dry run: the kind's CRD is not installed yet.
+                return Ok((key, Change::Created));
+            };
+            let applied = cluster.apply(&kind, &o.object, dry_run).await?;
+            let change = match previous {
+                None => Change::Created,
+                Some(p) if dry_run => {
+                    if comparable(&p.object) == comparable(&applied) {
+                        Change::Unchanged
+                    } else {
+                        Change::Configured
+                    }
+                }
+                Some(p) if p.resource_version() == resource_version(&applied) => Change::Unchanged,
+                Some(_) => Change::Configured,
+            };
+            Ok((key, change))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// An object without the fields the server maintains, for dry-run comparisons.
+fn comparable(object: &Value) -> Value {
+    let mut v = object.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        for f in ["resourceVersion", "managedFields", "generation", "creationTimestamp", "uid"] {
+            m.remove(f);
+        }
+    }
+    if let Some(m) = v.as_object_mut() {
+        m.remove("status");
+    }
+    v
+}
+
+/// Waits until every CRD of `names` reports `Established=True`.
+pub async fn wait_established(cluster: &Cluster, names: &[String], timeout: Duration) -> Result<Vec<String>, KubeError> {
+    let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut pending: Vec<String> = names.to_vec();
+    loop {
+        let states: Vec<(String, bool)> = stream::iter(pending.clone())
+            .map(|name| {
+                let kind = kind.clone();
+                async move {
+                    let crd = cluster.get(&kind, None, &name).await?;
+                    let established = crd.as_ref().is_some_and(|c| readiness::condition_true(c, "Established"));
+                    Ok::<_, KubeError>((name, established))
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        pending = states.into_iter().filter(|(_, ok)| !ok).map(|(n, _)| n).collect();
+        if pending.is_empty() || tokio::time::Instant::now() >= deadline {
+            return Ok(pending);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The Namespace object for the control plane namespace.
+pub fn namespace_object(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+}
