@@ -54,4 +54,11 @@ pub enum Command {
     Profile(cmd::profile::ProfileArgs),
     /// Apply an Istio control plane to the cluster and wait until it is ready
     Install(cmd::install::InstallArgs),
+    /// Remove Istio from the cluster (a revision's control plane, or everything with --purge)
+    Uninstall(cmd::uninstall::UninstallArgs),
+    /// Verify that the cluster matches what the configuration renders
+    VerifyInstall(cmd::verify_install::VerifyInstallArgs),
+    /// Experimental commands
+    #[command(name = "x", visible_alias = "experimental")]
+    X(cmd::precheck::ExperimentalArgs),
 }

@@ -1,4 +1,4 @@
-//! `istioctl analyze`: load local files (and, later, a cluster), run the analyzers, print the
+//! `istioctl analyze`: load the cluster (unless `--use-kube=false`) and local files on top, run the analyzers, print the
 //! findings and exit 79 when one reaches the failure threshold.
 
 use std::path::PathBuf;
@@ -77,6 +77,9 @@ pub struct AnalyzeArgs {
     /// Files that cannot be read or parsed do not make the exit code non-zero
     #[arg(long = "ignore-unknown")]
     pub ignore_unknown: bool,
+    /// How long to wait for the cluster's resources
+    #[arg(long, default_value = "30s", value_parser = crate::kube::parse_duration, value_name = "DURATION")]
+    pub timeout: std::time::Duration,
 }
 
 /// Runs `istioctl analyze`.
@@ -86,12 +89,6 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             println!("{}: {}", a.name(), a.description());
         }
         return Ok(ExitCode::SUCCESS);
-    }
-    if args.use_kube {
-        return Err(miette!(
-            help = "pass --use-kube=false to analyze local files only",
-            "analyzing a live cluster is not available in this build"
-        ));
     }
     let selected = select(&args.analyzers).map_err(|e| match e.suggestion {
         Some(s) => miette!(
@@ -109,14 +106,22 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         .namespace
         .clone()
         .unwrap_or_else(|| "default".to_owned());
+    let mut builder = StoreBuilder::default();
+    let cluster_mesh = if args.use_kube {
+        crate::analysis::cluster::load(&selected, global, args.timeout, &mut builder)?
+    } else {
+        None
+    };
     let mut mesh = MeshConfig::defaults(&global.istio_namespace);
+    if let Some(m) = cluster_mesh {
+        mesh.overlay(m);
+    }
     if let Some(path) = &args.mesh_config_file {
         mesh.overlay(read_yaml_file(path)?);
     }
     if let Some(path) = &args.mesh_networks_file {
         mesh.networks = read_yaml_file(path)?;
     }
-    let mut builder = StoreBuilder::default();
     if let Some(path) = &args.mesh_networks_file {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         builder.add(networks_resource(

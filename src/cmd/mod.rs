@@ -4,7 +4,10 @@ pub mod analyze;
 pub mod completion;
 pub mod install;
 pub mod manifest;
+pub mod precheck;
 pub mod profile;
+pub mod uninstall;
+pub mod verify_install;
 pub mod version;
 
 use std::process::ExitCode;
@@ -35,5 +38,8 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Manifest(args) => manifest::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Install(args) => install::run(&args, &cli.global),
+        Command::Uninstall(args) => uninstall::run(&args, &cli.global),
+        Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),
+        Command::X(args) => precheck::run(&args, &cli.global),
     }
 }

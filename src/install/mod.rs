@@ -296,3 +296,65 @@ pub async fn wait_established(cluster: &Cluster, names: &[String], timeout: Dura
 pub fn namespace_object(name: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
 }
+
+/// An istiod found on the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlPlane {
+    /// Its namespace.
+    pub namespace: String,
+    /// The Deployment's name.
+    pub name: String,
+    /// Its `istio.io/rev` label (`default` when absent).
+    pub revision: String,
+    /// The image tag of its discovery container (the Istio version).
+    pub version: String,
+}
+
+/// The istiod Deployments (label `app=istiod`) in `namespace`, or in all namespaces.
+pub async fn control_planes(cluster: &Cluster, namespace: Option<&str>) -> Result<Vec<ControlPlane>, KubeError> {
+    let kind = cluster.require_kind("apps/v1", "Deployment")?;
+    let scope = namespace.map_or(ListScope::All, ListScope::Namespace);
+    let mut out: Vec<ControlPlane> = cluster
+        .list(&kind, scope, Some("app=istiod"))
+        .await?
+        .iter()
+        .map(|d| {
+            let s = |p: &str| d.pointer(p).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let image = d
+                .pointer("/spec/template/spec/containers")
+                .and_then(Value::as_array)
+                .and_then(|cs| {
+                    cs.iter()
+                        .find(|c| c.get("name").and_then(Value::as_str) == Some("discovery"))
+                        .or_else(|| cs.first())
+                })
+                .and_then(|c| c.get("image"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let version = image_tag(image).to_owned();
+            let revision = d
+                .pointer("/metadata/labels")
+                .and_then(|l| l.get(REVISION_LABEL))
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned();
+            ControlPlane {
+                namespace: s("/metadata/namespace"),
+                name: s("/metadata/name"),
+                revision,
+                version,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    Ok(out)
+}
+
+/// The tag of an image reference (`unknown` without one; digests are kept whole).
+pub fn image_tag(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once('@') {
+        Some((_, digest)) => digest,
+        None => last.split_once(':').map_or("unknown", |(_, tag)| tag),
+    }
+}

@@ -126,6 +126,7 @@ pub struct Cluster {
     client: kube::Client,
     context: String,
     kinds: HashMap<(String, String), (ApiResource, bool)>,
+    preferred: HashMap<(String, String), (ApiResource, bool)>,
 }
 
 /// An API kind resolved by discovery.
@@ -192,6 +193,7 @@ impl Cluster {
             client,
             context: name,
             kinds: HashMap::new(),
+            preferred: HashMap::new(),
         };
         cluster.discover().await?;
         Ok(cluster)
@@ -216,7 +218,12 @@ impl Cluster {
             }
         };
         let mut kinds = HashMap::new();
+        let mut preferred = HashMap::new();
         for group in discovery.groups() {
+            for (ar, caps) in group.recommended_resources() {
+                let namespaced = matches!(caps.scope, Scope::Namespaced);
+                preferred.insert((ar.group.clone(), ar.kind.clone()), (ar, namespaced));
+            }
             for version in group.versions() {
                 for (ar, caps) in group.versioned_resources(version) {
                     let namespaced = matches!(caps.scope, Scope::Namespaced);
@@ -225,7 +232,18 @@ impl Cluster {
             }
         }
         self.kinds = kinds;
+        self.preferred = preferred;
         Ok(())
+    }
+
+    /// The kind `kind` of API group `group` in the server's preferred version, if served.
+    pub fn preferred_kind(&self, group: &str, kind: &str) -> Option<Kind> {
+        self.preferred
+            .get(&(group.to_owned(), kind.to_owned()))
+            .map(|(ar, namespaced)| Kind {
+                resource: ar.clone(),
+                namespaced: *namespaced,
+            })
     }
 
     /// The kind `kind` of `api_version`, if the server serves it.
