@@ -33,6 +33,13 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -s V -l version -d 'Prin
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "version" -d 'Print the client version and the Istio version it installs'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "experimental" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l use-kube -d 'Read resources from the cluster of the current context (`--use-kube=false` for files only)' -r -f -a "true\t''
 false\t''"
@@ -46,6 +53,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshConfig
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetworksFile -d 'A MeshNetworks file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''
 false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s n -l namespace -d 'Kubernetes namespace' -r
@@ -56,6 +64,8 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l ignore-unk
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s o -l output -d 'Output format: one of json|yaml' -r -f -a "json\t''
 yaml\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l remote -d 'Also read the control plane version from the cluster (`--remote=false` to skip)' -r -f -a "true\t''
+false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s n -l namespace -d 'Kubernetes namespace' -r
@@ -67,7 +77,125 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -l context
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s i -l istioNamespace -d 'Istio system namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s o -l output -d 'Write one folder per component into this directory instead of printing' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s p -l config-path -d 'Dump only the subtree at this path, e.g. components.pilot' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML'
+json\t'JSON'"
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -l readiness-timeout -d 'How long to wait for the control plane to become ready' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -l dry-run -d 'Print what would be created, changed or pruned; change nothing'
+complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s r -l revision -d 'Remove the control plane of this revision (`default` for the default revision)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l purge -d 'Remove every Istio object we installed, of all revisions, including CRDs and webhooks'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l dry-run -d 'Print what would be removed; change nothing'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from x" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'

@@ -27,7 +27,8 @@ fn start(readiness: Readiness) -> Env {
     .expect("emulator starts");
     let dir = tempfile::tempdir().expect("temp dir");
     let kubeconfig = dir.path().join("kubeconfig");
-    emu.write_kubeconfig(&kubeconfig).expect("kubeconfig written");
+    emu.write_kubeconfig(&kubeconfig)
+        .expect("kubeconfig written");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -43,7 +44,9 @@ fn start(readiness: Readiness) -> Env {
 impl Env {
     fn istioctl(&self) -> Command {
         let mut cmd = Command::cargo_bin("istioctl").expect("binary");
-        cmd.arg("-c").arg(&self.kubeconfig).timeout(Duration::from_secs(120));
+        cmd.arg("-c")
+            .arg(&self.kubeconfig)
+            .timeout(Duration::from_secs(120));
         cmd
     }
 
@@ -71,13 +74,21 @@ impl Env {
         self.block_on(async {
             for o in objects {
                 let av = o["apiVersion"].as_str().unwrap_or_default();
-                let kind = cluster.require_kind(av, o["kind"].as_str().unwrap_or_default()).expect("kind");
+                let kind = cluster
+                    .require_kind(av, o["kind"].as_str().unwrap_or_default())
+                    .expect("kind");
                 cluster.apply(&kind, o, false).await.expect("applied");
             }
         });
     }
 
-    fn get(&self, api_version: &str, kind: &str, namespace: Option<&str>, name: &str) -> Option<Value> {
+    fn get(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Option<Value> {
         let cluster = self.cluster();
         let kind = cluster.require_kind(api_version, kind).expect("kind");
         self.block_on(async { cluster.get(&kind, namespace, name).await.expect("get") })
@@ -86,7 +97,12 @@ impl Env {
     fn delete(&self, api_version: &str, kind: &str, namespace: Option<&str>, name: &str) {
         let cluster = self.cluster();
         let kind = cluster.require_kind(api_version, kind).expect("kind");
-        self.block_on(async { cluster.delete(&kind, namespace, name).await.expect("delete") });
+        self.block_on(async {
+            cluster
+                .delete(&kind, namespace, name)
+                .await
+                .expect("delete")
+        });
     }
 }
 
@@ -121,15 +137,27 @@ fn install_each_profile_puts_the_rendered_inventory_on_the_server() {
     for profile in ["default", "demo", "minimal", "preview"] {
         let env = start(quick());
         let set = format!("profile={profile}");
-        let out = env.istioctl().args(["install", "-y", "--set", &set]).output().expect("runs");
-        assert!(out.status.success(), "{profile}: {}\n{}", stdout(&out), stderr(&out));
+        let out = env
+            .istioctl()
+            .args(["install", "-y", "--set", &set])
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{profile}: {}\n{}",
+            stdout(&out),
+            stderr(&out)
+        );
         let text = stdout(&out);
         assert!(!text.contains(env.emu.token()) && !stderr(&out).contains(env.emu.token()));
         assert!(text.contains("\u{2714} Istio core installed"), "{text}");
         assert!(text.contains("\u{2714} Istiod installed"), "{text}");
         assert!(text.contains("\u{2714} Installation complete"), "{text}");
         if profile == "demo" {
-            assert!(text.contains("\u{2714} Egress gateways installed"), "{text}");
+            assert!(
+                text.contains("\u{2714} Egress gateways installed"),
+                "{text}"
+            );
         }
         assert_eq!(env.inventory(), rendered(&[&set]), "{profile}");
         assert!(env.get("v1", "Namespace", None, "istio-system").is_some());
@@ -146,7 +174,10 @@ fn install_each_profile_puts_the_rendered_inventory_on_the_server() {
 #[test]
 fn crds_are_established_before_istiod_and_webhooks_come_after_istiod() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
     let patches: Vec<String> = env
         .emu
         .requests()
@@ -154,8 +185,18 @@ fn crds_are_established_before_istiod_and_webhooks_come_after_istiod() {
         .filter(|r| r.method == "PATCH")
         .map(|r| r.uri)
         .collect();
-    let first = |needle: &str| patches.iter().position(|u| u.contains(needle)).expect(needle);
-    let last = |needle: &str| patches.iter().rposition(|u| u.contains(needle)).expect(needle);
+    let first = |needle: &str| {
+        patches
+            .iter()
+            .position(|u| u.contains(needle))
+            .expect(needle)
+    };
+    let last = |needle: &str| {
+        patches
+            .iter()
+            .rposition(|u| u.contains(needle))
+            .expect(needle)
+    };
     assert!(last("customresourcedefinitions") < first("/configmaps/"));
     assert!(first("/deployments/istiod") < first("webhookconfigurations"));
     assert!(last("webhookconfigurations") < first("/deployments/istio-ingressgateway"));
@@ -166,44 +207,100 @@ fn readiness_time_out_names_each_deployment_not_ready() {
     let env = start(Readiness::Never);
     let out = env
         .istioctl()
-        .args(["install", "-y", "--set", "profile=demo", "--readiness-timeout", "1s"])
+        .args([
+            "install",
+            "-y",
+            "--set",
+            "profile=demo",
+            "--readiness-timeout",
+            "1s",
+        ])
         .output()
         .expect("runs");
     assert!(!out.status.success());
     let err = stderr(&out);
     for d in ["istiod", "istio-ingressgateway", "istio-egressgateway"] {
-        assert!(err.contains(&format!("Deployment istio-system/{d}: 0/1 replicas ready")), "{err}");
+        assert!(
+            err.contains(&format!("Deployment istio-system/{d}: 0/1 replicas ready")),
+            "{err}"
+        );
     }
     assert!(stdout(&out).contains("\u{2718} Deployment istio-system/istiod not ready"));
     // Once the Deployments become ready, the same command converges.
     env.emu.set_readiness(Readiness::After(Duration::ZERO));
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
 }
 
 #[test]
 fn second_identical_install_changes_nothing_and_says_so() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
     let before = env.emu.resource_version();
-    let out = env.istioctl().args(["install", "-y", "--set", "profile=demo"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("\u{2714} No changes"), "{}", stdout(&out));
-    assert_eq!(env.emu.resource_version(), before, "a no-op install wrote something");
+    assert!(
+        stdout(&out).contains("\u{2714} No changes"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        env.emu.resource_version(),
+        before,
+        "a no-op install wrote something"
+    );
 }
 
 #[test]
 fn reinstall_prunes_what_the_new_config_no_longer_renders() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
-    assert!(env.get("apps/v1", "Deployment", Some("istio-system"), "istio-egressgateway").is_some());
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
+    assert!(env
+        .get(
+            "apps/v1",
+            "Deployment",
+            Some("istio-system"),
+            "istio-egressgateway"
+        )
+        .is_some());
     let out = env
         .istioctl()
-        .args(["install", "-y", "--set", "profile=demo", "--set", "components.egressGateways[0].enabled=false"])
+        .args([
+            "install",
+            "-y",
+            "--set",
+            "profile=demo",
+            "--set",
+            "components.egressGateways[0].enabled=false",
+        ])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("removed Deployment istio-system/istio-egressgateway"), "{}", stdout(&out));
-    assert!(env.get("apps/v1", "Deployment", Some("istio-system"), "istio-egressgateway").is_none());
+    assert!(
+        stdout(&out).contains("removed Deployment istio-system/istio-egressgateway"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(env
+        .get(
+            "apps/v1",
+            "Deployment",
+            Some("istio-system"),
+            "istio-egressgateway"
+        )
+        .is_none());
     assert_eq!(
         env.inventory(),
         rendered(&["profile=demo", "components.egressGateways[0].enabled=false"])
@@ -214,53 +311,98 @@ fn reinstall_prunes_what_the_new_config_no_longer_renders() {
 fn dry_run_reports_and_touches_nothing() {
     let env = start(quick());
     let before = env.emu.resource_version();
-    let out = env.istioctl().args(["install", "--dry-run", "--set", "profile=demo"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["install", "--dry-run", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Deployment istio-system/istiod would be created"), "{text}");
+    assert!(
+        text.contains("Deployment istio-system/istiod would be created"),
+        "{text}"
+    );
     assert!(text.contains("nothing was changed"), "{text}");
     assert_eq!(env.emu.resource_version(), before);
     assert!(env.get("v1", "Namespace", None, "istio-system").is_none());
     // Against an installed cluster: only the differences.
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
     let before = env.emu.resource_version();
-    let out = env.istioctl().args(["install", "--dry-run", "--set", "profile=default"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["install", "--dry-run", "--set", "profile=default"])
+        .output()
+        .expect("runs");
     let text = stdout(&out);
-    assert!(text.contains("Deployment istio-system/istio-egressgateway would be pruned"), "{text}");
+    assert!(
+        text.contains("Deployment istio-system/istio-egressgateway would be pruned"),
+        "{text}"
+    );
     assert_eq!(env.emu.resource_version(), before);
 }
 
 #[test]
 fn install_refuses_without_y_when_stdin_is_not_a_terminal() {
     let env = start(quick());
-    let out = env.istioctl().args(["install", "--set", "profile=demo"]).write_stdin("").output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["install", "--set", "profile=demo"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("stdin is not a terminal"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("stdin is not a terminal"),
+        "{}",
+        stderr(&out)
+    );
     assert!(env.get("v1", "Namespace", None, "istio-system").is_none());
 }
 
 #[test]
 fn uninstall_removes_ours_and_never_a_users_objects() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
     env.apply(&[json!({"apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "user-settings", "namespace": "istio-system", "labels": {"app": "istiod"}},
         "data": {"k": "v"}})]);
-    let out = env.istioctl().args(["uninstall", "-r", "default", "-y"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["uninstall", "-r", "default", "-y"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let left = env.inventory();
-    assert!(left.iter().all(|k| k.1 == "CustomResourceDefinition"), "{left:?}");
+    assert!(
+        left.iter().all(|k| k.1 == "CustomResourceDefinition"),
+        "{left:?}"
+    );
     assert!(!left.is_empty(), "CRDs stay without --purge");
-    env.istioctl().args(["uninstall", "--purge", "-y"]).assert().success();
+    env.istioctl()
+        .args(["uninstall", "--purge", "-y"])
+        .assert()
+        .success();
     // CRDs terminate for a moment, as on the API server.
     let gone = (0..50).any(|_| {
         std::thread::sleep(Duration::from_millis(100));
         env.inventory().is_empty()
     });
     assert!(gone, "{:?}", env.inventory());
-    assert!(env.get("v1", "ConfigMap", Some("istio-system"), "user-settings").is_some());
+    assert!(env
+        .get("v1", "ConfigMap", Some("istio-system"), "user-settings")
+        .is_some());
     // Neither flag: refused with a hint.
-    let out = env.istioctl().args(["uninstall", "-y"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["uninstall", "-y"])
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--purge"));
 }
@@ -268,33 +410,74 @@ fn uninstall_removes_ours_and_never_a_users_objects() {
 #[test]
 fn verify_install_passes_then_names_what_is_missing() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
-    let out = env.istioctl().args(["verify-install", "--set", "profile=demo"]).output().expect("runs");
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
+    let out = env
+        .istioctl()
+        .args(["verify-install", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("\u{2714} Deployment: istiod.istio-system checked successfully"));
     env.delete("apps/v1", "Deployment", Some("istio-system"), "istiod");
-    let out = env.istioctl().args(["verify-install", "--set", "profile=demo"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["verify-install", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
-    assert!(stdout(&out).contains("\u{2718} Deployment: istiod.istio-system not found"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("\u{2718} Deployment: istiod.istio-system not found"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn precheck_and_version_read_the_cluster() {
     let env = start(quick());
-    let out = env.istioctl().args(["x", "precheck"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["x", "precheck"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("Kubernetes version v1.32.4 is supported"), "{text}");
-    assert!(text.contains("Istio is safe to install"), "{text}");
-    env.istioctl().args(["install", "-y", "--set", "profile=minimal"]).assert().success();
-    let text = stdout(&env.istioctl().args(["x", "precheck"]).output().expect("runs"));
-    assert!(text.contains("is already installed: Deployment istio-system/istiod"), "{text}");
-    let text = stdout(&env.istioctl().arg("version").output().expect("runs"));
     assert!(
-        text.contains(&format!("control plane version: {}", istioctl::version::ISTIO_VERSION)),
+        text.contains("Kubernetes version v1.32.4 is supported"),
         "{text}"
     );
-    let text = stdout(&env.istioctl().args(["version", "--remote=false"]).output().expect("runs"));
+    assert!(text.contains("Istio is safe to install"), "{text}");
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=minimal"])
+        .assert()
+        .success();
+    let text = stdout(
+        &env.istioctl()
+            .args(["x", "precheck"])
+            .output()
+            .expect("runs"),
+    );
+    assert!(
+        text.contains("is already installed: Deployment istio-system/istiod"),
+        "{text}"
+    );
+    let text = stdout(&env.istioctl().arg("version").output().expect("runs"));
+    assert!(
+        text.contains(&format!(
+            "control plane version: {}",
+            istioctl::version::ISTIO_VERSION
+        )),
+        "{text}"
+    );
+    let text = stdout(
+        &env.istioctl()
+            .args(["version", "--remote=false"])
+            .output()
+            .expect("runs"),
+    );
     assert!(!text.contains("control plane"), "{text}");
 }
 
@@ -306,14 +489,30 @@ fn install_under_injected_faults_converges_with_nothing_half_applied() {
         seed: 42,
         ..Faults::default()
     });
-    let out = env.istioctl().args(["install", "-y", "--set", "profile=demo"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    let faulted = env.emu.requests().iter().filter(|r| r.status.is_none_or(|s| s >= 429)).count();
+    let faulted = env
+        .emu
+        .requests()
+        .iter()
+        .filter(|r| r.status.is_none_or(|s| s >= 429))
+        .count();
     env.emu.set_faults(Faults::default());
     assert!(faulted > 0, "no fault was injected");
     assert_eq!(env.inventory(), rendered(&["profile=demo"]));
-    env.istioctl().args(["verify-install", "--set", "profile=demo"]).assert().success();
-    let out = env.istioctl().args(["install", "-y", "--set", "profile=demo"]).output().expect("runs");
+    env.istioctl()
+        .args(["verify-install", "--set", "profile=demo"])
+        .assert()
+        .success();
+    let out = env
+        .istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .output()
+        .expect("runs");
     assert!(stdout(&out).contains("No changes"), "{}", stdout(&out));
 }
 
@@ -331,9 +530,17 @@ fn analyze_reads_the_cluster_and_files_overlay_it() {
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "cart", "namespace": "shop"},
             "spec": {"selector": {"app": "cart"}, "ports": [{"name": "foo", "port": 8080}]}}),
     ]);
-    let out = env.istioctl().args(["analyze", "-A"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["analyze", "-A"])
+        .output()
+        .expect("runs");
     let text = stdout(&out);
-    assert!(text.contains("[IST0118] (Service shop/cart)"), "{text}\n{}", stderr(&out));
+    assert!(
+        text.contains("[IST0118] (Service shop/cart)"),
+        "{text}\n{}",
+        stderr(&out)
+    );
     // A file with the fixed Service replaces the cluster's object.
     let dir = tempfile::tempdir().expect("dir");
     let fixed = write(
@@ -341,7 +548,12 @@ fn analyze_reads_the_cluster_and_files_overlay_it() {
         "cart.yaml",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  selector:\n    app: cart\n  ports:\n  - name: http\n    port: 8080\n",
     );
-    let out = env.istioctl().args(["analyze", "-A"]).arg(&fixed).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["analyze", "-A"])
+        .arg(&fixed)
+        .output()
+        .expect("runs");
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     assert!(!stdout(&out).contains("IST0118"));
     // Only the declared kinds were listed; ConfigMaps only in the istio namespace.
@@ -373,7 +585,10 @@ fn analyze_of_an_unreachable_cluster_fails_naming_the_context() {
         .lines()
         .find_map(|l| l.trim().strip_prefix("token: "))
         .expect("token in kubeconfig");
-    assert!(!err.contains(token.trim_matches('"')), "the token leaked: {err}");
+    assert!(
+        !err.contains(token.trim_matches('"')),
+        "the token leaked: {err}"
+    );
     assert!(err.contains("unreachable"), "{err}");
     assert!(!stdout(&out).contains("No validation issues"));
 }
@@ -381,7 +596,7 @@ fn analyze_of_an_unreachable_cluster_fails_naming_the_context() {
 #[test]
 fn ctrl_c_stops_cleanly_and_a_rerun_converges() {
     let env = start(Readiness::Never);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("istioctl"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("istioctl"))
         .arg("-c")
         .arg(&env.kubeconfig)
         .args(["install", "-y", "--set", "profile=demo"])
@@ -407,7 +622,10 @@ fn ctrl_c_stops_cleanly_and_a_rerun_converges() {
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(stderr(&out).contains("Interrupted"), "{}", stderr(&out));
     env.emu.set_readiness(Readiness::After(Duration::ZERO));
-    env.istioctl().args(["install", "-y", "--set", "profile=demo"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
     assert_eq!(env.inventory(), rendered(&["profile=demo"]));
 }
 
@@ -415,13 +633,20 @@ fn ctrl_c_stops_cleanly_and_a_rerun_converges() {
 #[ignore = "needs the injection analyzer (IST0102), which the analyzers branch adds"]
 fn analyze_reports_an_uninjected_namespace_with_the_label_hint() {
     let env = start(quick());
-    env.istioctl().args(["install", "-y", "--set", "profile=minimal"]).assert().success();
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=minimal"])
+        .assert()
+        .success();
     env.apply(&[
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "cart", "namespace": "shop"},
             "spec": {"containers": [{"name": "cart", "image": "cart:1"}]}}),
     ]);
-    let out = env.istioctl().args(["analyze", "-n", "shop", "-o", "json"]).output().expect("runs");
+    let out = env
+        .istioctl()
+        .args(["analyze", "-n", "shop", "-o", "json"])
+        .output()
+        .expect("runs");
     let findings: Value = serde_json::from_slice(&out.stdout).expect("json");
     let hit = findings
         .as_array()

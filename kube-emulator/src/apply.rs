@@ -305,7 +305,9 @@ pub(crate) fn apply(
         .iter()
         .position(|e| is_mine(e, req.manager, "Apply", req.scope))
     {
-        Some(i) if entries[i].fields == entry.fields && entries[i].api_version == entry.api_version => {}
+        Some(i)
+            if entries[i].fields == entry.fields && entries[i].api_version == entry.api_version => {
+        }
         Some(i) => {
             entries.retain(|e| !is_mine(e, req.manager, "Apply", req.scope));
             entries.insert(i.min(entries.len()), entry);

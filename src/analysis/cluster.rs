@@ -33,7 +33,8 @@ pub fn load(
         let cluster = crate::kube::connect(global).await?;
         read(&cluster, analyzers, &global.istio_namespace).await
     };
-    let result = crate::kube::runtime()?.block_on(async { tokio::time::timeout(timeout, work).await });
+    let result =
+        crate::kube::runtime()?.block_on(async { tokio::time::timeout(timeout, work).await });
     let context = global.context.as_deref().unwrap_or("(current)");
     let (resources, mesh) = match result {
         Ok(r) => r?,
@@ -48,10 +49,12 @@ pub fn load(
         builder.add(r);
     }
     let mesh = match mesh {
-        Some(text) => Some(
-            crate::yaml::parse_document(&text, 1, 0)
-                .map_err(|e| miette!("the mesh config in ConfigMap {}/istio is not valid YAML: {e}", global.istio_namespace))?,
-        ),
+        Some(text) => Some(crate::yaml::parse_document(&text, 1, 0).map_err(|e| {
+            miette!(
+                "the mesh config in ConfigMap {}/istio is not valid YAML: {e}",
+                global.istio_namespace
+            )
+        })?),
         None => None,
     };
     Ok(mesh)
@@ -63,7 +66,10 @@ async fn read(
     analyzers: &[Box<dyn Analyzer>],
     istio_namespace: &str,
 ) -> Result<(Vec<Resource>, Option<String>), KubeError> {
-    let kinds: BTreeSet<Kind> = analyzers.iter().flat_map(|a| a.inputs().iter().copied()).collect();
+    let kinds: BTreeSet<Kind> = analyzers
+        .iter()
+        .flat_map(|a| a.inputs().iter().copied())
+        .collect();
     // Kinds the server does not serve (an Istio CRD not installed) have no objects.
     let mut lists: Vec<(crate::kube::Kind, ListScope<'_>)> = kinds
         .iter()
@@ -95,7 +101,10 @@ async fn read(
                 continue;
             }
             if is_configmap && name == "istio" {
-                mesh = item.pointer("/data/mesh").and_then(Value::as_str).map(str::to_owned);
+                mesh = item
+                    .pointer("/data/mesh")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
             }
             if let Some(meta) = item.get_mut("metadata").and_then(Value::as_object_mut) {
                 meta.remove("managedFields");

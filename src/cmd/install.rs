@@ -61,7 +61,10 @@ pub fn confirm(question: &str, yes: bool) -> miette::Result<bool> {
         .lock()
         .read_line(&mut answer)
         .map_err(|e| miette!("cannot read the answer: {e}"))?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// Runs a cluster command until it ends or Ctrl-C stops it.
@@ -87,7 +90,11 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     let objects = render::render_manifests(&cfg)?;
     let namespace = cfg.namespace();
     let revision = cfg.revision();
-    let rev_label = if revision.is_empty() { "default".to_owned() } else { revision };
+    let rev_label = if revision.is_empty() {
+        "default".to_owned()
+    } else {
+        revision
+    };
     if !args.dry_run {
         let question = format!(
             "This will install the Istio {ISTIO_VERSION} profile \"{}\" into the cluster. Proceed?",
@@ -110,6 +117,9 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         plan.execute(&mut cluster).await
     })
 }
+
+/// An object's description and whether it is ready (else its state).
+type ObjectState = (String, Result<(), String>);
 
 /// What one install applies, and how.
 struct Plan {
@@ -134,7 +144,10 @@ impl Plan {
     async fn execute(&self, cluster: &mut Cluster) -> miette::Result<ExitCode> {
         let before = install::inventory(cluster).await?;
         let ns_kind = cluster.require_kind("v1", "Namespace")?;
-        let ns_exists = cluster.get(&ns_kind, None, &self.namespace).await?.is_some();
+        let ns_exists = cluster
+            .get(&ns_kind, None, &self.namespace)
+            .await?
+            .is_some();
         let mut changes: Vec<(Key, Change)> = Vec::new();
         if !ns_exists {
             let ns = install::namespace_object(&self.namespace);
@@ -148,7 +161,13 @@ impl Plan {
             .filter(|c| self.objects.iter().any(|o| o.component == *c))
             .collect();
         let progress = Progress::new(&components, self.dry_run);
-        for tier in [Tier::Crds, Tier::Config, Tier::Istiod, Tier::Webhooks, Tier::Gateways] {
+        for tier in [
+            Tier::Crds,
+            Tier::Config,
+            Tier::Istiod,
+            Tier::Webhooks,
+            Tier::Gateways,
+        ] {
             let mut batch = Vec::new();
             for o in self.objects.iter().filter(|o| install::tier(o) == tier) {
                 if self.dry_run && !ns_exists && o.namespace() == self.namespace {
@@ -163,7 +182,8 @@ impl Plan {
             changes.extend(install::apply_tier(cluster, &batch, &before, self.dry_run).await?);
             if tier == Tier::Crds && !self.dry_run {
                 let names: Vec<String> = batch.iter().map(|o| o.name().to_owned()).collect();
-                let pending = install::wait_established(cluster, &names, Duration::from_secs(60)).await?;
+                let pending =
+                    install::wait_established(cluster, &names, Duration::from_secs(60)).await?;
                 if !pending.is_empty() {
                     return Err(miette!(
                         "CustomResourceDefinitions not Established after 60s: {}",
@@ -188,10 +208,17 @@ impl Plan {
             .collect();
         install::delete_all(cluster, &doomed).await?;
         for (k, _) in &doomed {
-            println!("  removed {} (no longer in the configuration)", install::describe_key(k));
+            println!(
+                "  removed {} (no longer in the configuration)",
+                install::describe_key(k)
+            );
         }
         let count = |c: Change| changes.iter().filter(|(_, x)| *x == c).count();
-        let (created, configured, unchanged) = (count(Change::Created), count(Change::Configured), count(Change::Unchanged));
+        let (created, configured, unchanged) = (
+            count(Change::Created),
+            count(Change::Configured),
+            count(Change::Unchanged),
+        );
         if created + configured + doomed.len() == 0 {
             println!("\u{2714} No changes: the cluster already matches the configuration ({unchanged} objects unchanged)");
         }
@@ -203,7 +230,10 @@ impl Plan {
     }
 
     fn report_dry_run(&self, changes: &[(Key, Change)], prune: &[Key]) -> ExitCode {
-        let mut sorted: Vec<&(Key, Change)> = changes.iter().filter(|(_, c)| *c != Change::Unchanged).collect();
+        let mut sorted: Vec<&(Key, Change)> = changes
+            .iter()
+            .filter(|(_, c)| *c != Change::Unchanged)
+            .collect();
         sorted.sort();
         for (k, c) in &sorted {
             let word = match c {
@@ -229,11 +259,16 @@ impl Plan {
     /// Polls the rendered Deployments until all are ready, finishing each component's progress
     /// line when its Deployments are; on time-out, an error naming each one not ready.
     async fn wait_ready(&self, cluster: &Cluster, progress: &Progress) -> miette::Result<()> {
-        let deployments: Vec<&RenderedObject> = self.objects.iter().filter(|o| o.kind() == "Deployment").collect();
+        let deployments: Vec<&RenderedObject> = self
+            .objects
+            .iter()
+            .filter(|o| o.kind() == "Deployment")
+            .collect();
         let kind = cluster.require_kind("apps/v1", "Deployment")?;
         let deadline = tokio::time::Instant::now() + self.readiness_timeout;
         loop {
-            let mut states: BTreeMap<Component, Vec<(String, Result<(), String>)>> = BTreeMap::new();
+            let mut states: BTreeMap<Component, Vec<ObjectState>> =
+                BTreeMap::new();
             for o in &deployments {
                 let ns = o.namespace();
                 let state = match cluster.get(&kind, Some(ns), o.name()).await? {
@@ -248,7 +283,8 @@ impl Plan {
             let mut waiting = Vec::new();
             for c in Component::ALL.into_iter().filter(|c| *c != Component::Base) {
                 let list = states.get(&c).map(Vec::as_slice).unwrap_or_default();
-                let pending: Vec<&(String, Result<(), String>)> = list.iter().filter(|(_, s)| s.is_err()).collect();
+                let pending: Vec<&ObjectState> =
+                    list.iter().filter(|(_, s)| s.is_err()).collect();
                 if pending.is_empty() {
                     progress.done(c);
                 } else {
@@ -264,7 +300,12 @@ impl Plan {
                 progress.clear();
                 let lines: Vec<String> = waiting
                     .iter()
-                    .map(|(n, s)| format!("  {n}: {}", s.as_ref().err().map(String::as_str).unwrap_or("ready")))
+                    .map(|(n, s)| {
+                        format!(
+                            "  {n}: {}",
+                            s.as_ref().err().map(String::as_str).unwrap_or("ready")
+                        )
+                    })
                     .collect();
                 for (n, _) in &waiting {
                     println!("\u{2718} {n} not ready");
@@ -296,7 +337,8 @@ impl Progress {
         if dry_run {
             multi.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
-        let style = ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let style = ProgressStyle::with_template("{spinner} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
         let bars = components
             .iter()
             .map(|c| {
@@ -323,7 +365,9 @@ impl Progress {
 
     fn done(&self, c: Component) {
         let Some(bar) = self.bars.get(&c) else { return };
-        let Ok(mut finished) = self.finished.lock() else { return };
+        let Ok(mut finished) = self.finished.lock() else {
+            return;
+        };
         if finished.contains(&c) {
             return;
         }

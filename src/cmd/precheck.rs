@@ -47,8 +47,16 @@ const PERMISSIONS: &[(&str, &str, bool)] = &[
     ("apiextensions.k8s.io", "customresourcedefinitions", false),
     ("rbac.authorization.k8s.io", "clusterroles", false),
     ("rbac.authorization.k8s.io", "clusterrolebindings", false),
-    ("admissionregistration.k8s.io", "mutatingwebhookconfigurations", false),
-    ("admissionregistration.k8s.io", "validatingwebhookconfigurations", false),
+    (
+        "admissionregistration.k8s.io",
+        "mutatingwebhookconfigurations",
+        false,
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "validatingwebhookconfigurations",
+        false,
+    ),
     ("rbac.authorization.k8s.io", "roles", true),
     ("rbac.authorization.k8s.io", "rolebindings", true),
     ("", "serviceaccounts", true),
@@ -71,7 +79,9 @@ fn precheck(global: &GlobalArgs) -> miette::Result<ExitCode> {
             (v, _) => {
                 issues += 1;
                 println!("\u{2718} Kubernetes version {v} is not supported: Istio {} needs 1.{MIN_KUBERNETES_MINOR} or later", crate::version::ISTIO_VERSION);
-                println!("    fix: upgrade the cluster to Kubernetes 1.{MIN_KUBERNETES_MINOR} or later");
+                println!(
+                    "    fix: upgrade the cluster to Kubernetes 1.{MIN_KUBERNETES_MINOR} or later"
+                );
             }
         }
         let denied = denied_permissions(&cluster, &namespace).await?;
@@ -98,7 +108,10 @@ fn precheck(global: &GlobalArgs) -> miette::Result<ExitCode> {
             println!("\u{2714} No issues found when checking the cluster. Istio is safe to install or upgrade!");
             Ok(ExitCode::SUCCESS)
         } else {
-            Err(miette!("{issues} issue(s) found when checking the cluster of context {:?}", cluster.context()))
+            Err(miette!(
+                "{issues} issue(s) found when checking the cluster of context {:?}",
+                cluster.context()
+            ))
         }
     })
 }
@@ -106,7 +119,11 @@ fn precheck(global: &GlobalArgs) -> miette::Result<ExitCode> {
 /// The server's `gitVersion` and its minor version number.
 async fn kubernetes_version(cluster: &Cluster) -> Result<(String, Option<u64>), KubeError> {
     let info = cluster.get_path("/version").await?;
-    let git = info.get("gitVersion").and_then(Value::as_str).unwrap_or("unknown").to_owned();
+    let git = info
+        .get("gitVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_owned();
     let minor = info
         .get("minor")
         .and_then(Value::as_str)
@@ -116,7 +133,10 @@ async fn kubernetes_version(cluster: &Cluster) -> Result<(String, Option<u64>), 
 }
 
 /// The permissions of [`PERMISSIONS`] the user lacks, with the server's reason.
-async fn denied_permissions(cluster: &Cluster, namespace: &str) -> Result<Vec<(String, String)>, KubeError> {
+async fn denied_permissions(
+    cluster: &Cluster,
+    namespace: &str,
+) -> Result<Vec<(String, String)>, KubeError> {
     let kind = cluster.require_kind("authorization.k8s.io/v1", "SelfSubjectAccessReview")?;
     let mut denied = Vec::new();
     for (group, resource, namespaced) in PERMISSIONS {
@@ -137,8 +157,16 @@ async fn denied_permissions(cluster: &Cluster, namespace: &str) -> Result<Vec<(S
                 .filter(|r| !r.is_empty())
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
-            let name = if group.is_empty() { resource.to_string() } else { format!("{resource}.{group}") };
-            let name = if *namespaced { format!("{name} in namespace {namespace}") } else { name };
+            let name = if group.is_empty() {
+                resource.to_string()
+            } else {
+                format!("{resource}.{group}")
+            };
+            let name = if *namespaced {
+                format!("{name} in namespace {namespace}")
+            } else {
+                name
+            };
             denied.push((name, reason));
         }
     }

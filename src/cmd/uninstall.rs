@@ -42,7 +42,12 @@ pub fn run(args: &UninstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode
         Some(r) if !args.purge => format!("the Istio control plane of revision {r:?}"),
         _ => "every Istio object installed, including CRDs and webhooks".to_owned(),
     };
-    if !args.dry_run && !confirm(&format!("This will remove {what} from the cluster. Proceed?"), args.yes)? {
+    if !args.dry_run
+        && !confirm(
+            &format!("This will remove {what} from the cluster. Proceed?"),
+            args.yes,
+        )?
+    {
         println!("Cancelled.");
         return Ok(ExitCode::SUCCESS);
     }
@@ -58,12 +63,18 @@ pub fn run(args: &UninstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode
             })
             .map(|(k, o)| (k, o.kind))
             .collect();
-        doomed.sort_by(|a, b| (install::delete_rank(&a.0 .1), &a.0).cmp(&(install::delete_rank(&b.0 .1), &b.0)));
+        doomed.sort_by(|a, b| {
+            (install::delete_rank(&a.0 .1), &a.0).cmp(&(install::delete_rank(&b.0 .1), &b.0))
+        });
         if doomed.is_empty() {
             println!("\u{2714} Nothing to remove: no Istio objects of ours match.");
             return Ok(ExitCode::SUCCESS);
         }
-        let verb = if args.dry_run { "would be removed" } else { "removed" };
+        let verb = if args.dry_run {
+            "would be removed"
+        } else {
+            "removed"
+        };
         if !args.dry_run {
             install::delete_all(&cluster, &doomed).await?;
         }
@@ -71,9 +82,15 @@ pub fn run(args: &UninstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode
             println!("  {} {verb}", describe_key(k));
         }
         if args.dry_run {
-            println!("Dry run: {} objects would be removed; nothing was changed.", doomed.len());
+            println!(
+                "Dry run: {} objects would be removed; nothing was changed.",
+                doomed.len()
+            );
         } else {
-            println!("\u{2714} Uninstall complete: {} objects removed", doomed.len());
+            println!(
+                "\u{2714} Uninstall complete: {} objects removed",
+                doomed.len()
+            );
             println!(
                 "  The namespace {} is kept; remove it with: kubectl delete namespace {}",
                 global.istio_namespace, global.istio_namespace

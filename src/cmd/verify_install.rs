@@ -77,10 +77,20 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
 }
 
 /// Checks one rendered object: present, and for Deployments ready, for CRDs Established.
-async fn check(cluster: &kube::Cluster, o: &RenderedObject) -> Result<Result<(), String>, KubeError> {
-    let api_version = o.object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+async fn check(
+    cluster: &kube::Cluster,
+    o: &RenderedObject,
+) -> Result<Result<(), String>, KubeError> {
+    let api_version = o
+        .object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let Some(kind) = cluster.kind(api_version, o.kind()) else {
-        return Ok(Err(format!("not found: the cluster does not serve {} ({api_version})", o.kind())));
+        return Ok(Err(format!(
+            "not found: the cluster does not serve {} ({api_version})",
+            o.kind()
+        )));
     };
     let ns = (!o.namespace().is_empty()).then_some(o.namespace());
     let Some(found) = cluster.get(&kind, ns, o.name()).await? else {
@@ -94,4 +104,3 @@ async fn check(cluster: &kube::Cluster, o: &RenderedObject) -> Result<Result<(),
         _ => Ok(()),
     })
 }
-

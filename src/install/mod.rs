@@ -12,13 +12,16 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
 use crate::kube::{Cluster, Kind, KubeError, ListScope};
-use crate::render::{Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL};
+use crate::render::{
+    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL,
+};
 
 /// Requests in flight at once within a tier.
 pub const CONCURRENCY: usize = 8;
 
 /// Label selector matching every object an install of ours labelled.
-pub const OWNED_SELECTOR: &str = "install.operator.istio.io/owning-resource,operator.istio.io/component";
+pub const OWNED_SELECTOR: &str =
+    "install.operator.istio.io/owning-resource,operator.istio.io/component";
 
 /// The kinds an install can create, in apply order; prune and uninstall look at these.
 pub const OWNED_KINDS: &[(&str, &str)] = &[
@@ -31,8 +34,14 @@ pub const OWNED_KINDS: &[(&str, &str)] = &[
     ("v1", "ConfigMap"),
     ("v1", "Secret"),
     ("v1", "Service"),
-    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"),
-    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration",
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+    ),
     ("apps/v1", "Deployment"),
     ("policy/v1", "PodDisruptionBudget"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
@@ -43,8 +52,19 @@ pub type Key = (String, String, String, String);
 
 /// The identity of an object value.
 pub fn key_of(object: &Value) -> Key {
-    let s = |p: &str| object.pointer(p).and_then(Value::as_str).unwrap_or_default().to_owned();
-    (s("/apiVersion"), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+    let s = |p: &str| {
+        object
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        s("/apiVersion"),
+        s("/kind"),
+        s("/metadata/namespace"),
+        s("/metadata/name"),
+    )
 }
 
 /// `Kind namespace/name` (or `Kind name`) for messages.
@@ -96,7 +116,9 @@ pub async fn inventory(cluster: &Cluster) -> Result<HashMap<Key, Owned>, KubeErr
         .collect();
     let lists: Vec<(Kind, Vec<Value>)> = stream::iter(kinds)
         .map(|kind| async move {
-            let items = cluster.list(&kind, ListScope::All, Some(OWNED_SELECTOR)).await?;
+            let items = cluster
+                .list(&kind, ListScope::All, Some(OWNED_SELECTOR))
+                .await?;
             Ok::<_, KubeError>((kind, items))
         })
         .buffer_unordered(CONCURRENCY)
@@ -105,11 +127,17 @@ pub async fn inventory(cluster: &Cluster) -> Result<HashMap<Key, Owned>, KubeErr
     let mut out = HashMap::new();
     for (kind, items) in lists {
         for object in items {
-            let labelled = object
-                .pointer("/metadata/labels")
-                .is_some_and(|l| l.get(OWNING_RESOURCE_LABEL).is_some() && l.get(COMPONENT_LABEL).is_some());
+            let labelled = object.pointer("/metadata/labels").is_some_and(|l| {
+                l.get(OWNING_RESOURCE_LABEL).is_some() && l.get(COMPONENT_LABEL).is_some()
+            });
             if labelled {
-                out.insert(key_of(&object), Owned { kind: kind.clone(), object });
+                out.insert(
+                    key_of(&object),
+                    Owned {
+                        kind: kind.clone(),
+                        object,
+                    },
+                );
             }
         }
     }
@@ -136,10 +164,12 @@ pub fn tier(object: &RenderedObject) -> Tier {
     match object.kind() {
         "CustomResourceDefinition" => Tier::Crds,
         "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => Tier::Webhooks,
-        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => match object.component {
-            Component::IngressGateways | Component::EgressGateways => Tier::Gateways,
-            _ => Tier::Istiod,
-        },
+        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => {
+            match object.component {
+                Component::IngressGateways | Component::EgressGateways => Tier::Gateways,
+                _ => Tier::Istiod,
+            }
+        }
         _ => Tier::Config,
     }
 }
@@ -181,7 +211,11 @@ impl Change {
 
 /// The objects of `before` that a new install no longer renders and should remove: objects of
 /// the same revision, plus CRDs when the Base component is rendered.
-pub fn prune_candidates(before: &HashMap<Key, Owned>, rendered: &[RenderedObject], rev_label: &str) -> Vec<Key> {
+pub fn prune_candidates(
+    before: &HashMap<Key, Owned>,
+    rendered: &[RenderedObject],
+    rev_label: &str,
+) -> Vec<Key> {
     let wanted: HashSet<Key> = rendered.iter().map(|o| key_of(&o.object)).collect();
     let base_rendered = rendered.iter().any(|o| o.component == Component::Base);
     let mut out: Vec<Key> = before
@@ -203,7 +237,10 @@ pub fn prune_candidates(before: &HashMap<Key, Owned>, rendered: &[RenderedObject
 /// Deletes objects in [`delete_rank`] order, each rank in parallel.
 pub async fn delete_all(cluster: &Cluster, objects: &[(Key, Kind)]) -> Result<(), KubeError> {
     for rank in 0..=3 {
-        let batch: Vec<&(Key, Kind)> = objects.iter().filter(|(k, _)| delete_rank(&k.1) == rank).collect();
+        let batch: Vec<&(Key, Kind)> = objects
+            .iter()
+            .filter(|(k, _)| delete_rank(&k.1) == rank)
+            .collect();
         stream::iter(batch)
             .map(|(k, kind)| async move {
                 let ns = (!k.2.is_empty()).then_some(k.2.as_str());
@@ -256,7 +293,13 @@ pub async fn apply_tier(
 fn comparable(object: &Value) -> Value {
     let mut v = object.clone();
     if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
-        for f in ["resourceVersion", "managedFields", "generation", "creationTimestamp", "uid"] {
+        for f in [
+            "resourceVersion",
+            "managedFields",
+            "generation",
+            "creationTimestamp",
+            "uid",
+        ] {
             m.remove(f);
         }
     }
@@ -267,7 +310,11 @@ fn comparable(object: &Value) -> Value {
 }
 
 /// Waits until every CRD of `names` reports `Established=True`.
-pub async fn wait_established(cluster: &Cluster, names: &[String], timeout: Duration) -> Result<Vec<String>, KubeError> {
+pub async fn wait_established(
+    cluster: &Cluster,
+    names: &[String],
+    timeout: Duration,
+) -> Result<Vec<String>, KubeError> {
     let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
     let deadline = tokio::time::Instant::now() + timeout;
     let mut pending: Vec<String> = names.to_vec();
@@ -277,14 +324,20 @@ pub async fn wait_established(cluster: &Cluster, names: &[String], timeout: Dura
                 let kind = kind.clone();
                 async move {
                     let crd = cluster.get(&kind, None, &name).await?;
-                    let established = crd.as_ref().is_some_and(|c| readiness::condition_true(c, "Established"));
+                    let established = crd
+                        .as_ref()
+                        .is_some_and(|c| readiness::condition_true(c, "Established"));
                     Ok::<_, KubeError>((name, established))
                 }
             })
             .buffer_unordered(CONCURRENCY)
             .try_collect()
             .await?;
-        pending = states.into_iter().filter(|(_, ok)| !ok).map(|(n, _)| n).collect();
+        pending = states
+            .into_iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(n, _)| n)
+            .collect();
         if pending.is_empty() || tokio::time::Instant::now() >= deadline {
             return Ok(pending);
         }
@@ -311,7 +364,10 @@ pub struct ControlPlane {
 }
 
 /// The istiod Deployments (label `app=istiod`) in `namespace`, or in all namespaces.
-pub async fn control_planes(cluster: &Cluster, namespace: Option<&str>) -> Result<Vec<ControlPlane>, KubeError> {
+pub async fn control_planes(
+    cluster: &Cluster,
+    namespace: Option<&str>,
+) -> Result<Vec<ControlPlane>, KubeError> {
     let kind = cluster.require_kind("apps/v1", "Deployment")?;
     let scope = namespace.map_or(ListScope::All, ListScope::Namespace);
     let mut out: Vec<ControlPlane> = cluster
@@ -319,7 +375,12 @@ pub async fn control_planes(cluster: &Cluster, namespace: Option<&str>) -> Resul
         .await?
         .iter()
         .map(|d| {
-            let s = |p: &str| d.pointer(p).and_then(Value::as_str).unwrap_or_default().to_owned();
+            let s = |p: &str| {
+                d.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
             let image = d
                 .pointer("/spec/template/spec/containers")
                 .and_then(Value::as_array)

@@ -5,7 +5,8 @@ use serde_json::Value;
 /// True when `object` has a status condition `type` with status `True`.
 pub fn condition_true(object: &Value, kind: &str) -> bool {
     conditions(object).any(|c| {
-        c.get("type").and_then(Value::as_str) == Some(kind) && c.get("status").and_then(Value::as_str) == Some("True")
+        c.get("type").and_then(Value::as_str) == Some(kind)
+            && c.get("status").and_then(Value::as_str) == Some("True")
     })
 }
 

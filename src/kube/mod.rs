@@ -188,7 +188,8 @@ impl Cluster {
         let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
             .map_err(|e| config_error(&name, e.to_string()))?;
-        let client = kube::Client::try_from(config).map_err(|e| config_error(&name, e.to_string()))?;
+        let client =
+            kube::Client::try_from(config).map_err(|e| config_error(&name, e.to_string()))?;
         let mut cluster = Cluster {
             client,
             context: name,
@@ -279,7 +280,11 @@ impl Cluster {
     }
 
     /// Sends a request, retrying on 429/5xx/connection errors, and decodes the JSON reply.
-    pub async fn send(&self, call: &str, request: http::Request<Vec<u8>>) -> Result<Value, KubeError> {
+    pub async fn send(
+        &self,
+        call: &str,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<Value, KubeError> {
         let (parts, body) = request.into_parts();
         let mut attempt = 0;
         loop {
@@ -336,7 +341,12 @@ impl Cluster {
     }
 
     /// Gets one object; `None` when it does not exist.
-    pub async fn get(&self, kind: &Kind, namespace: Option<&str>, name: &str) -> Result<Option<Value>, KubeError> {
+    pub async fn get(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<Option<Value>, KubeError> {
         let call = format!("get {} {}", kind.display(), qualified(namespace, name));
         let req = Request::new(kind.url(namespace))
             .get(name, &GetParams::default())
@@ -349,7 +359,12 @@ impl Cluster {
     }
 
     /// Lists every object of a kind, page by page.
-    pub async fn list(&self, kind: &Kind, scope: ListScope<'_>, label_selector: Option<&str>) -> Result<Vec<Value>, KubeError> {
+    pub async fn list(
+        &self,
+        kind: &Kind,
+        scope: ListScope<'_>,
+        label_selector: Option<&str>,
+    ) -> Result<Vec<Value>, KubeError> {
         let namespace = match scope {
             ListScope::All => None,
             ListScope::Namespace(ns) => Some(ns),
@@ -397,8 +412,15 @@ impl Cluster {
     }
 
     /// Server-side applies `object` with [`FIELD_MANAGER`] and `force`, like istioctl.
-    pub async fn apply(&self, kind: &Kind, object: &Value, dry_run: bool) -> Result<Value, KubeError> {
-        let namespace = object.pointer("/metadata/namespace").and_then(Value::as_str);
+    pub async fn apply(
+        &self,
+        kind: &Kind,
+        object: &Value,
+        dry_run: bool,
+    ) -> Result<Value, KubeError> {
+        let namespace = object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str);
         let name = object
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -413,7 +435,12 @@ impl Cluster {
     }
 
     /// Deletes an object (dependents in the background); a missing object is not an error.
-    pub async fn delete(&self, kind: &Kind, namespace: Option<&str>, name: &str) -> Result<(), KubeError> {
+    pub async fn delete(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<(), KubeError> {
         let call = format!("delete {} {}", kind.display(), qualified(namespace, name));
         let req = Request::new(kind.url(namespace))
             .delete(name, &DeleteParams::background())
@@ -426,9 +453,15 @@ impl Cluster {
     }
 
     /// Creates an object at a collection path (e.g. a SelfSubjectAccessReview).
-    pub async fn create(&self, kind: &Kind, namespace: Option<&str>, object: &Value) -> Result<Value, KubeError> {
+    pub async fn create(
+        &self,
+        kind: &Kind,
+        namespace: Option<&str>,
+        object: &Value,
+    ) -> Result<Value, KubeError> {
         let call = format!("create {}", kind.display());
-        let body = serde_json::to_vec(object).map_err(|e| self.error(&call, Failure::Decode(e.to_string())))?;
+        let body = serde_json::to_vec(object)
+            .map_err(|e| self.error(&call, Failure::Decode(e.to_string())))?;
         let req = Request::new(kind.url(namespace))
             .create(&PostParams::default(), body)
             .map_err(|e| self.error(&call, Failure::Config(e.to_string())))?;
@@ -543,7 +576,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            _ => return Err(format!("unknown unit {unit:?} in duration {text:?} (use ms, s, m or h)")),
+            _ => {
+                return Err(format!(
+                    "unknown unit {unit:?} in duration {text:?} (use ms, s, m or h)"
+                ))
+            }
         };
         total += Duration::try_from_secs_f64(value * scale).map_err(|e| e.to_string())?;
         rest = next;
