@@ -267,8 +267,7 @@ impl Plan {
         let kind = cluster.require_kind("apps/v1", "Deployment")?;
         let deadline = tokio::time::Instant::now() + self.readiness_timeout;
         loop {
-            let mut states: BTreeMap<Component, Vec<ObjectState>> =
-                BTreeMap::new();
+            let mut states: BTreeMap<Component, Vec<ObjectState>> = BTreeMap::new();
             for o in &deployments {
                 let ns = o.namespace();
                 let state = match cluster.get(&kind, Some(ns), o.name()).await? {
@@ -283,8 +282,7 @@ impl Plan {
             let mut waiting = Vec::new();
             for c in Component::ALL.into_iter().filter(|c| *c != Component::Base) {
                 let list = states.get(&c).map(Vec::as_slice).unwrap_or_default();
-                let pending: Vec<&ObjectState> =
-                    list.iter().filter(|(_, s)| s.is_err()).collect();
+                let pending: Vec<&ObjectState> = list.iter().filter(|(_, s)| s.is_err()).collect();
                 if pending.is_empty() {
                     progress.done(c);
                 } else {

@@ -26,6 +26,9 @@ pub const FIELD_MANAGER: &str = "istioctl-rs";
 const MAX_ATTEMPTS: u32 = 8;
 /// First backoff delay; doubled per attempt up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+/// Attempts when the server cannot be connected to at all (nothing listens, DNS fails): a
+/// down cluster is reported within a second rather than after the whole backoff.
+const MAX_CONNECT_ATTEMPTS: u32 = 3;
 /// Longest backoff delay (and longest `Retry-After` honoured).
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 /// Page size of list calls.
@@ -176,7 +179,7 @@ impl Cluster {
             Some(p) => Kubeconfig::read_from(p),
             None => Kubeconfig::read(),
         }
-        .map_err(|e| config_error(context.unwrap_or(""), e.to_string()))?;
+        .map_err(|e| config_error(context.unwrap_or("(current)"), e.to_string()))?;
         let name = context
             .map(str::to_owned)
             .or_else(|| kubeconfig.current_context.clone())
@@ -211,7 +214,7 @@ impl Cluster {
         let discovery = loop {
             match Discovery::new(self.client.clone()).run().await {
                 Ok(d) => break d,
-                Err(e) if attempt + 1 < MAX_ATTEMPTS && retryable_client_error(&e) => {
+                Err(e) if attempt + 1 < attempts_for(&e) && retryable_client_error(&e) => {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
@@ -321,7 +324,12 @@ impl Cluster {
                         Err(e) => (Failure::Unreachable(e.to_string()), None),
                     }
                 }
-                Err(e) if retryable_client_error(&e) => (client_failure(&e), None),
+                Err(e) if retryable_client_error(&e) => {
+                    if attempt + 1 >= attempts_for(&e) {
+                        return Err(self.error(call, client_failure(&e)));
+                    }
+                    (client_failure(&e), None)
+                }
                 Err(e) => return Err(self.error(call, client_failure(&e))),
             };
             attempt += 1;
@@ -481,6 +489,19 @@ fn backoff(attempt: u32) -> Duration {
     FIRST_BACKOFF
         .saturating_mul(2u32.saturating_pow(attempt.min(10)))
         .min(MAX_BACKOFF)
+}
+
+/// How many attempts an error deserves: few when no connection could be made at all.
+fn attempts_for(e: &kube::Error) -> u32 {
+    let text = error_chain(e);
+    if text.contains("(Connect)")
+        || text.contains("tcp connect error")
+        || text.contains("dns error")
+    {
+        MAX_CONNECT_ATTEMPTS
+    } else {
+        MAX_ATTEMPTS
+    }
 }
 
 fn retryable_client_error(e: &kube::Error) -> bool {
