@@ -115,6 +115,9 @@ def timed(cmd, stdin=None):
 def bench_install(tmp):
     manifest = os.path.join(tmp, "demo.yaml")
     with open(manifest, "w") as f:
+        # istioctl creates the namespace itself; kubectl gets it as the first document.
+        f.write("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n---\n")
+        f.flush()
         subprocess.run([BIN, "manifest", "generate", "--set", "profile=demo"], stdout=f, check=True)
     ours, theirs = [], []
     for _ in range(N):
