@@ -2,11 +2,33 @@
 
 use super::analyzer::Analyzer;
 
+pub mod destinationrule;
+pub mod schema;
 pub mod service;
+pub mod serviceentry;
+pub mod sidecar;
+/// Helpers shared by analyzers.
+pub mod util;
+pub mod virtualservice;
 
 /// All analyzers, in the order `-L` lists them.
 pub fn all() -> Vec<Box<dyn Analyzer>> {
-    vec![Box::new(service::port_name::PortNameAnalyzer)]
+    vec![
+        Box::new(destinationrule::ca_certificate::CaCertificateAnalyzer),
+        Box::new(destinationrule::subset_select_pod::SubsetSelectPodAnalyzer),
+        Box::new(schema::virtual_service::VirtualServiceAnalyzer),
+        Box::new(service::port_name::PortNameAnalyzer),
+        Box::new(serviceentry::protocol_addresses::ProtocolAddressesAnalyzer),
+        Box::new(serviceentry::conflicting_protocol::ConflictingServiceEntryProtocolAnalyzer),
+        Box::new(sidecar::selector::SelectorAnalyzer),
+        Box::new(
+            virtualservice::conflicting_mesh_gateway_hosts::ConflictingMeshGatewayHostsAnalyzer,
+        ),
+        Box::new(virtualservice::destination_hosts::DestinationHostAnalyzer),
+        Box::new(virtualservice::destination_rules::DestinationRuleAnalyzer),
+        Box::new(virtualservice::gateways::GatewayAnalyzer),
+        Box::new(virtualservice::jwt_claim_route::JWTClaimRouteAnalyzer),
+    ]
 }
 
 #[cfg(test)]
