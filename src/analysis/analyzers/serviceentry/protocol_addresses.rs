@@ -52,7 +52,8 @@ impl Analyzer for ProtocolAddressesAnalyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testing::analyze;
+    use crate::analysis::mesh::MeshConfig;
+    use crate::analysis::testing::{analyze, analyze_with_mesh};
 
     #[test]
     fn tcp_ports_without_addresses() {
@@ -64,5 +65,20 @@ mod tests {
             found,
             vec![("IST0134".into(), "ServiceEntry shop/legacy-db".into(), 11),]
         );
+    }
+
+    #[test]
+    fn dns_auto_allocation_makes_addresses_optional() {
+        let mut mesh = MeshConfig::defaults("istio-system");
+        mesh.overlay(serde_json::json!({"defaultConfig": {"proxyMetadata": {
+            "ISTIO_META_DNS_CAPTURE": "true",
+            "ISTIO_META_DNS_AUTO_ALLOCATE": "true",
+        }}}));
+        let found = analyze_with_mesh(
+            Box::new(ProtocolAddressesAnalyzer),
+            &["serviceentry/addresses.yaml"],
+            mesh,
+        );
+        assert!(found.is_empty());
     }
 }

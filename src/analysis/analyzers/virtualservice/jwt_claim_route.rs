@@ -60,7 +60,12 @@ impl Analyzer for JWTClaimRouteAnalyzer {
                 }
                 // Without the gateway's pods at hand, judge by the labels its selector requires.
                 if pods == 0 && !authenticated(store, &root, ns, sel) {
-                    let args = vec![key.to_owned(), gateway_name, String::new()];
+                    let labels: Vec<String> = sel
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                        .collect();
+                    let pod = format!("with labels {}", labels.join(","));
+                    let args = vec![key.to_owned(), gateway_name, pod];
                     ctx.report(Message::new("IST0149", id, args).at(field.clone()));
                 }
             }
