@@ -1,7 +1,7 @@
 //! `serviceentry.ConflictingServiceEntryProtocolAnalyzer`: ServiceEntries seen from the same
 //! namespace must not give the same host and port different protocols.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -69,16 +69,7 @@ impl Analyzer for ConflictingServiceEntryProtocolAnalyzer {
             if list.iter().all(|d| d.protocol == list[0].protocol) {
                 continue;
             }
-            let conflicting: Vec<&Declaration> = list
-                .iter()
-                .filter(|d| {
-                    list.iter().any(|o| {
-                        o.id != d.id
-                            && o.protocol != d.protocol
-                            && o.visibility.overlaps(&d.visibility)
-                    })
-                })
-                .collect();
+            let conflicting = conflicting(list);
             if conflicting.is_empty() {
                 continue;
             }
@@ -93,13 +84,19 @@ impl Analyzer for ConflictingServiceEntryProtocolAnalyzer {
                     protocols.push(&d.protocol);
                 }
             }
+            let more = names.len().saturating_sub(MAX_LISTED);
+            names.truncate(MAX_LISTED);
+            if more > 0 {
+                names.push(format!("and {more} more"));
+            }
+            let names = names.join(", ");
             let mut reported: HashSet<ResourceId> = HashSet::new();
             for d in conflicting {
                 if !reported.insert(d.id) {
                     continue;
                 }
                 let args = vec![
-                    names.join(", "),
+                    names.clone(),
                     host.clone(),
                     port.to_string(),
                     protocols.join(", "),
@@ -111,6 +108,46 @@ impl Analyzer for ConflictingServiceEntryProtocolAnalyzer {
         }
     }
 }
+
+/// The declarations of one host and port that some namespace sees together with a declaration
+/// of another protocol.
+fn conflicting(list: &[Declaration]) -> Vec<&Declaration> {
+    // Protocols declared everywhere, declared somewhere, and declared per namespace.
+    let mut everywhere: HashSet<&str> = HashSet::new();
+    let mut somewhere: HashSet<&str> = HashSet::new();
+    let mut per_namespace: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for d in list {
+        match &d.visibility {
+            Visibility::All => {
+                everywhere.insert(&d.protocol);
+                somewhere.insert(&d.protocol);
+            }
+            Visibility::Namespaces(namespaces) => {
+                for ns in namespaces {
+                    somewhere.insert(&d.protocol);
+                    per_namespace.entry(ns).or_default().insert(&d.protocol);
+                }
+            }
+        }
+    }
+    let other = |set: &HashSet<&str>, protocol: &str| set.iter().any(|p| *p != protocol);
+    list.iter()
+        .filter(|d| match &d.visibility {
+            Visibility::All => other(&somewhere, &d.protocol),
+            Visibility::Namespaces(namespaces) => {
+                !namespaces.is_empty() && other(&everywhere, &d.protocol)
+                    || namespaces.iter().any(|ns| {
+                        per_namespace
+                            .get(ns.as_str())
+                            .is_some_and(|set| other(set, &d.protocol))
+                    })
+            }
+        })
+        .collect()
+}
+
+/// Most ServiceEntry names listed in one message.
+const MAX_LISTED: usize = 10;
 
 /// ConflictingServiceEntryProtocol.
 const CODE: &str = "IST0177";

@@ -3,12 +3,14 @@
 //! would then merge them in an undefined way.
 
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::{fqdn, strings, Visibility, MESH_GATEWAY};
 use crate::analysis::kinds::{Kind, VIRTUAL_SERVICE};
 use crate::analysis::message::Message;
 use crate::analysis::resource::ResourceId;
+use crate::analysis::store::Store;
 
 /// See the module documentation.
 pub struct ConflictingMeshGatewayHostsAnalyzer;
@@ -56,33 +58,44 @@ impl Analyzer for ConflictingMeshGatewayHostsAnalyzer {
                 });
             }
         }
-        // VirtualService → (its first conflicting host index, the conflicting names, the host).
-        let mut conflicts: BTreeMap<ResourceId, (usize, String, String)> = BTreeMap::new();
+        // VirtualService → (its first conflicting host index, the host, the conflicting names).
+        let mut conflicts: BTreeMap<ResourceId, (usize, &str, Rc<String>)> = BTreeMap::new();
         for (host, list) in &by_host {
             let conflicting = conflicting(list);
             if conflicting.is_empty() {
                 continue;
             }
-            let names: Vec<String> = conflicting
-                .iter()
-                .map(|d| store.get(d.id).full_name())
-                .collect();
-            let names = names.join(",");
+            let names = Rc::new(listing(store, &conflicting));
             for d in conflicting {
                 let entry = conflicts
                     .entry(d.id)
-                    .or_insert((d.index, names.clone(), host.clone()));
+                    .or_insert_with(|| (d.index, host, Rc::clone(&names)));
                 if d.index < entry.0 {
-                    *entry = (d.index, names.clone(), host.clone());
+                    *entry = (d.index, host, Rc::clone(&names));
                 }
             }
         }
-        for (id, (index, names, host)) in conflicts {
-            ctx.report(
-                Message::new("IST0109", id, vec![names, host]).at(format!("spec.hosts[{index}]")),
-            );
+        for (id, (index, host, names)) in conflicts {
+            let args = vec![names.to_string(), host.to_owned()];
+            ctx.report(Message::new("IST0109", id, args).at(format!("spec.hosts[{index}]")));
         }
     }
+}
+
+/// Most VirtualService names listed in one message.
+const MAX_LISTED: usize = 10;
+
+/// `ns/name,ns/name,…` of the conflicting VirtualServices, the first [`MAX_LISTED`] of them.
+fn listing(store: &Store, conflicting: &[&Declaration]) -> String {
+    let mut names: Vec<String> = conflicting
+        .iter()
+        .take(MAX_LISTED)
+        .map(|d| store.get(d.id).full_name())
+        .collect();
+    if conflicting.len() > MAX_LISTED {
+        names.push(format!("and {} more", conflicting.len() - MAX_LISTED));
+    }
+    names.join(",")
 }
 
 /// The declarations of one host that some namespace sees together with another one.
