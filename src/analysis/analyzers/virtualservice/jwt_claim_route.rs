@@ -95,7 +95,7 @@ fn claim_key(spec: &Value) -> Option<(&str, String)> {
 }
 
 /// True when a RequestAuthentication of `namespace` or of the root namespace selects a workload
-/// with `labels` (one without selector selects every workload of its scope).
+/// with `labels` (one without selector or targetRef selects every workload of its scope).
 fn authenticated(store: &Store, root: &str, namespace: &str, labels: &Map<String, Value>) -> bool {
     let scopes = [namespace, root];
     let scopes = if namespace == root {
@@ -107,6 +107,11 @@ fn authenticated(store: &Store, root: &str, namespace: &str, labels: &Map<String
         store
             .in_namespace(REQUEST_AUTHENTICATION, ns)
             .any(|(_, ra)| {
+                // Policies attached by targetRef(s) do not select workloads by labels.
+                let spec = ra.spec();
+                if spec.get("targetRef").is_some() || spec.get("targetRefs").is_some() {
+                    return false;
+                }
                 let wanted = ra
                     .spec()
                     .get("selector")
@@ -142,5 +147,17 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn root_namespace_policy_covers_every_gateway() {
+        let found = analyze(
+            Box::new(JWTClaimRouteAnalyzer),
+            &[
+                "virtualservice/jwt-claim-route.yaml",
+                "virtualservice/jwt-mesh-wide.yaml",
+            ],
+        );
+        assert!(found.is_empty());
     }
 }
