@@ -2,6 +2,8 @@
 //! the mesh, and each of its subsets should select some pod of that service (subset labels are
 //! matched against pod labels, plus the locality labels of the pod's node).
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
@@ -56,7 +58,7 @@ impl Analyzer for SubsetSelectPodAnalyzer {
                 let wanted = wanted.into_iter().flatten();
                 let selects = |pod: &&Resource| {
                     wanted.clone().all(|(k, v)| {
-                        workload_label(store, pod, k).is_some_and(|l| Some(l) == v.as_str())
+                        workload_label(store, pod, k).is_some_and(|l| l == scalar_text(v))
                     })
                 };
                 if !pods.iter().any(selects) {
@@ -93,6 +95,14 @@ fn workloads<'s>(store: &'s Store, service: &ServiceHost<'s>) -> Option<Vec<&'s 
             .map(|(_, p)| p)
             .collect(),
     )
+}
+
+/// A label value as text (`1` for a number written unquoted).
+fn scalar_text(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
+    }
 }
 
 /// A label of a pod as Istio sees the workload: node locality labels and the node name come from
