@@ -9,7 +9,7 @@ use miette::{miette, IntoDiagnostic};
 use serde_json::{json, Value};
 
 use crate::analysis::load::{load_inputs, LoadOptions};
-use crate::analysis::mesh::MeshConfig;
+use crate::analysis::mesh::{networks_resource, MeshConfig};
 use crate::analysis::message::Level;
 use crate::analysis::run::{run as run_analyzers, select, Finding, RunOptions};
 use crate::analysis::store::StoreBuilder;
@@ -117,6 +117,15 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         mesh.networks = read_yaml_file(path)?;
     }
     let mut builder = StoreBuilder::default();
+    if let Some(path) = &args.mesh_networks_file {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        builder.add(networks_resource(
+            &path.display().to_string(),
+            &text,
+            mesh.networks.clone(),
+            &global.istio_namespace,
+        ));
+    }
     let opts = LoadOptions {
         default_namespace: namespace.clone(),
         recursive: args.recursive,

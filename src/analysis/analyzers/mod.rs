@@ -2,25 +2,44 @@
 
 use super::analyzer::Analyzer;
 
+pub mod auth;
+pub mod authn;
+pub mod conditions;
+pub mod deprecation;
 pub mod destinationrule;
+pub mod envoyfilter;
+pub mod externalcontrolplane;
+pub mod meshnetworks;
 pub mod schema;
 pub mod service;
 pub mod serviceentry;
 pub mod sidecar;
-/// Helpers shared by analyzers.
+pub mod telemetry;
+/// Helpers shared by several analyzers.
 pub mod util;
 pub mod virtualservice;
 
 /// All analyzers, in the order `-L` lists them.
 pub fn all() -> Vec<Box<dyn Analyzer>> {
     vec![
+        Box::new(auth::authorization_policies::AuthorizationPoliciesAnalyzer),
+        Box::new(authn::blocked_cidrs::BlockedCIDRsAnalyzer),
+        Box::new(conditions::condition::ConditionAnalyzer),
+        Box::new(deprecation::fields::DeprecationAnalyzer),
         Box::new(destinationrule::ca_certificate::CaCertificateAnalyzer),
         Box::new(destinationrule::subset_select_pod::SubsetSelectPodAnalyzer),
+        Box::new(envoyfilter::patch::EnvoyPatchAnalyzer),
+        Box::new(externalcontrolplane::webhooks::ExternalControlPlaneAnalyzer),
+        Box::new(meshnetworks::mesh_networks::MeshNetworksAnalyzer),
         Box::new(schema::virtual_service::VirtualServiceAnalyzer),
         Box::new(service::port_name::PortNameAnalyzer),
         Box::new(serviceentry::protocol_addresses::ProtocolAddressesAnalyzer),
         Box::new(serviceentry::conflicting_protocol::ConflictingServiceEntryProtocolAnalyzer),
         Box::new(sidecar::selector::SelectorAnalyzer),
+        Box::new(telemetry::default_selector::DefaultSelectorAnalyzer),
+        Box::new(telemetry::lightstep::LightstepAnalyzer),
+        Box::new(telemetry::provider::ProviderAnalyzer),
+        Box::new(telemetry::selector::SelectorAnalyzer),
         Box::new(
             virtualservice::conflicting_mesh_gateway_hosts::ConflictingMeshGatewayHostsAnalyzer,
         ),
