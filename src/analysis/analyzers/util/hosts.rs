@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::analysis::kinds::{DESTINATION_RULE, SERVICE, SERVICE_ENTRY, VIRTUAL_SERVICE};
 use crate::analysis::mesh::MeshConfig;
-use crate::analysis::resource::{Resource, ResourceId};
+use crate::analysis::resource::Resource;
 use crate::analysis::store::Store;
 
 /// DNS suffix of Kubernetes Services (`<name>.<namespace>.svc.cluster.local`).
@@ -123,18 +123,6 @@ impl Visibility {
         }
     }
 
-    /// True when some namespace sees both.
-    pub fn overlaps(&self, other: &Visibility) -> bool {
-        match (self, other) {
-            (Visibility::All, Visibility::All) => true,
-            (Visibility::All, Visibility::Namespaces(l))
-            | (Visibility::Namespaces(l), Visibility::All) => !l.is_empty(),
-            (Visibility::Namespaces(a), Visibility::Namespaces(_)) => {
-                a.iter().any(|ns| other.includes(ns))
-            }
-        }
-    }
-
     /// True when a resource with this visibility is seen from `viewers`: from any of their
     /// namespaces, or, when the viewer is exported everywhere, only if it is visible everywhere.
     pub fn seen_by(&self, viewers: &Visibility) -> bool {
@@ -145,26 +133,13 @@ impl Visibility {
     }
 }
 
-/// One port of a service.
-#[derive(Debug, Clone)]
-pub struct ServicePort {
-    /// Port number.
-    pub number: u64,
-    /// Port protocol as written (may be empty).
-    pub protocol: String,
-}
-
 /// A host defined by a Service or a ServiceEntry.
 #[derive(Debug)]
 pub struct ServiceHost<'s> {
     /// The defining resource.
-    pub id: ResourceId,
-    /// The defining resource itself.
     pub resource: &'s Resource,
-    /// The host, fully qualified (or a wildcard).
-    pub host: String,
-    /// Its ports.
-    pub ports: Vec<ServicePort>,
+    /// Its port numbers.
+    pub ports: Vec<u64>,
     /// Where it is visible.
     pub visibility: Visibility,
 }
@@ -193,18 +168,18 @@ impl<'s> HostIndex<'s> {
     /// Indexes the Services (first, so they win look-ups) and ServiceEntries of `store`.
     pub fn build(store: &'s Store, mesh: &MeshConfig) -> Self {
         let mut index = HostIndex::default();
-        for (id, svc) in store.of_kind(SERVICE) {
+        for (_, svc) in store.of_kind(SERVICE) {
             let ports = port_list(svc.spec().get("ports"), "port");
             let host = fqdn(&svc.namespace, &svc.name);
-            index.add(id, svc, host, ports, Visibility::of(svc, mesh));
+            index.add(svc, host, ports, Visibility::of(svc, mesh));
         }
-        for (id, se) in store.of_kind(SERVICE_ENTRY) {
+        for (_, se) in store.of_kind(SERVICE_ENTRY) {
             let ports = port_list(se.spec().get("ports"), "number");
             let visibility = Visibility::of(se, mesh);
             let hosts = se.spec().get("hosts").and_then(Value::as_array);
             for host in hosts.into_iter().flatten().filter_map(Value::as_str) {
                 let host = fqdn(&se.namespace, host);
-                index.add(id, se, host, ports.clone(), visibility.clone());
+                index.add(se, host, ports.clone(), visibility.clone());
             }
         }
         index
@@ -212,15 +187,14 @@ impl<'s> HostIndex<'s> {
 
     fn add(
         &mut self,
-        id: ResourceId,
         resource: &'s Resource,
         host: String,
-        ports: Vec<ServicePort>,
+        ports: Vec<u64>,
         visibility: Visibility,
     ) {
         let i = self.entries.len();
         if is_wildcard(&host) {
-            self.wildcard.entry(host.clone()).or_default().push(i);
+            self.wildcard.entry(host).or_default().push(i);
         } else {
             for (pos, _) in host.match_indices('.') {
                 self.suffixes
@@ -228,12 +202,10 @@ impl<'s> HostIndex<'s> {
                     .or_default()
                     .push(i);
             }
-            self.exact.entry(host.clone()).or_default().push(i);
+            self.exact.entry(host).or_default().push(i);
         }
         self.entries.push(ServiceHost {
-            id,
             resource,
-            host,
             ports,
             visibility,
         });
@@ -280,22 +252,10 @@ pub fn wildcard_candidates(host: &str) -> Vec<String> {
     out
 }
 
-/// The ports of a Service (`number_key` `port`) or ServiceEntry (`number`).
-fn port_list(ports: Option<&Value>, number_key: &str) -> Vec<ServicePort> {
-    ports
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| {
-            Some(ServicePort {
-                number: p.get(number_key).and_then(as_u64)?,
-                protocol: p
-                    .get("protocol")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_owned(),
-            })
-        })
+/// The port numbers of a Service (`number_key` `port`) or ServiceEntry (`number`).
+fn port_list(ports: Option<&Value>, number_key: &str) -> Vec<u64> {
+    items(ports)
+        .filter_map(|p| p.get(number_key).and_then(as_u64))
         .collect()
 }
 
@@ -357,11 +317,15 @@ mod tests {
             Visibility::parse(["~"], "a"),
             Visibility::Namespaces(vec![])
         );
-        assert!(v.overlaps(&Visibility::parse(["b"], "z")));
-        assert!(!v.overlaps(&Visibility::parse(["."], "z")));
-        assert!(v.overlaps(&Visibility::All));
-        assert!(!Visibility::Namespaces(vec![]).overlaps(&Visibility::All));
         assert!(v.seen_by(&Visibility::parse(["b", "q"], "z")));
         assert!(!v.seen_by(&Visibility::All));
+        assert!(Visibility::All.seen_by(&Visibility::All));
+    }
+
+    #[test]
+    fn wildcard_candidates_most_specific_first() {
+        assert_eq!(wildcard_candidates("a.b.com"), ["*.b.com", "*.com", "*"]);
+        assert_eq!(wildcard_candidates("*.b.com"), ["*.b.com", "*.com", "*"]);
+        assert_eq!(wildcard_candidates("*"), ["*"]);
     }
 }

@@ -46,14 +46,13 @@ impl Analyzer for DestinationHostAnalyzer {
                 };
                 match d.port {
                     None if service.ports.len() > 1 => {
-                        let ports: Vec<String> =
-                            service.ports.iter().map(|p| p.number.to_string()).collect();
+                        let ports: Vec<String> = service.ports.iter().map(u64::to_string).collect();
                         let ports = format!("[{}]", ports.join(" "));
                         ctx.report(
                             Message::new("IST0112", id, vec![d.host.into(), ports]).at(host_path),
                         );
                     }
-                    Some(port) if !service.ports.iter().any(|p| p.number == port) => {
+                    Some(port) if !service.ports.contains(&port) => {
                         let args = vec!["host:port".into(), format!("{}:{port}", d.host)];
                         ctx.report(
                             Message::new("IST0101", id, args).at(format!("{}.port", d.path)),
