@@ -124,7 +124,8 @@ fn subset_routes(store: &Store) -> HashMap<String, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::testing::analyze;
+    use crate::analysis::mesh::MeshConfig;
+    use crate::analysis::testing::{analyze, analyze_with_mesh};
 
     #[test]
     fn unknown_hosts_ports_and_missing_port_selectors() {
@@ -147,6 +148,19 @@ mod tests {
                 ),
                 ("IST0101".into(), "VirtualService shop/vault".into(), 127),
             ]
+        );
+    }
+
+    #[test]
+    fn mesh_default_export_to_limits_services() {
+        let files = ["virtualservice/default-export-to.yaml"];
+        assert!(analyze(Box::new(DestinationHostAnalyzer), &files).is_empty());
+        let mut mesh = MeshConfig::defaults("istio-system");
+        mesh.overlay(serde_json::json!({"defaultServiceExportTo": ["."]}));
+        let found = analyze_with_mesh(Box::new(DestinationHostAnalyzer), &files, mesh);
+        assert_eq!(
+            found,
+            vec![("IST0101".into(), "VirtualService shop/ledger".into(), 34)]
         );
     }
 }
