@@ -2,11 +2,34 @@
 
 use super::analyzer::Analyzer;
 
+pub mod annotations;
+pub mod application_uid;
+pub mod deployment;
+pub mod gateway;
+pub mod injection;
+pub mod k8sgateway;
 pub mod service;
+pub mod util;
+pub mod webhook;
 
 /// All analyzers, in the order `-L` lists them.
 pub fn all() -> Vec<Box<dyn Analyzer>> {
-    vec![Box::new(service::port_name::PortNameAnalyzer)]
+    vec![
+        Box::new(annotations::k8s::K8sAnalyzer),
+        Box::new(application_uid::analyzer::ApplicationUidAnalyzer),
+        Box::new(deployment::multi_service::MultiServiceAnalyzer),
+        Box::new(gateway::certificate::CertificateAnalyzer),
+        Box::new(gateway::conflicting::ConflictingGatewayAnalyzer),
+        Box::new(gateway::ingress_port::IngressGatewayPortAnalyzer),
+        Box::new(gateway::secret::SecretAnalyzer),
+        Box::new(injection::analyzer::InjectionAnalyzer),
+        Box::new(injection::image::ImageAnalyzer),
+        Box::new(injection::image_auto::ImageAutoAnalyzer),
+        Box::new(k8sgateway::crd_version::CrdVersionAnalyzer),
+        Box::new(k8sgateway::selector::SelectorAnalyzer),
+        Box::new(service::port_name::PortNameAnalyzer),
+        Box::new(webhook::analyzer::WebhookAnalyzer),
+    ]
 }
 
 #[cfg(test)]

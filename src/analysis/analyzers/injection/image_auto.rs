@@ -1,0 +1,95 @@
+//! `injection.ImageAutoAnalyzer`: workloads using `image: auto`, which only works when Istio's
+//! injector rewrites it. A Deployment no injector webhook selects gets a warning; a Pod that
+//! still has `image: auto` was not injected, which is an error.
+
+use serde_json::{Map, Value};
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzers::util::workloads::{label_selector_matches, pod_metadata, string_map};
+use crate::analysis::kinds::{Kind, DEPLOYMENT, MUTATING_WEBHOOK, NAMESPACE, POD};
+use crate::analysis::message::Message;
+
+/// See the module documentation.
+pub struct ImageAutoAnalyzer;
+
+/// The index of the first container whose image is `auto`.
+fn auto_image(spec: &Value) -> Option<usize> {
+    spec.get("containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .position(|c| c.get("image").and_then(Value::as_str) == Some("auto"))
+}
+
+impl Analyzer for ImageAutoAnalyzer {
+    fn name(&self) -> &'static str {
+        "injection.ImageAutoAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks that Pods and Deployments using `image: auto` are selected for injection"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[NAMESPACE, POD, DEPLOYMENT, MUTATING_WEBHOOK]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        let store = ctx.store;
+        let webhooks: Vec<&Value> = store
+            .of_kind(MUTATING_WEBHOOK)
+            .filter_map(|(_, c)| c.value.get("webhooks").and_then(Value::as_array))
+            .flatten()
+            .filter(|h| {
+                h.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.ends_with("sidecar-injector.istio.io"))
+            })
+            .collect();
+        for (id, pod) in store.of_kind(POD) {
+            if let Some(i) = auto_image(pod.spec()) {
+                ctx.report(
+                    Message::new("IST0147", id, vec!["Pod".to_owned(), pod.name.to_string()])
+                        .at(format!("spec.containers[{i}].image")),
+                );
+            }
+        }
+        for (id, deployment) in store.of_kind(DEPLOYMENT) {
+            let Some(i) = deployment.spec().pointer("/template/spec").and_then(auto_image) else {
+                continue;
+            };
+            let ns_labels = store
+                .find(NAMESPACE, "", &deployment.namespace)
+                .map_or(&*EMPTY, |(_, ns)| ns.labels());
+            let pod_labels = string_map(pod_metadata(deployment), "labels");
+            let injected = webhooks.iter().any(|h| {
+                label_selector_matches(h.get("namespaceSelector"), ns_labels)
+                    && label_selector_matches(h.get("objectSelector"), pod_labels)
+            });
+            if !injected {
+                ctx.report(
+                    Message::new(
+                        "IST0146",
+                        id,
+                        vec!["Deployment".to_owned(), deployment.name.to_string()],
+                    )
+                    .at(format!("spec.template.spec.containers[{i}].image")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_auto_images_not_injected() {
+        assert_eq!(
+            analyze(Box::new(ImageAutoAnalyzer), &["injection/image-auto.yaml"]),
+            vec![]
+        );
+    }
+}
