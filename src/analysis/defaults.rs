@@ -34,9 +34,7 @@ pub fn add_default_resources(store: &mut StoreBuilder, mesh: &MeshConfig, istio_
         "metadata": {"name": format!("{service}-dummypod"), "namespace": istio_namespace, "labels": labels},
         "spec": {"containers": [{"name": "istio-proxy"}]},
     });
-    let port = |name: &str, port: u16, node_port: u16| {
-        json!({"name": name, "port": port, "nodePort": node_port, "protocol": "TCP", "targetPort": port})
-    };
+    let port = |name: &str, port: u16, node_port: u16| json!({"name": name, "port": port, "nodePort": node_port, "protocol": "TCP", "targetPort": port});
     let svc = json!({
         "apiVersion": "v1",
         "kind": "Service",
@@ -69,7 +67,11 @@ mod tests {
     #[test]
     fn adds_ingress_unless_off() {
         let mut b = StoreBuilder::default();
-        add_default_resources(&mut b, &MeshConfig::defaults("istio-system"), "istio-system");
+        add_default_resources(
+            &mut b,
+            &MeshConfig::defaults("istio-system"),
+            "istio-system",
+        );
         let store = b.build();
         assert!(store.contains(SERVICE, "istio-system", "istio-ingressgateway"));
         assert!(store.contains(POD, "istio-system", "istio-ingressgateway-dummypod"));

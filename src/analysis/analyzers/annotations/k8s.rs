@@ -102,7 +102,14 @@ mod tests {
     fn reports_unknown_misplaced_deprecated_and_invalid() {
         assert_eq!(
             analyze(Box::new(K8sAnalyzer), &["annotations/annotated.yaml"]),
-            vec![]
+            vec![
+                ("IST0107".into(), "Deployment shop/web".into(), 39),
+                ("IST0135".into(), "Deployment shop/web".into(), 39),
+                ("IST0107".into(), "Namespace shop".into(), 56),
+                ("IST0135".into(), "Pod shop/legacy-only".into(), 78),
+                ("IST0125".into(), "Pod shop/web-1".into(), 24),
+                ("IST0108".into(), "Service shop/web".into(), 9),
+            ]
         );
     }
 }

@@ -71,7 +71,10 @@ pub const KNOWN: &[Known] = &[
     pod("ambient.istio.io/bypass-inbound-capture"),
     pod("ambient.istio.io/dns-capture"),
     pod("ambient.istio.io/redirection"),
-    on("ambient.istio.io/waypoint-inbound-binding", &["GatewayClass"]),
+    on(
+        "ambient.istio.io/waypoint-inbound-binding",
+        &["GatewayClass"],
+    ),
     on("galley.istio.io/analyze-suppress", &["Any"]),
     on("gateway.istio.io/controller-version", &["Any"]),
     on("gateway.istio.io/name-override", &["Gateway"]),
@@ -143,7 +146,10 @@ pub const KNOWN: &[Known] = &[
         "traffic.sidecar.istio.io/excludeOutboundIPRanges",
         Check::Cidrs,
     ),
-    checked("traffic.sidecar.istio.io/excludeOutboundPorts", Check::Ports),
+    checked(
+        "traffic.sidecar.istio.io/excludeOutboundPorts",
+        Check::Ports,
+    ),
     checked(
         "traffic.sidecar.istio.io/includeInboundPorts",
         Check::PortsOrStar,
@@ -152,7 +158,10 @@ pub const KNOWN: &[Known] = &[
         "traffic.sidecar.istio.io/includeOutboundIPRanges",
         Check::CidrsOrStar,
     ),
-    checked("traffic.sidecar.istio.io/includeOutboundPorts", Check::Ports),
+    checked(
+        "traffic.sidecar.istio.io/includeOutboundPorts",
+        Check::Ports,
+    ),
     deprecated("traffic.sidecar.istio.io/kubevirtInterfaces"),
 ];
 

@@ -123,7 +123,10 @@ mod tests {
                 Box::new(MultiServiceAnalyzer),
                 &["deployment/multi-service.yaml"]
             ),
-            vec![]
+            vec![
+                ("IST0116".into(), "Deployment shop/api".into(), 12),
+                ("IST0137".into(), "Deployment shop/web".into(), 44),
+            ]
         );
     }
 }

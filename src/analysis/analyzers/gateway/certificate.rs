@@ -88,7 +88,11 @@ impl Analyzer for CertificateAnalyzer {
                     Message::new(
                         "IST0138",
                         id,
-                        vec![format!("{}, {}", gw.full_name(), store.get(other).full_name())],
+                        vec![format!(
+                            "{}, {}",
+                            gw.full_name(),
+                            store.get(other).full_name()
+                        )],
                     )
                     .at("metadata.name"),
                 );
@@ -105,8 +109,16 @@ mod tests {
     #[test]
     fn reports_shared_certificates_on_one_workload() {
         assert_eq!(
-            analyze(Box::new(CertificateAnalyzer), &["gateway/certificates.yaml"]),
-            vec![]
+            analyze(
+                Box::new(CertificateAnalyzer),
+                &["gateway/certificates.yaml"]
+            ),
+            vec![
+                ("IST0138".into(), "Gateway edge/a".into(), 5),
+                ("IST0138".into(), "Gateway edge/a".into(), 5),
+                ("IST0138".into(), "Gateway edge/b".into(), 15),
+                ("IST0138".into(), "Gateway edge/b".into(), 15),
+            ]
         );
     }
 }

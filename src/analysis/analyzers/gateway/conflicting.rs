@@ -10,7 +10,7 @@ use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{labels_match, selector_string};
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
-use crate::analysis::resource::ResourceId;
+use crate::analysis::resource::{Resource, ResourceId};
 
 /// See the module documentation.
 pub struct ConflictingGatewayAnalyzer;
@@ -45,6 +45,23 @@ fn dns_name(host: &str) -> &str {
     host.rsplit_once('/').map_or(host, |(_, h)| h)
 }
 
+static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+fn selector_of(gw: &Resource) -> &Map<String, Value> {
+    gw.spec()
+        .get("selector")
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY)
+}
+
+fn servers_of(gw: &Resource) -> &[Value] {
+    gw.spec()
+        .get("servers")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 fn port_of(server: &Value) -> String {
     server
         .pointer("/port/number")
@@ -76,21 +93,7 @@ impl Analyzer for ConflictingGatewayAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
-        let selector_of = |gw: &'_ crate::analysis::resource::Resource| {
-            gw.spec()
-                .get("selector")
-                .and_then(Value::as_object)
-                .unwrap_or(&EMPTY)
-        };
-        let servers_of = |gw: &'_ crate::analysis::resource::Resource| {
-            gw.spec()
-                .get("servers")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-        };
         let mut ports: HashMap<String, PortGroup<'_>> = HashMap::new();
         for (id, gw) in store.of_kind(GATEWAY) {
             let selector = selector_of(gw);
@@ -162,7 +165,12 @@ impl Analyzer for ConflictingGatewayAnalyzer {
                     Message::new(
                         "IST0145",
                         id,
-                        vec![names.join(","), selector_text.clone(), port, hosts.join(",")],
+                        vec![
+                            names.join(","),
+                            selector_text.clone(),
+                            port,
+                            hosts.join(","),
+                        ],
                     )
                     .at(format!("spec.servers[{i}]")),
                 );
@@ -185,8 +193,8 @@ mod tests {
             ),
             vec![
                 ("IST0145".into(), "Gateway edge/public".into(), 11),
-                ("IST0145".into(), "Gateway shop/shop".into(), 11),
-                ("IST0145".into(), "Gateway shop/wild".into(), 11),
+                ("IST0145".into(), "Gateway shop/shop".into(), 22),
+                ("IST0145".into(), "Gateway shop/wild".into(), 33),
             ]
         );
     }

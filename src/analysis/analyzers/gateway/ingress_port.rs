@@ -16,7 +16,7 @@ use crate::analysis::store::Store;
 /// See the module documentation.
 pub struct IngressGatewayPortAnalyzer;
 
-/// The ports (targetPort, else port) of the TCP Services that select any pod matching
+/// The ports and target ports of the TCP Services that select any pod matching
 /// `selector`; `None` when no pod matches.
 fn workload_ports(
     store: &Store,
@@ -36,9 +36,11 @@ fn workload_ports(
                 if !(protocol.is_empty() || protocol == "TCP") {
                     continue;
                 }
-                let target = port.get("targetPort").and_then(int_of).filter(|&p| p != 0);
-                if let Some(p) = target.or_else(|| port.get("port").and_then(int_of)) {
-                    ports.insert(p);
+                // The gateway may listen on the Service port itself or on its targetPort.
+                for field in ["port", "targetPort"] {
+                    if let Some(p) = port.get(field).and_then(int_of).filter(|&p| p != 0) {
+                        ports.insert(p);
+                    }
                 }
             }
         }
@@ -109,7 +111,10 @@ mod tests {
                 Box::new(IngressGatewayPortAnalyzer),
                 &["gateway/ingress-ports.yaml"]
             ),
-            vec![]
+            vec![
+                ("IST0101".into(), "Gateway shop/typo".into(), 50),
+                ("IST0162".into(), "Gateway shop/unexposed".into(), 43),
+            ]
         );
     }
 }

@@ -115,7 +115,9 @@ fn der(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
         if n == 0 || n > 4 || rest.len() < n {
             return None;
         }
-        let len = rest[..n].iter().fold(0usize, |l, &b| (l << 8) | usize::from(b));
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |l, &b| (l << 8) | usize::from(b));
         rest = &rest[n..];
         len
     };
@@ -292,7 +294,13 @@ mod tests {
     fn reports_missing_and_unusable_credentials() {
         assert_eq!(
             analyze(Box::new(SecretAnalyzer), &["gateway/secrets.yaml"]),
-            vec![]
+            vec![
+                ("IST0161".into(), "Gateway shop/keys".into(), 73),
+                ("IST0101".into(), "Gateway shop/missing".into(), 93),
+                ("IST0101".into(), "Gateway shop/nowhere".into(), 100),
+                ("IST0161".into(), "Gateway shop/old".into(), 63),
+                ("IST0161".into(), "Gateway shop/pem".into(), 83),
+            ]
         );
     }
 

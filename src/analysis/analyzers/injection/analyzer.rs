@@ -87,9 +87,9 @@ impl Analyzer for InjectionAnalyzer {
             }
             if legacy.is_none() && revision.is_none() {
                 let m = if by_default {
-                    Message::new("IST0148", id, vec![name.to_owned()])
+                    Message::new("IST0148", id, vec![])
                 } else {
-                    Message::new("IST0102", id, vec![name.to_owned()])
+                    Message::new("IST0102", id, vec![name.to_owned(), name.to_owned()])
                 };
                 ctx.report(m.at("metadata.name"));
                 continue;
@@ -100,7 +100,9 @@ impl Analyzer for InjectionAnalyzer {
         }
         for namespace in injected {
             for (id, pod) in ctx.store.in_namespace(POD, namespace) {
-                if pod_injection_value(pod.metadata()).is_some_and(|v| v.eq_ignore_ascii_case("false")) {
+                if pod_injection_value(pod.metadata())
+                    .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+                {
                     continue;
                 }
                 let spec = pod.spec();
@@ -131,10 +133,10 @@ mod tests {
         assert_eq!(
             found(&["injection/namespaces.yaml"]),
             vec![
-                ("IST0102".into(), "Namespace plain".into(), 4),
-                ("IST0123".into(), "Namespace both".into(), 28),
-                ("IST0123".into(), "Namespace rev-ambient".into(), 36),
-                ("IST0103".into(), "Pod shop/bare".into(), 59),
+                ("IST0123".into(), "Namespace both".into(), 26),
+                ("IST0102".into(), "Namespace plain".into(), 5),
+                ("IST0123".into(), "Namespace rev-ambient".into(), 34),
+                ("IST0103".into(), "Pod shop/bare".into(), 56),
             ]
         );
     }
@@ -142,12 +144,15 @@ mod tests {
     #[test]
     fn enabled_by_default_turns_not_injected_into_info() {
         assert_eq!(
-            found(&["injection/namespaces.yaml", "injection/injector-by-default.yaml"]),
+            found(&[
+                "injection/namespaces.yaml",
+                "injection/injector-by-default.yaml"
+            ]),
             vec![
-                ("IST0148".into(), "Namespace plain".into(), 4),
-                ("IST0123".into(), "Namespace both".into(), 28),
-                ("IST0123".into(), "Namespace rev-ambient".into(), 36),
-                ("IST0103".into(), "Pod shop/bare".into(), 59),
+                ("IST0123".into(), "Namespace both".into(), 26),
+                ("IST0148".into(), "Namespace plain".into(), 5),
+                ("IST0123".into(), "Namespace rev-ambient".into(), 34),
+                ("IST0103".into(), "Pod shop/bare".into(), 56),
             ]
         );
     }

@@ -51,10 +51,16 @@ fn image_type(store: &Store, root_namespace: &str, mesh: &Value, pod: &Resource)
             .map(str::to_owned)
     };
     let mut variant = mesh.get("defaultConfig").and_then(of).unwrap_or_default();
-    for (selected, ns) in [(false, root_namespace), (false, &*pod.namespace), (true, &*pod.namespace)]
-    {
+    for (selected, ns) in [
+        (false, root_namespace),
+        (false, &*pod.namespace),
+        (true, &*pod.namespace),
+    ] {
         for (_, pc) in store.in_namespace(PROXY_CONFIG, ns) {
-            let selector = pc.spec().pointer("/selector/matchLabels").and_then(Value::as_object);
+            let selector = pc
+                .spec()
+                .pointer("/selector/matchLabels")
+                .and_then(Value::as_object);
             let applies = match (selected, selector) {
                 (false, None) => true,
                 (true, Some(sel)) => !sel.is_empty() && labels_match(sel, pod.labels()),
@@ -166,15 +172,24 @@ mod tests {
         assert_eq!(
             analyze(
                 Box::new(ImageAnalyzer),
-                &["injection/images.yaml", "injection/injector-by-default.yaml"]
+                &[
+                    "injection/images.yaml",
+                    "injection/injector-by-default.yaml"
+                ]
             ),
-            vec![]
+            vec![("IST0158".into(), "Namespace shop".into(), 6),]
         );
     }
 
     #[test]
     fn variants() {
-        assert_eq!(with_variant("hub/proxyv2:1.2", "distroless"), "hub/proxyv2:1.2-distroless");
-        assert_eq!(with_variant("hub/proxyv2:1.2", "default"), "hub/proxyv2:1.2");
+        assert_eq!(
+            with_variant("hub/proxyv2:1.2", "distroless"),
+            "hub/proxyv2:1.2-distroless"
+        );
+        assert_eq!(
+            with_variant("hub/proxyv2:1.2", "default"),
+            "hub/proxyv2:1.2"
+        );
     }
 }

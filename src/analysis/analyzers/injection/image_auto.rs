@@ -5,7 +5,9 @@
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
-use crate::analysis::analyzers::util::workloads::{label_selector_matches, pod_metadata, string_map};
+use crate::analysis::analyzers::util::workloads::{
+    label_selector_matches, pod_metadata, string_map,
+};
 use crate::analysis::kinds::{Kind, DEPLOYMENT, MUTATING_WEBHOOK, NAMESPACE, POD};
 use crate::analysis::message::Message;
 
@@ -55,7 +57,11 @@ impl Analyzer for ImageAutoAnalyzer {
             }
         }
         for (id, deployment) in store.of_kind(DEPLOYMENT) {
-            let Some(i) = deployment.spec().pointer("/template/spec").and_then(auto_image) else {
+            let Some(i) = deployment
+                .spec()
+                .pointer("/template/spec")
+                .and_then(auto_image)
+            else {
                 continue;
             };
             let ns_labels = store
@@ -89,7 +95,10 @@ mod tests {
     fn reports_auto_images_not_injected() {
         assert_eq!(
             analyze(Box::new(ImageAutoAnalyzer), &["injection/image-auto.yaml"]),
-            vec![]
+            vec![
+                ("IST0146".into(), "Deployment other/lonely-gw".into(), 44),
+                ("IST0147".into(), "Pod other/lonely-gw-1".into(), 51),
+            ]
         );
     }
 }

@@ -88,7 +88,11 @@ mod tests {
     fn reports_old_bundles() {
         assert_eq!(
             analyze(Box::new(CrdVersionAnalyzer), &["k8sgateway/crds.yaml"]),
-            vec![]
+            vec![(
+                "IST0176".into(),
+                "CustomResourceDefinition httproutes.gateway.networking.k8s.io".into(),
+                8
+            ),]
         );
     }
 

@@ -88,7 +88,11 @@ mod tests {
     fn reports_selectors_on_gateway_pods() {
         assert_eq!(
             analyze(Box::new(SelectorAnalyzer), &["k8sgateway/selectors.yaml"]),
-            vec![]
+            vec![(
+                "IST0166".into(),
+                "AuthorizationPolicy shop/by-selector".into(),
+                27
+            ),]
         );
     }
 }

@@ -145,7 +145,12 @@ pub fn labels_match(selector: &Map<String, Value>, labels: &Map<String, Value>) 
 pub fn selector_string(selector: &Map<String, Value>) -> String {
     let mut pairs: Vec<String> = selector
         .iter()
-        .map(|(k, v)| format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+            )
+        })
         .collect();
     pairs.sort();
     pairs.join(",")
@@ -268,7 +273,10 @@ pub fn service_selector(svc: &Resource) -> &Map<String, Value> {
 }
 
 fn pair(k: &str, v: &Value) -> String {
-    format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+    format!(
+        "{k}={}",
+        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+    )
 }
 
 /// An integer field that may be written as a number or a string.
@@ -297,7 +305,8 @@ mod tests {
             {"key": "tier", "operator": "In", "values": ["web", "db"]},
             {"key": "gone", "operator": "DoesNotExist"}]});
         assert!(label_selector_matches(Some(&sel), &labels));
-        let sel = json!({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]});
+        let sel =
+            json!({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]});
         assert!(!label_selector_matches(Some(&sel), &labels));
         let sel = json!({"matchExpressions": [{"key": "tier", "operator": "Bogus"}]});
         assert!(!label_selector_matches(Some(&sel), &labels));
@@ -312,8 +321,12 @@ mod tests {
         let spec = json!({"containers": [{"name": "app"}], "initContainers": [{"name": "istio-proxy", "image": "p:1"}]});
         assert_eq!(proxy_image(&spec), Some("p:1"));
         assert!(has_proxy(&spec));
-        assert!(!has_proxy(&json!({"containers": [{"name": "istio-proxy"}]})));
-        let meta = map(json!({"labels": {SIDECAR_INJECT: "false"}, "annotations": {SIDECAR_INJECT: "true"}}));
+        assert!(!has_proxy(
+            &json!({"containers": [{"name": "istio-proxy"}]})
+        ));
+        let meta = map(
+            json!({"labels": {SIDECAR_INJECT: "false"}, "annotations": {SIDECAR_INJECT: "true"}}),
+        );
         assert_eq!(pod_injection(&meta), Some(false));
         assert_eq!(pod_injection(&Map::new()), None);
     }

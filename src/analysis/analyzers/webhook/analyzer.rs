@@ -191,7 +191,23 @@ mod tests {
     fn reports_overlaps_and_missing_services() {
         assert_eq!(
             analyze(Box::new(WebhookAnalyzer), &["webhook/webhooks.yaml"]),
-            vec![]
+            vec![
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-a".into(),
+                    8
+                ),
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-b".into(),
+                    19
+                ),
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-canary".into(),
+                    34
+                ),
+            ]
         );
     }
 }
