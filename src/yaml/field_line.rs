@@ -163,6 +163,29 @@ mod tests {
     }
 
     #[test]
+    fn parses_quoted_keys() {
+        assert_eq!(
+            PathSegment::parse_path("metadata.annotations[\"a.io/b.c\"].x[2]"),
+            vec![
+                PathSegment::Key("metadata".into()),
+                PathSegment::Key("annotations".into()),
+                PathSegment::Key("a.io/b.c".into()),
+                PathSegment::Key("x".into()),
+                PathSegment::Index(2),
+            ]
+        );
+        assert_eq!(
+            PathSegment::parse_path("spec.http[0].route"),
+            vec![
+                PathSegment::Key("spec".into()),
+                PathSegment::Key("http".into()),
+                PathSegment::Index(0),
+                PathSegment::Key("route".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn falls_back_to_the_deepest_ancestor() {
         assert_eq!(line("spec.http[0].route[7].weight"), Some(9));
         assert_eq!(line("nothing"), None);

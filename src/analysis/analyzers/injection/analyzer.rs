@@ -11,7 +11,7 @@ use crate::analysis::analyzers::util::workloads::{
     is_system_namespace, pod_injection_value, proxy_image, INJECTION_LABEL, INJECTOR_CONFIG_MAP,
     REVISION_LABEL,
 };
-use crate::analysis::kinds::{Kind, CONFIG_MAP, MUTATING_WEBHOOK, NAMESPACE, POD};
+use crate::analysis::kinds::{Kind, CONFIG_MAP, NAMESPACE, POD};
 use crate::analysis::message::Message;
 use crate::analysis::resource::Resource;
 
@@ -45,7 +45,7 @@ impl Analyzer for InjectionAnalyzer {
     }
 
     fn inputs(&self) -> &'static [Kind] {
-        &[NAMESPACE, POD, CONFIG_MAP, MUTATING_WEBHOOK]
+        &[NAMESPACE, POD, CONFIG_MAP]
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
