@@ -1,6 +1,6 @@
 //! `injection.ImageAutoAnalyzer`: workloads using `image: auto`, which only works when Istio's
-//! injector rewrites it. A Deployment no injector webhook selects gets a warning; a Pod that
-//! still has `image: auto` was not injected, which is an error.
+//! injector rewrites it. A Deployment that no injector webhook selects gets a warning; such a
+//! Pod cannot start at all, which is an error.
 
 use serde_json::{Map, Value};
 
@@ -48,8 +48,20 @@ impl Analyzer for ImageAutoAnalyzer {
                     .is_some_and(|n| n.ends_with("sidecar-injector.istio.io"))
             })
             .collect();
+        let injected = |namespace: &str, pod_labels: &Map<String, Value>| {
+            let ns_labels = store
+                .find(NAMESPACE, "", namespace)
+                .map_or(&*EMPTY, |(_, ns)| ns.labels());
+            webhooks.iter().any(|h| {
+                label_selector_matches(h.get("namespaceSelector"), ns_labels)
+                    && label_selector_matches(h.get("objectSelector"), pod_labels)
+            })
+        };
         for (id, pod) in store.of_kind(POD) {
-            if let Some(i) = auto_image(pod.spec()) {
+            let Some(i) = auto_image(pod.spec()) else {
+                continue;
+            };
+            if !injected(&pod.namespace, pod.labels()) {
                 ctx.report(
                     Message::new("IST0147", id, vec!["Pod".to_owned(), pod.name.to_string()])
                         .at(format!("spec.containers[{i}].image")),
@@ -64,15 +76,8 @@ impl Analyzer for ImageAutoAnalyzer {
             else {
                 continue;
             };
-            let ns_labels = store
-                .find(NAMESPACE, "", &deployment.namespace)
-                .map_or(&*EMPTY, |(_, ns)| ns.labels());
             let pod_labels = string_map(pod_metadata(deployment), "labels");
-            let injected = webhooks.iter().any(|h| {
-                label_selector_matches(h.get("namespaceSelector"), ns_labels)
-                    && label_selector_matches(h.get("objectSelector"), pod_labels)
-            });
-            if !injected {
+            if !injected(&deployment.namespace, pod_labels) {
                 ctx.report(
                     Message::new(
                         "IST0146",

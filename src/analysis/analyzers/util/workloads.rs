@@ -68,9 +68,8 @@ pub fn string_map<'a>(metadata: &'a Map<String, Value>, key: &str) -> &'a Map<St
         .unwrap_or(&EMPTY)
 }
 
-/// The containers of a pod spec, then its init containers (where native sidecars live), with
-/// the field path of each.
-pub fn containers(spec: &Value) -> impl Iterator<Item = (String, &Value)> {
+/// The containers of a pod spec, then its init containers (where native sidecars live).
+pub fn containers(spec: &Value) -> impl Iterator<Item = &Value> {
     ["containers", "initContainers"]
         .into_iter()
         .flat_map(move |field| {
@@ -78,8 +77,6 @@ pub fn containers(spec: &Value) -> impl Iterator<Item = (String, &Value)> {
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .enumerate()
-                .map(move |(i, c)| (format!("{field}[{i}]"), c))
         })
 }
 
@@ -87,8 +84,8 @@ pub fn containers(spec: &Value) -> impl Iterator<Item = (String, &Value)> {
 /// `None` when there is no such container.
 pub fn proxy_image(spec: &Value) -> Option<&str> {
     containers(spec)
-        .find(|(_, c)| c.get("name").and_then(Value::as_str) == Some(ISTIO_PROXY))
-        .map(|(_, c)| c.get("image").and_then(Value::as_str).unwrap_or(""))
+        .find(|c| c.get("name").and_then(Value::as_str) == Some(ISTIO_PROXY))
+        .map(|c| c.get("image").and_then(Value::as_str).unwrap_or(""))
 }
 
 /// True when the pod spec carries an injected sidecar (an `istio-proxy` container with an image).
