@@ -4,11 +4,20 @@ use super::analyzer::Analyzer;
 
 pub mod annotations;
 pub mod application_uid;
+pub mod auth;
+pub mod authn;
+pub mod conditions;
 pub mod deployment;
+pub mod deprecation;
+pub mod envoyfilter;
+pub mod externalcontrolplane;
 pub mod gateway;
 pub mod injection;
 pub mod k8sgateway;
+pub mod meshnetworks;
 pub mod service;
+pub mod telemetry;
+/// Helpers shared by several analyzers.
 pub mod util;
 pub mod webhook;
 
@@ -17,7 +26,13 @@ pub fn all() -> Vec<Box<dyn Analyzer>> {
     vec![
         Box::new(annotations::k8s::K8sAnalyzer),
         Box::new(application_uid::analyzer::ApplicationUidAnalyzer),
+        Box::new(auth::authorization_policies::AuthorizationPoliciesAnalyzer),
+        Box::new(authn::blocked_cidrs::BlockedCIDRsAnalyzer),
+        Box::new(conditions::condition::ConditionAnalyzer),
         Box::new(deployment::multi_service::MultiServiceAnalyzer),
+        Box::new(deprecation::fields::DeprecationAnalyzer),
+        Box::new(envoyfilter::patch::EnvoyPatchAnalyzer),
+        Box::new(externalcontrolplane::webhooks::ExternalControlPlaneAnalyzer),
         Box::new(gateway::certificate::CertificateAnalyzer),
         Box::new(gateway::conflicting::ConflictingGatewayAnalyzer),
         Box::new(gateway::ingress_port::IngressGatewayPortAnalyzer),
@@ -27,7 +42,12 @@ pub fn all() -> Vec<Box<dyn Analyzer>> {
         Box::new(injection::image_auto::ImageAutoAnalyzer),
         Box::new(k8sgateway::crd_version::CrdVersionAnalyzer),
         Box::new(k8sgateway::selector::SelectorAnalyzer),
+        Box::new(meshnetworks::mesh_networks::MeshNetworksAnalyzer),
         Box::new(service::port_name::PortNameAnalyzer),
+        Box::new(telemetry::default_selector::DefaultSelectorAnalyzer),
+        Box::new(telemetry::lightstep::LightstepAnalyzer),
+        Box::new(telemetry::provider::ProviderAnalyzer),
+        Box::new(telemetry::selector::SelectorAnalyzer),
         Box::new(webhook::analyzer::WebhookAnalyzer),
     ]
 }

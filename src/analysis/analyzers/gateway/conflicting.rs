@@ -7,7 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
-use crate::analysis::analyzers::util::workloads::{labels_match, selector_string};
+use crate::analysis::analyzers::util::selectors::selector_string;
+use crate::analysis::analyzers::util::workloads::labels_match;
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
 use crate::analysis::resource::{Resource, ResourceId};

@@ -6,9 +6,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
-use crate::analysis::analyzers::util::workloads::{
-    int_of, pods_selected_anywhere, selector_string, ServiceIndex,
-};
+use crate::analysis::analyzers::util::selectors::selector_string;
+use crate::analysis::analyzers::util::workloads::{int_of, pods_selected_anywhere, ServiceIndex};
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SERVICE};
 use crate::analysis::message::Message;
 use crate::analysis::store::Store;

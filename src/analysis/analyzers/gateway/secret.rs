@@ -9,7 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::{Analyzer, Context};
-use crate::analysis::analyzers::util::workloads::{pods_selected_anywhere, selector_string};
+use crate::analysis::analyzers::util::selectors::selector_string;
+use crate::analysis::analyzers::util::workloads::pods_selected_anywhere;
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SECRET};
 use crate::analysis::message::Message;
 use crate::analysis::resource::Resource;

@@ -1,1 +1,2 @@
+pub mod selectors;
 pub mod workloads;

@@ -138,21 +138,6 @@ pub fn labels_match(selector: &Map<String, Value>, labels: &Map<String, Value>) 
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
-/// Kubernetes' rendering of a set-based selector: `k1=v1,k2=v2`, keys sorted.
-pub fn selector_string(selector: &Map<String, Value>) -> String {
-    let mut pairs: Vec<String> = selector
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-            )
-        })
-        .collect();
-    pairs.sort();
-    pairs.join(",")
-}
-
 /// True when a Kubernetes `LabelSelector` (`matchLabels` and `matchExpressions`) matches
 /// `labels`. A missing selector matches everything; a malformed one matches nothing.
 pub fn label_selector_matches(selector: Option<&Value>, labels: &Map<String, Value>) -> bool {
@@ -307,10 +292,6 @@ mod tests {
         assert!(!label_selector_matches(Some(&sel), &labels));
         let sel = json!({"matchExpressions": [{"key": "tier", "operator": "Bogus"}]});
         assert!(!label_selector_matches(Some(&sel), &labels));
-        assert_eq!(
-            selector_string(&map(json!({"b": "2", "a": "1"}))),
-            "a=1,b=2"
-        );
     }
 
     #[test]
