@@ -21,6 +21,38 @@ pub struct ConflictingGatewayAnalyzer;
 struct PortGroup<'s> {
     /// Canonical selector → gateways' hosts under that selector.
     by_selector: HashMap<String, SelectorGroup<'s>>,
+    /// `key=value` → canonical selectors holding that pair; `""` lists the empty selector.
+    by_pair: HashMap<String, BTreeSet<String>>,
+}
+
+impl PortGroup<'_> {
+    /// The selector groups that may share a workload with `selector`: those whose selector
+    /// contains it or is contained in it. Any such group shares a label pair with it, or one of
+    /// the two is empty.
+    fn compatible(&self, selector: &Map<String, Value>) -> Vec<&SelectorGroup<'_>> {
+        let keys: BTreeSet<&String> = if selector.is_empty() {
+            self.by_pair.values().flatten().collect()
+        } else {
+            selector
+                .iter()
+                .map(|(k, v)| pair(k, v))
+                .chain([String::new()])
+                .filter_map(|p| self.by_pair.get(&p))
+                .flatten()
+                .collect()
+        };
+        keys.into_iter()
+            .filter_map(|k| self.by_selector.get(k))
+            .filter(|g| labels_match(selector, g.selector) || labels_match(g.selector, selector))
+            .collect()
+    }
+}
+
+fn pair(k: &str, v: &Value) -> String {
+    format!(
+        "{k}={}",
+        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+    )
 }
 
 struct SelectorGroup<'s> {
@@ -100,9 +132,18 @@ impl Analyzer for ConflictingGatewayAnalyzer {
             let selector = selector_of(gw);
             let key = selector_string(selector);
             for server in servers_of(gw) {
-                let group = ports
-                    .entry(port_of(server))
-                    .or_default()
+                let port_group = ports.entry(port_of(server)).or_default();
+                if !port_group.by_selector.contains_key(&key) {
+                    let pairs: Vec<String> = if selector.is_empty() {
+                        vec![String::new()]
+                    } else {
+                        selector.iter().map(|(k, v)| pair(k, v)).collect()
+                    };
+                    for p in pairs {
+                        port_group.by_pair.entry(p).or_default().insert(key.clone());
+                    }
+                }
+                let group = port_group
                     .by_selector
                     .entry(key.clone())
                     .or_insert_with(|| SelectorGroup {
@@ -130,12 +171,7 @@ impl Analyzer for ConflictingGatewayAnalyzer {
                 };
                 let hosts = hosts_of(server);
                 let mut others: BTreeSet<ResourceId> = BTreeSet::new();
-                for candidates in group.by_selector.values() {
-                    if !labels_match(selector, candidates.selector)
-                        && !labels_match(candidates.selector, selector)
-                    {
-                        continue;
-                    }
+                for candidates in group.compatible(selector) {
                     for host in hosts.iter().map(|h| dns_name(h)) {
                         if host.starts_with('*') {
                             for (other, ids) in &candidates.exact {
@@ -194,6 +230,8 @@ mod tests {
             ),
             vec![
                 ("IST0145".into(), "Gateway edge/public".into(), 11),
+                ("IST0145".into(), "Gateway shop/catch-all".into(), 77),
+                ("IST0145".into(), "Gateway shop/plain-http".into(), 44),
                 ("IST0145".into(), "Gateway shop/shop".into(), 22),
                 ("IST0145".into(), "Gateway shop/wild".into(), 33),
             ]
