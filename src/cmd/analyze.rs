@@ -8,6 +8,7 @@ use clap::{ArgAction, Args, ValueEnum};
 use miette::{miette, IntoDiagnostic};
 use serde_json::{json, Value};
 
+use crate::analysis::defaults::add_default_resources;
 use crate::analysis::load::{load_inputs, LoadOptions};
 use crate::analysis::mesh::{networks_resource, MeshConfig};
 use crate::analysis::message::Level;
@@ -117,6 +118,7 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         mesh.networks = read_yaml_file(path)?;
     }
     let mut builder = StoreBuilder::default();
+    add_default_resources(&mut builder, &mesh, &global.istio_namespace);
     if let Some(path) = &args.mesh_networks_file {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         builder.add(networks_resource(
