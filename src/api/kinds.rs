@@ -1,0 +1,403 @@
+//! The 14 Istio kinds: their names, versions and printer columns, and their schemas (built once).
+
+use std::sync::LazyLock;
+
+use super::schema::Schema;
+use super::spec;
+
+/// The API groups of Istio's kinds.
+pub const GROUPS: [&str; 4] = [
+    "networking.istio.io",
+    "security.istio.io",
+    "telemetry.istio.io",
+    "extensions.istio.io",
+];
+
+/// One version of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    /// The version name (`v1`, `v1beta1`, …).
+    pub name: &'static str,
+    /// Whether the API server serves it.
+    pub served: bool,
+    /// Whether objects are stored in it (exactly one version per kind).
+    pub storage: bool,
+}
+
+/// A column `kubectl get` prints for a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The column header.
+    pub name: &'static str,
+    /// The column type (`string`, `date`).
+    pub ty: &'static str,
+    /// The JSON path of the value.
+    pub json_path: &'static str,
+    /// Our description of the column.
+    pub description: &'static str,
+}
+
+/// An Istio kind and everything its CRD needs.
+#[derive(Debug)]
+pub struct KindInfo {
+    /// API group.
+    pub group: &'static str,
+    /// Kind name.
+    pub kind: &'static str,
+    /// Plural resource name.
+    pub plural: &'static str,
+    /// Singular resource name.
+    pub singular: &'static str,
+    /// Short names for `kubectl get`.
+    pub short_names: &'static [&'static str],
+    /// Versions, in the order the CRD lists them.
+    pub versions: &'static [Version],
+    /// Printer columns (the same for every version).
+    pub columns: &'static [Column],
+    /// Whether the resource must have a `spec`.
+    pub spec_required: bool,
+    /// Our description of the kind, used for the CRD's `spec`.
+    pub doc: &'static str,
+    /// Builds the schema of `spec`.
+    spec: fn() -> Schema,
+}
+
+impl KindInfo {
+    /// The `group/Kind` key used by analysis (e.g. `networking.istio.io/VirtualService`).
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.group, self.kind)
+    }
+
+    /// The CRD's name, `plural.group`.
+    pub fn crd_name(&self) -> String {
+        format!("{}.{}", self.plural, self.group)
+    }
+
+    /// The CRD categories: `istio-io` and the group with dashes.
+    pub fn categories(&self) -> [String; 2] {
+        ["istio-io".to_owned(), self.group.replace('.', "-")]
+    }
+
+    /// The version objects are stored in.
+    pub fn storage_version(&self) -> &'static str {
+        self.versions
+            .iter()
+            .find(|v| v.storage)
+            .map_or("", |v| v.name)
+    }
+
+    /// The schema of `spec`, built on first use.
+    pub fn spec_schema(&self) -> &'static Schema {
+        let index = KINDS
+            .iter()
+            .position(|k| std::ptr::eq(k, self))
+            .unwrap_or(0);
+        &SPECS[index]
+    }
+}
+
+const V1_V1ALPHA3_V1BETA1: &[Version] = &[
+    Version {
+        name: "v1",
+        served: true,
+        storage: true,
+    },
+    Version {
+        name: "v1alpha3",
+        served: true,
+        storage: false,
+    },
+    Version {
+        name: "v1beta1",
+        served: true,
+        storage: false,
+    },
+];
+
+const V1_V1BETA1: &[Version] = &[
+    Version {
+        name: "v1",
+        served: true,
+        storage: true,
+    },
+    Version {
+        name: "v1beta1",
+        served: true,
+        storage: false,
+    },
+];
+
+const AGE: Column = Column {
+    name: "Age",
+    ty: "date",
+    json_path: ".metadata.creationTimestamp",
+    description: "Time since the resource was created.",
+};
+
+const fn only(name: &'static str, storage: bool) -> Version {
+    Version {
+        name,
+        served: true,
+        storage,
+    }
+}
+
+/// Every Istio kind, networking first.
+pub static KINDS: [KindInfo; 14] = [
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "VirtualService",
+        plural: "virtualservices",
+        singular: "virtualservice",
+        short_names: &["vs"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[
+            Column {
+                name: "Gateways",
+                ty: "string",
+                json_path: ".spec.gateways",
+                description: "Gateways and sidecars the routes apply to.",
+            },
+            Column {
+                name: "Hosts",
+                ty: "string",
+                json_path: ".spec.hosts",
+                description: "Hosts the routes match.",
+            },
+            AGE,
+        ],
+        spec_required: false,
+        doc: "Routing rules for traffic addressed to a set of hosts.",
+        spec: spec::virtual_service::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "DestinationRule",
+        plural: "destinationrules",
+        singular: "destinationrule",
+        short_names: &["dr"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[
+            Column {
+                name: "Host",
+                ty: "string",
+                json_path: ".spec.host",
+                description: "The service the policies apply to.",
+            },
+            AGE,
+        ],
+        spec_required: false,
+        doc: "Traffic policies (load balancing, connection pools, TLS, subsets) for a service.",
+        spec: spec::destination_rule::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "Gateway",
+        plural: "gateways",
+        singular: "gateway",
+        short_names: &["gw"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[],
+        spec_required: false,
+        doc: "Ports, protocols and hosts a load balancer at the mesh edge accepts.",
+        spec: spec::gateway::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "ServiceEntry",
+        plural: "serviceentries",
+        singular: "serviceentry",
+        short_names: &["se"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[
+            Column {
+                name: "Hosts",
+                ty: "string",
+                json_path: ".spec.hosts",
+                description: "Hosts of the entry.",
+            },
+            Column {
+                name: "Location",
+                ty: "string",
+                json_path: ".spec.location",
+                description: "MESH_EXTERNAL or MESH_INTERNAL.",
+            },
+            Column {
+                name: "Resolution",
+                ty: "string",
+                json_path: ".spec.resolution",
+                description: "How endpoints are found (NONE, STATIC, DNS, ...).",
+            },
+            AGE,
+        ],
+        spec_required: true,
+        doc: "Adds a service, often outside the mesh, to Istio's service registry.",
+        spec: spec::service_entry::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "Sidecar",
+        plural: "sidecars",
+        singular: "sidecar",
+        short_names: &[],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[],
+        spec_required: false,
+        doc: "Limits and tunes the traffic a workload's proxy accepts and sends.",
+        spec: spec::sidecar::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "WorkloadEntry",
+        plural: "workloadentries",
+        singular: "workloadentry",
+        short_names: &["we"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[
+            AGE,
+            Column {
+                name: "Address",
+                ty: "string",
+                json_path: ".spec.address",
+                description: "Address of the workload.",
+            },
+        ],
+        spec_required: true,
+        doc: "A single non-Kubernetes workload, such as a VM, in the mesh.",
+        spec: spec::workload_entry::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "WorkloadGroup",
+        plural: "workloadgroups",
+        singular: "workloadgroup",
+        short_names: &["wg"],
+        versions: V1_V1ALPHA3_V1BETA1,
+        columns: &[AGE],
+        spec_required: true,
+        doc: "A template for WorkloadEntries of workloads that join the mesh on their own.",
+        spec: spec::workload_group::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "EnvoyFilter",
+        plural: "envoyfilters",
+        singular: "envoyfilter",
+        short_names: &[],
+        versions: &[only("v1alpha3", true)],
+        columns: &[],
+        spec_required: false,
+        doc: "Patches to the Envoy configuration Istio generates.",
+        spec: spec::envoy_filter::spec,
+    },
+    KindInfo {
+        group: "networking.istio.io",
+        kind: "ProxyConfig",
+        plural: "proxyconfigs",
+        singular: "proxyconfig",
+        short_names: &[],
+        versions: &[only("v1beta1", true)],
+        columns: &[],
+        spec_required: false,
+        doc: "Proxy settings for selected workloads.",
+        spec: spec::proxy_config::spec,
+    },
+    KindInfo {
+        group: "security.istio.io",
+        kind: "AuthorizationPolicy",
+        plural: "authorizationpolicies",
+        singular: "authorizationpolicy",
+        short_names: &["ap"],
+        versions: V1_V1BETA1,
+        columns: &[
+            Column {
+                name: "Action",
+                ty: "string",
+                json_path: ".spec.action",
+                description: "What the policy does with matching requests.",
+            },
+            AGE,
+        ],
+        spec_required: false,
+        doc: "Access control for workloads: which requests to allow, deny or audit.",
+        spec: spec::authorization_policy::spec,
+    },
+    KindInfo {
+        group: "security.istio.io",
+        kind: "PeerAuthentication",
+        plural: "peerauthentications",
+        singular: "peerauthentication",
+        short_names: &["pa"],
+        versions: V1_V1BETA1,
+        columns: &[
+            Column {
+                name: "Mode",
+                ty: "string",
+                json_path: ".spec.mtls.mode",
+                description: "The mutual TLS mode.",
+            },
+            AGE,
+        ],
+        spec_required: false,
+        doc: "The mutual TLS mode workloads accept.",
+        spec: spec::peer_authentication::spec,
+    },
+    KindInfo {
+        group: "security.istio.io",
+        kind: "RequestAuthentication",
+        plural: "requestauthentications",
+        singular: "requestauthentication",
+        short_names: &["ra"],
+        versions: V1_V1BETA1,
+        columns: &[],
+        spec_required: false,
+        doc: "Which JWTs a workload accepts as request credentials.",
+        spec: spec::request_authentication::spec,
+    },
+    KindInfo {
+        group: "telemetry.istio.io",
+        kind: "Telemetry",
+        plural: "telemetries",
+        singular: "telemetry",
+        short_names: &["telemetry"],
+        versions: &[
+            Version {
+                name: "v1",
+                served: true,
+                storage: false,
+            },
+            only("v1alpha1", true),
+        ],
+        columns: &[AGE],
+        spec_required: false,
+        doc: "Metrics, access logging and tracing settings for workloads.",
+        spec: spec::telemetry::spec,
+    },
+    KindInfo {
+        group: "extensions.istio.io",
+        kind: "WasmPlugin",
+        plural: "wasmplugins",
+        singular: "wasmplugin",
+        short_names: &[],
+        versions: &[only("v1alpha1", true)],
+        columns: &[AGE],
+        spec_required: true,
+        doc: "A WebAssembly extension loaded into selected proxies.",
+        spec: spec::wasm_plugin::spec,
+    },
+];
+
+static SPECS: LazyLock<Vec<Schema>> =
+    LazyLock::new(|| KINDS.iter().map(|k| (k.spec)().doc(k.doc)).collect());
+
+static STATUS: LazyLock<Schema> = LazyLock::new(spec::shared::istio_status);
+
+/// The schema of `status`, the same for every Istio kind.
+pub fn status_schema() -> &'static Schema {
+    &STATUS
+}
+
+/// The kind `kind` of API group `group`, if Istio has it.
+pub fn find(group: &str, kind: &str) -> Option<&'static KindInfo> {
+    KINDS.iter().find(|k| k.group == group && k.kind == kind)
+}
