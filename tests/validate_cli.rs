@@ -66,7 +66,8 @@ fn warnings_do_not_fail_validation() {
 fn directories_are_walked_and_stdin_is_read() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
-    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n";
+    let svc =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n";
     std::fs::write(dir.path().join("sub/svc.yaml"), svc).expect("write");
     std::fs::write(dir.path().join("notes.txt"), "not yaml").expect("write");
     let shown = dir.path().join("sub/svc.yaml").display().to_string();

@@ -127,7 +127,7 @@ fn invalid_fixtures_report_each_problem_at_its_field_and_line() {
         "virtual-service.invalid.yaml",
         &[
             (E, 11, "spec.http[0].route[0].weight", "must be an integer, not a string (\"ten\"); remove the quotes"),
-            (E, 20, "spec.http[0].rout", "unknown field \"rout\";did you mean \"route\"?"),
+            (E, 20, "spec.http[0].rout", "unknown field \"rout\"; did you mean \"route\"?"),
             (E, 34, "spec.http[0].timeout", "must be a string, not an integer (10); quote the value"),
             (E, 45, "spec.http[0].match[0].uri.regex", "\"/api/(v1\" is not a valid RE2 regular expression: unclosed group"),
             (E, 60, "spec.http[0].match[0].uri.prefix", "\"prefix\" conflicts with \"exact\": only one of \"exact\", \"prefix\", \"regex\" may be set; keep one"),
@@ -200,7 +200,9 @@ fn unknown_kinds_of_istio_groups_are_errors() {
     assert_eq!(problems[0].line, Some(2));
     assert_eq!(problems[0].path, "kind");
     assert!(
-        problems[0].message.contains("did you mean \"VirtualService\"?"),
+        problems[0]
+            .message
+            .contains("did you mean \"VirtualService\"?"),
         "{}",
         problems[0].message
     );

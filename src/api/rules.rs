@@ -54,7 +54,9 @@ fn port_name_ok(key: &str) -> bool {
     let bytes = key.as_bytes();
     key.len() < 63
         && !bytes.is_empty()
-        && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && bytes[0] != b'-'
         && bytes[bytes.len() - 1] != b'-'
 }

@@ -433,7 +433,10 @@ impl Schema {
                 out.insert("oneOf".into(), oneof_json(one));
             }
             many => {
-                let all: Vec<Value> = many.iter().map(|g| json!({"oneOf": oneof_json(g)})).collect();
+                let all: Vec<Value> = many
+                    .iter()
+                    .map(|g| json!({"oneOf": oneof_json(g)}))
+                    .collect();
                 out.insert("allOf".into(), all.into());
             }
         }
@@ -467,7 +470,10 @@ impl Schema {
             out.insert("x-kubernetes-int-or-string".into(), true.into());
         }
         if !self.list_map_keys.is_empty() {
-            out.insert("x-kubernetes-list-map-keys".into(), json!(self.list_map_keys));
+            out.insert(
+                "x-kubernetes-list-map-keys".into(),
+                json!(self.list_map_keys),
+            );
         }
         if let Some(t) = self.list_type {
             out.insert("x-kubernetes-list-type".into(), t.into());

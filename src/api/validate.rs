@@ -65,14 +65,20 @@ fn served_versions(group: &str, served: &[&str]) -> String {
 /// regexes and hosts; deprecated fields are warnings. An apiVersion of an Istio group that does
 /// not serve the kind is an [`UnknownVersion`] error naming the served versions.
 pub fn validate(value: &Value) -> Result<Vec<Violation>, UnknownVersion> {
-    let api_version = value.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let api_version = value
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     if !kinds::GROUPS.contains(&group) {
         return Ok(Vec::new());
     }
     let mut w = Walker::default();
     let Some(kind) = value.get("kind").and_then(Value::as_str) else {
-        w.error_at("kind", "the resource has no kind; add e.g. `kind: VirtualService`");
+        w.error_at(
+            "kind",
+            "the resource has no kind; add e.g. `kind: VirtualService`",
+        );
         return Ok(w.out);
     };
     let Some(info) = kinds::find(group, kind) else {
@@ -245,7 +251,10 @@ impl<'a> Walker<'a> {
         if info.spec_required && map.get("spec").is_none_or(Value::is_null) {
             self.error_at(
                 "spec",
-                &format!("missing required field \"spec\"; a {} needs a spec", info.kind),
+                &format!(
+                    "missing required field \"spec\"; a {} needs a spec",
+                    info.kind
+                ),
             );
         }
     }
@@ -378,7 +387,9 @@ impl<'a> Walker<'a> {
             self.error(format!("{n} does not fit in a 32-bit integer"));
         }
         if schema.check == Some(Format::Port) && !(1.0..=65535.0).contains(&n) {
-            self.error(format!("{n} is not a valid port; use a number from 1 to 65535"));
+            self.error(format!(
+                "{n} is not a valid port; use a number from 1 to 65535"
+            ));
         }
     }
 
@@ -393,12 +404,18 @@ impl<'a> Walker<'a> {
         let len = || s.chars().count() as u64;
         if let Some(max) = schema.max_length {
             if len() > max {
-                self.error(format!("is {} characters long; at most {max} are allowed", len()));
+                self.error(format!(
+                    "is {} characters long; at most {max} are allowed",
+                    len()
+                ));
             }
         }
         if let Some(min) = schema.min_length {
             if len() < min {
-                self.error(format!("must have at least {min} characters, has {}", len()));
+                self.error(format!(
+                    "must have at least {min} characters, has {}",
+                    len()
+                ));
             }
         }
         if let Some((pattern, re)) = &schema.pattern {
@@ -439,7 +456,10 @@ impl<'a> Walker<'a> {
     fn object(&mut self, schema: &Schema, map: &'a Map<String, Value>) {
         if let Some(max) = schema.max_properties {
             if map.len() as u64 > max {
-                self.error(format!("has {} entries; at most {max} are allowed", map.len()));
+                self.error(format!(
+                    "has {} entries; at most {max} are allowed",
+                    map.len()
+                ));
             }
         }
         if let Some(min) = schema.min_properties {
@@ -466,11 +486,23 @@ impl<'a> Walker<'a> {
                         let names = schema.properties.iter().map(|(n, _)| *n);
                         let hint = did_you_mean(key, names.clone());
                         let hint = if hint.is_empty() {
-                            format!("; known fields are: {}", names.collect::<Vec<_>>().join(", "))
+                            format!(
+                                "; known fields are: {}",
+                                names.collect::<Vec<_>>().join(", ")
+                            )
                         } else {
-                            format!(";{}", hint.trim_start().trim_start_matches('(').trim_end_matches(')'))
+                            format!(
+                                "; {}",
+                                hint.trim_start()
+                                    .trim_start_matches('(')
+                                    .trim_end_matches(')')
+                            )
                         };
-                        self.push(Level::Error, Some(key), format!("unknown field {key:?}{hint}"));
+                        self.push(
+                            Level::Error,
+                            Some(key),
+                            format!("unknown field {key:?}{hint}"),
+                        );
                     }
                 }
             }
@@ -558,7 +590,15 @@ mod tests {
 
     #[test]
     fn hosts() {
-        for ok in ["*", "reviews", "*.example.com", "a.b-c.d", "10.0.0.1", "::1", "Reviews.Default"] {
+        for ok in [
+            "*",
+            "reviews",
+            "*.example.com",
+            "a.b-c.d",
+            "10.0.0.1",
+            "::1",
+            "Reviews.Default",
+        ] {
             assert!(check_host(ok).is_ok(), "{ok}");
         }
         for bad in ["", "a..b", "foo.*.com", "-a.com", "a_b.com"] {

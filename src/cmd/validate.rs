@@ -129,12 +129,17 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
         ));
     }
     if kind.is_none_or(str::is_empty) {
-        out.push(error("kind", "missing kind; add e.g. `kind: Service`".to_owned()));
+        out.push(error(
+            "kind",
+            "missing kind; add e.g. `kind: Service`".to_owned(),
+        ));
     }
     let named = map.get("metadata").is_some_and(|m| {
-        ["name", "generateName"]
-            .iter()
-            .any(|f| m.get(f).and_then(Value::as_str).is_some_and(|s| !s.is_empty()))
+        ["name", "generateName"].iter().any(|f| {
+            m.get(f)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        })
     });
     if !named {
         out.push(error(
@@ -199,14 +204,15 @@ pub fn run(args: &ValidateArgs) -> miette::Result<ExitCode> {
     }
     let mut failed = false;
     for input in expand(&args.files) {
-        let (path, text) = match input.and_then(|p| read_input(&p).map(|t| (p.clone(), t)).map_err(|e| (p, e))) {
-            Ok(pair) => pair,
-            Err((path, message)) => {
-                eprintln!("Error: {}: {message}", path.display());
-                failed = true;
-                continue;
-            }
-        };
+        let (path, text) =
+            match input.and_then(|p| read_input(&p).map(|t| (p.clone(), t)).map_err(|e| (p, e))) {
+                Ok(pair) => pair,
+                Err((path, message)) => {
+                    eprintln!("Error: {}: {message}", path.display());
+                    failed = true;
+                    continue;
+                }
+            };
         let name = path.display().to_string();
         let problems = validate_text(&text);
         let mut errors = 0;

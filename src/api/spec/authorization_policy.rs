@@ -1,8 +1,7 @@
 //! The schema of the authorization_policy spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a AuthorizationPolicy.
 pub fn spec() -> Schema {

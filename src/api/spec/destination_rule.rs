@@ -1,24 +1,26 @@
 //! The schema of the destination_rule spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a DestinationRule.
 pub fn spec() -> Schema {
     obj(vec![
         ("exportTo", arr(string())),
         ("host", string().check(Format::Host)),
-        ("subsets", arr(obj(vec![
-            ("labels", map(string())),
-            ("name", string()),
-            ("trafficPolicy", traffic_policy()),
-        ])
-            .required(&["name"]))),
+        (
+            "subsets",
+            arr(obj(vec![
+                ("labels", map(string())),
+                ("name", string()),
+                ("trafficPolicy", traffic_policy()),
+            ])
+            .required(&["name"])),
+        ),
         ("trafficPolicy", traffic_policy()),
         ("workloadSelector", workload_selector()),
     ])
-        .required(&["host"])
+    .required(&["host"])
 }
 
 /// traffic policy
@@ -28,9 +30,10 @@ pub fn traffic_policy() -> Schema {
         ("loadBalancer", load_balancer()),
         ("outlierDetection", outlier_detection()),
         ("portLevelSettings", port_level_settings()),
-        ("proxyProtocol", obj(vec![
-            ("version", string().one_of_values(&["V1", "V2"])),
-        ])),
+        (
+            "proxyProtocol",
+            obj(vec![("version", string().one_of_values(&["V1", "V2"]))]),
+        ),
         ("retryBudget", retry_budget()),
         ("tls", client_tls()),
         ("tunnel", tunnel()),
@@ -48,9 +51,7 @@ pub fn port_traffic_policy() -> Schema {
         ("connectionPool", connection_pool()),
         ("loadBalancer", load_balancer()),
         ("outlierDetection", outlier_detection()),
-        ("port", obj(vec![
-            ("number", uint32()),
-        ])),
+        ("port", obj(vec![("number", uint32())])),
         ("tls", client_tls()),
     ])
 }
@@ -60,11 +61,29 @@ pub fn load_balancer() -> Schema {
     obj(vec![
         ("consistentHash", consistent_hash()),
         ("localityLbSetting", locality_lb_setting()),
-        ("simple", string().one_of_values(&["UNSPECIFIED", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "ROUND_ROBIN", "LEAST_REQUEST"])),
+        (
+            "simple",
+            string().one_of_values(&[
+                "UNSPECIFIED",
+                "LEAST_CONN",
+                "RANDOM",
+                "PASSTHROUGH",
+                "ROUND_ROBIN",
+                "LEAST_REQUEST",
+            ]),
+        ),
         ("warmup", warmup()),
-        ("warmupDurationSecs", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms").deprecated_for("warmup")),
+        (
+            "warmupDurationSecs",
+            string()
+                .cel(
+                    "duration(self) >= duration('1ms')",
+                    "must be a valid duration greater than 1ms",
+                )
+                .deprecated_for("warmup"),
+        ),
     ])
-        .at_most_one_of(&["simple", "consistentHash"])
+    .at_most_one_of(&["simple", "consistentHash"])
 }
 
 /// consistent hash
@@ -73,28 +92,44 @@ pub fn consistent_hash() -> Schema {
         ("httpCookie", http_cookie()),
         ("httpHeaderName", string()),
         ("httpQueryParameterName", string()),
-        ("maglev", obj(vec![
-            ("tableSize", integer().min(0)),
-        ])),
-        ("minimumRingSize", integer().min(0).deprecated_for("ringHash.minimumRingSize")),
-        ("ringHash", obj(vec![
-            ("minimumRingSize", integer().min(0)),
-        ])),
+        ("maglev", obj(vec![("tableSize", integer().min(0))])),
+        (
+            "minimumRingSize",
+            integer().min(0).deprecated_for("ringHash.minimumRingSize"),
+        ),
+        ("ringHash", obj(vec![("minimumRingSize", integer().min(0))])),
         ("useSourceIp", boolean()),
     ])
-        .at_most_one_of(&["httpHeaderName", "httpCookie", "useSourceIp", "httpQueryParameterName"])
-        .at_most_one_of(&["ringHash", "maglev"])
+    .at_most_one_of(&[
+        "httpHeaderName",
+        "httpCookie",
+        "useSourceIp",
+        "httpQueryParameterName",
+    ])
+    .at_most_one_of(&["ringHash", "maglev"])
 }
 
 /// outlier detection
 pub fn outlier_detection() -> Schema {
     obj(vec![
-        ("baseEjectionTime", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "baseEjectionTime",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("consecutive5xxErrors", uint32().nullable()),
         ("consecutiveErrors", int32()),
         ("consecutiveGatewayErrors", uint32().nullable()),
         ("consecutiveLocalOriginFailures", uint32().nullable()),
-        ("interval", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "interval",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("maxEjectionPercent", int32()),
         ("minHealthPercent", int32()),
         ("splitExternalLocalOriginErrors", boolean()),
@@ -119,7 +154,10 @@ pub fn client_tls() -> Schema {
         ("clientCertificate", string()),
         ("credentialName", string()),
         ("insecureSkipVerify", boolean().nullable()),
-        ("mode", string().one_of_values(&["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"])),
+        (
+            "mode",
+            string().one_of_values(&["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"]),
+        ),
         ("privateKey", string()),
         ("sni", string()),
         ("subjectAltNames", arr(string())),
@@ -130,13 +168,16 @@ pub fn client_tls() -> Schema {
 pub fn warmup() -> Schema {
     obj(vec![
         ("aggression", double().min(0).nullable()),
-        ("duration", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
-        ("minimumPercent", double()
-            .min(0)
-            .max(100)
-            .nullable()),
+        (
+            "duration",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
+        ("minimumPercent", double().min(0).max(100).nullable()),
     ])
-        .required(&["duration"])
+    .required(&["duration"])
 }
 
 /// http cookie
@@ -147,17 +188,14 @@ pub fn http_cookie() -> Schema {
         ("path", string()),
         ("ttl", string()),
     ])
-        .required(&["name"])
+    .required(&["name"])
 }
 
 /// retry budget
 pub fn retry_budget() -> Schema {
     obj(vec![
         ("minRetryConcurrency", uint32()),
-        ("percent", double()
-            .min(0)
-            .max(100)
-            .nullable()),
+        ("percent", double().min(0).max(100).nullable()),
     ])
 }
 
@@ -168,30 +206,20 @@ pub fn tunnel() -> Schema {
         ("targetHost", string()),
         ("targetPort", uint32()),
     ])
-        .required(&["targetHost", "targetPort"])
+    .required(&["targetHost", "targetPort"])
 }
 
 /// locality distribute
 pub fn locality_distribute() -> Schema {
-    obj(vec![
-        ("from", string()),
-        ("to", map(uint32())),
-    ])
+    obj(vec![("from", string()), ("to", map(uint32()))])
 }
 
 /// cookie attribute
 pub fn cookie_attribute() -> Schema {
-    obj(vec![
-        ("name", string()),
-        ("value", string()),
-    ])
-        .required(&["name"])
+    obj(vec![("name", string()), ("value", string())]).required(&["name"])
 }
 
 /// locality failover
 pub fn locality_failover() -> Schema {
-    obj(vec![
-        ("from", string()),
-        ("to", string()),
-    ])
+    obj(vec![("from", string()), ("to", string())])
 }

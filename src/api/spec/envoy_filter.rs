@@ -1,8 +1,7 @@
 //! The schema of the envoy_filter spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a EnvoyFilter.
 pub fn spec() -> Schema {
@@ -79,8 +78,6 @@ pub fn spec() -> Schema {
 pub fn filter_match() -> Schema {
     obj(vec![
         ("name", string()),
-        ("subFilter", obj(vec![
-            ("name", string()),
-        ])),
+        ("subFilter", obj(vec![("name", string())])),
     ])
 }

@@ -1,17 +1,14 @@
 //! The schema of the proxy_config spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a ProxyConfig.
 pub fn spec() -> Schema {
     obj(vec![
         ("concurrency", int32().min(0).nullable()),
         ("environmentVariables", map(string().max_len(2048))),
-        ("image", obj(vec![
-            ("imageType", string()),
-        ])),
+        ("image", obj(vec![("imageType", string())])),
         ("selector", workload_selector()),
     ])
 }

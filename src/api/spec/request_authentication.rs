@@ -1,8 +1,7 @@
 //! The schema of the request_authentication spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a RequestAuthentication.
 pub fn spec() -> Schema {

@@ -1,8 +1,7 @@
 //! The schema of the service_entry spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a ServiceEntry.
 pub fn spec() -> Schema {

@@ -12,27 +12,52 @@ pub fn server_tls() -> Schema {
         ("credentialName", string()),
         ("credentialNames", arr(string()).min_items(1).max_items(2)),
         ("httpsRedirect", boolean()),
-        ("maxProtocolVersion", string().one_of_values(&["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"])),
-        ("minProtocolVersion", string().one_of_values(&["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"])),
-        ("mode", string().one_of_values(&["PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL"])),
+        (
+            "maxProtocolVersion",
+            string().one_of_values(&["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"]),
+        ),
+        (
+            "minProtocolVersion",
+            string().one_of_values(&["TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3"]),
+        ),
+        (
+            "mode",
+            string().one_of_values(&[
+                "PASSTHROUGH",
+                "SIMPLE",
+                "MUTUAL",
+                "AUTO_PASSTHROUGH",
+                "ISTIO_MUTUAL",
+                "OPTIONAL_MUTUAL",
+            ]),
+        ),
         ("privateKey", string()),
         ("serverCertificate", string()),
         ("subjectAltNames", arr(string())),
-        ("tlsCertificates", arr(tls_certificate()).min_items(1).max_items(2)),
+        (
+            "tlsCertificates",
+            arr(tls_certificate()).min_items(1).max_items(2),
+        ),
         ("verifyCertificateHash", arr(string())),
         ("verifyCertificateSpki", arr(string())),
     ])
-        .cel("(has(self.tlsCertificates) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1", "only one of credentialNames or tlsCertificates can be set")
-        .cel("(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1", "only one of credentialName or credentialNames can be set")
-        .cel("(has(self.credentialNames) ? 1 : 0) + (has(self.tlsCertificates) ? 1 : 0) <= 1", "only one of credentialName or tlsCertificates can be set")
+    .cel(
+        "(has(self.tlsCertificates) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1",
+        "only one of credentialNames or tlsCertificates can be set",
+    )
+    .cel(
+        "(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1",
+        "only one of credentialName or credentialNames can be set",
+    )
+    .cel(
+        "(has(self.credentialNames) ? 1 : 0) + (has(self.tlsCertificates) ? 1 : 0) <= 1",
+        "only one of credentialName or tlsCertificates can be set",
+    )
 }
 
 /// connection pool
 pub fn connection_pool() -> Schema {
-    obj(vec![
-        ("http", http_pool()),
-        ("tcp", tcp_pool()),
-    ])
+    obj(vec![("http", http_pool()), ("tcp", tcp_pool())])
 }
 
 /// istio status
@@ -42,15 +67,27 @@ pub fn istio_status() -> Schema {
         ("observedGeneration", int_or_string()),
         ("validationMessages", arr(analysis_message())),
     ])
-        .preserve()
+    .preserve()
 }
 
 /// tcp pool
 pub fn tcp_pool() -> Schema {
     obj(vec![
-        ("connectTimeout", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "connectTimeout",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("idleTimeout", string()),
-        ("maxConnectionDuration", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "maxConnectionDuration",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("maxConnections", int32()),
         ("tcpKeepalive", tcp_keepalive()),
     ])
@@ -59,10 +96,19 @@ pub fn tcp_pool() -> Schema {
 /// http pool
 pub fn http_pool() -> Schema {
     obj(vec![
-        ("h2UpgradePolicy", string().one_of_values(&["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"])),
+        (
+            "h2UpgradePolicy",
+            string().one_of_values(&["DEFAULT", "DO_NOT_UPGRADE", "UPGRADE"]),
+        ),
         ("http1MaxPendingRequests", int32()),
         ("http2MaxRequests", int32()),
-        ("idleTimeout", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "idleTimeout",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("maxConcurrentStreams", int32()),
         ("maxRequestsPerConnection", int32()),
         ("maxRetries", int32()),
@@ -78,38 +124,68 @@ pub fn target_refs() -> Schema {
 /// policy target ref
 pub fn policy_target_ref() -> Schema {
     obj(vec![
-        ("group", string().max_len(253).pattern(r#"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#)),
-        ("kind", string()
-            .min_len(1)
-            .max_len(63)
-            .pattern("^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$")),
+        (
+            "group",
+            string()
+                .max_len(253)
+                .pattern(r#"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#),
+        ),
+        (
+            "kind",
+            string()
+                .min_len(1)
+                .max_len(63)
+                .pattern("^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$"),
+        ),
         ("name", string().min_len(1).max_len(253)),
-        ("namespace", string().cel("self.size() == 0", "cross namespace referencing is not currently supported")),
+        (
+            "namespace",
+            string().cel(
+                "self.size() == 0",
+                "cross namespace referencing is not currently supported",
+            ),
+        ),
     ])
-        .required(&["kind", "name"])
+    .required(&["kind", "name"])
 }
 
 /// workload selector
 pub fn workload_selector() -> Schema {
-    obj(vec![
-        ("matchLabels", match_labels()),
-    ])
+    obj(vec![("matchLabels", match_labels())])
 }
 
 /// match labels
 pub fn match_labels() -> Schema {
-    map(string().max_len(63).cel(r#"!self.contains("*")"#, "wildcard not allowed in label value match"))
-        .max_props(4096)
-        .cel(r#"self.all(key, !key.contains("*"))"#, "wildcard not allowed in label key match")
-        .cel("self.all(key, key.size() != 0)", "key must not be empty")
+    map(string().max_len(63).cel(
+        r#"!self.contains("*")"#,
+        "wildcard not allowed in label value match",
+    ))
+    .max_props(4096)
+    .cel(
+        r#"self.all(key, !key.contains("*"))"#,
+        "wildcard not allowed in label key match",
+    )
+    .cel("self.all(key, key.size() != 0)", "key must not be empty")
 }
 
 /// tcp keepalive
 pub fn tcp_keepalive() -> Schema {
     obj(vec![
-        ("interval", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "interval",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
         ("probes", uint32()),
-        ("time", string().cel("duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms")),
+        (
+            "time",
+            string().cel(
+                "duration(self) >= duration('1ms')",
+                "must be a valid duration greater than 1ms",
+            ),
+        ),
     ])
 }
 
@@ -150,7 +226,10 @@ pub fn endpoint_address() -> Schema {
 pub fn analysis_message() -> Schema {
     obj(vec![
         ("documentationUrl", string()),
-        ("level", string().one_of_values(&["UNKNOWN", "ERROR", "WARNING", "INFO"])),
+        (
+            "level",
+            string().one_of_values(&["UNKNOWN", "ERROR", "WARNING", "INFO"]),
+        ),
         ("type", message_type()),
     ])
 }
@@ -159,12 +238,10 @@ pub fn analysis_message() -> Schema {
 pub fn destination() -> Schema {
     obj(vec![
         ("host", string().check(Format::Host)),
-        ("port", obj(vec![
-            ("number", uint32()),
-        ])),
+        ("port", obj(vec![("number", uint32())])),
         ("subset", string()),
     ])
-        .required(&["host"])
+    .required(&["host"])
 }
 
 /// tls certificate
@@ -178,8 +255,5 @@ pub fn tls_certificate() -> Schema {
 
 /// message type
 pub fn message_type() -> Schema {
-    obj(vec![
-        ("code", string()),
-        ("name", string()),
-    ])
+    obj(vec![("code", string()), ("name", string())])
 }

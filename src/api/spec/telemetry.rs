@@ -1,8 +1,7 @@
 //! The schema of the telemetry spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a Telemetry.
 pub fn spec() -> Schema {
@@ -85,5 +84,5 @@ pub fn environment() -> Schema {
         ("defaultValue", string()),
         ("name", string().min_len(1)),
     ])
-        .required(&["name"])
+    .required(&["name"])
 }

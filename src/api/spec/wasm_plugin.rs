@@ -1,8 +1,7 @@
 //! The schema of the wasm_plugin spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a WasmPlugin.
 pub fn spec() -> Schema {

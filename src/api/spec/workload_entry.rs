@@ -1,8 +1,7 @@
 //! The schema of the workload_entry spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a WorkloadEntry.
 pub fn spec() -> Schema {

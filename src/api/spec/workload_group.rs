@@ -1,8 +1,7 @@
 //! The schema of the workload_group spec.
 
-use crate::api::schema::*;
-#[allow(unused_imports)]
 use super::shared::*;
+use crate::api::schema::*;
 
 /// The `spec` of a WorkloadGroup.
 pub fn spec() -> Schema {
