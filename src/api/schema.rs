@@ -510,3 +510,39 @@ fn oneof_json(fields: &[&'static str]) -> Value {
     branches.extend(fields.iter().map(|f| json!({"required": [f]})));
     Value::Array(branches)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn oneofs_and_int_or_string_render_as_istio_writes_them() {
+        let s = obj(vec![("a", string()), ("b", int_or_string())]).at_most_one_of(&["a", "b"]);
+        assert_eq!(
+            s.to_openapi(),
+            json!({
+                "oneOf": [
+                    {"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                    {"required": ["a"]},
+                    {"required": ["b"]},
+                ],
+                "properties": {
+                    "a": {"type": "string"},
+                    "b": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": true},
+                },
+                "type": "object",
+            })
+        );
+        let two = obj(vec![]).at_most_one_of(&["a"]).at_most_one_of(&["b"]);
+        assert_eq!(two.to_openapi()["allOf"].as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn uint32_bounds_are_whole_numbers() {
+        assert_eq!(
+            uint32().to_openapi(),
+            json!({"maximum": 4_294_967_295_u64, "minimum": 0, "type": "integer"})
+        );
+        assert_eq!(double().min(0).max(100).to_openapi()["maximum"], json!(100));
+    }
+}

@@ -16,6 +16,16 @@ pub enum Level {
     Warning,
 }
 
+impl Level {
+    /// The analysis message code a violation of this level is reported with.
+    pub fn code(self) -> &'static str {
+        match self {
+            Level::Error => "IST0106",
+            Level::Warning => "IST0133",
+        }
+    }
+}
+
 /// One problem found in a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -587,6 +597,52 @@ fn check_host(host: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use serde_json::json;
+
+    #[test]
+    fn non_istio_resources_pass_through() {
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "spec": {"anything": 1}});
+        assert_eq!(validate(&svc), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn unknown_versions_name_the_served_ones() {
+        let vs = json!({"apiVersion": "security.istio.io/v9", "kind": "PeerAuthentication"});
+        let err = validate(&vs).expect_err("v9 is not served");
+        assert_eq!(err.served, vec!["v1", "v1beta1"]);
+        assert_eq!(
+            err.to_string(),
+            "PeerAuthentication is not served in security.istio.io/v9; use one of: security.istio.io/v1, security.istio.io/v1beta1"
+        );
+    }
+
+    #[test]
+    fn violations_carry_paths_levels_and_codes() {
+        let vs = json!({
+            "apiVersion": "networking.istio.io/v1",
+            "kind": "VirtualService",
+            "metadata": {"name": "r"},
+            "spec": {
+                "http": [{"route": [{"destination": {"host": "a"}}, {"weight": 1.5}], "mirrorPercent": 1}],
+                "hostz": ["a"],
+            },
+        });
+        let found = validate(&vs).expect("served");
+        let rendered: Vec<String> = found
+            .iter()
+            .map(|v| format!("{} {}", v.level.code(), v))
+            .collect();
+        assert_eq!(
+            rendered,
+            vec![
+                "IST0106 spec.http[0].route[1].weight: must be a whole number, not 1.5; drop the fractional part",
+                "IST0106 spec.http[0].route[1]: missing required field \"destination\"; add it to this object",
+                "IST0133 spec.http[0].mirrorPercent: deprecated field; use \"mirrorPercentage\" instead",
+                "IST0106 spec.hostz: unknown field \"hostz\"; did you mean \"hosts\"?",
+            ]
+        );
+    }
 
     #[test]
     fn hosts() {

@@ -1,9 +1,9 @@
-//! The schema of the authorization_policy spec.
+//! The schema of the AuthorizationPolicy `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
 
-/// The `spec` of a AuthorizationPolicy.
+/// The `spec` of an AuthorizationPolicy.
 pub fn spec() -> Schema {
     obj(vec![
         ("action", string().one_of_values(&["ALLOW", "DENY", "AUDIT", "CUSTOM"])),

@@ -1,4 +1,4 @@
-//! The schema of the destination_rule spec.
+//! The schema of the DestinationRule `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
@@ -23,7 +23,7 @@ pub fn spec() -> Schema {
     .required(&["host"])
 }
 
-/// traffic policy
+/// Load balancing, connection pool, outlier detection and TLS settings for a destination.
 pub fn traffic_policy() -> Schema {
     obj(vec![
         ("connectionPool", connection_pool()),
@@ -40,12 +40,12 @@ pub fn traffic_policy() -> Schema {
     ])
 }
 
-/// port level settings
+/// Traffic policies that override the defaults for single ports.
 pub fn port_level_settings() -> Schema {
     arr(port_traffic_policy()).max_items(4096)
 }
 
-/// port traffic policy
+/// A traffic policy for one port.
 pub fn port_traffic_policy() -> Schema {
     obj(vec![
         ("connectionPool", connection_pool()),
@@ -56,7 +56,7 @@ pub fn port_traffic_policy() -> Schema {
     ])
 }
 
-/// load balancer
+/// How requests are spread over endpoints: a simple algorithm or consistent hashing.
 pub fn load_balancer() -> Schema {
     obj(vec![
         ("consistentHash", consistent_hash()),
@@ -86,7 +86,7 @@ pub fn load_balancer() -> Schema {
     .at_most_one_of(&["simple", "consistentHash"])
 }
 
-/// consistent hash
+/// Session affinity by hashing a header, cookie, source IP or query parameter.
 pub fn consistent_hash() -> Schema {
     obj(vec![
         ("httpCookie", http_cookie()),
@@ -109,7 +109,7 @@ pub fn consistent_hash() -> Schema {
     .at_most_one_of(&["ringHash", "maglev"])
 }
 
-/// outlier detection
+/// Ejecting endpoints that keep failing from the load balancing pool.
 pub fn outlier_detection() -> Schema {
     obj(vec![
         (
@@ -136,7 +136,7 @@ pub fn outlier_detection() -> Schema {
     ])
 }
 
-/// locality lb setting
+/// Locality-aware load balancing: weights per locality and failover order.
 pub fn locality_lb_setting() -> Schema {
     obj(vec![
         ("distribute", arr(locality_distribute())),
@@ -146,7 +146,7 @@ pub fn locality_lb_setting() -> Schema {
     ])
 }
 
-/// client tls
+/// TLS settings for connections to the upstream service.
 pub fn client_tls() -> Schema {
     obj(vec![
         ("caCertificates", string()),
@@ -164,7 +164,7 @@ pub fn client_tls() -> Schema {
     ])
 }
 
-/// warmup
+/// Slowly ramping up traffic to newly added endpoints.
 pub fn warmup() -> Schema {
     obj(vec![
         ("aggression", double().min(0).nullable()),
@@ -180,7 +180,7 @@ pub fn warmup() -> Schema {
     .required(&["duration"])
 }
 
-/// http cookie
+/// A cookie used as the consistent hash key.
 pub fn http_cookie() -> Schema {
     obj(vec![
         ("attributes", arr(cookie_attribute())),
@@ -191,7 +191,7 @@ pub fn http_cookie() -> Schema {
     .required(&["name"])
 }
 
-/// retry budget
+/// A cap on concurrent retries as a share of active requests.
 pub fn retry_budget() -> Schema {
     obj(vec![
         ("minRetryConcurrency", uint32()),
@@ -199,7 +199,7 @@ pub fn retry_budget() -> Schema {
     ])
 }
 
-/// tunnel
+/// Tunnelling TCP over an HTTP CONNECT or POST to a proxy.
 pub fn tunnel() -> Schema {
     obj(vec![
         ("protocol", string()),
@@ -209,17 +209,17 @@ pub fn tunnel() -> Schema {
     .required(&["targetHost", "targetPort"])
 }
 
-/// locality distribute
+/// The share of traffic each destination locality gets from one origin locality.
 pub fn locality_distribute() -> Schema {
     obj(vec![("from", string()), ("to", map(uint32()))])
 }
 
-/// cookie attribute
+/// An attribute of the hash cookie.
 pub fn cookie_attribute() -> Schema {
     obj(vec![("name", string()), ("value", string())]).required(&["name"])
 }
 
-/// locality failover
+/// The locality to fail over to when one region is unhealthy.
 pub fn locality_failover() -> Schema {
     obj(vec![("from", string()), ("to", string())])
 }

@@ -1,9 +1,9 @@
-//! The schema of the envoy_filter spec.
+//! The schema of the EnvoyFilter `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
 
-/// The `spec` of a EnvoyFilter.
+/// The `spec` of an EnvoyFilter.
 pub fn spec() -> Schema {
     obj(vec![
         ("configPatches", arr(obj(vec![
@@ -74,7 +74,7 @@ pub fn spec() -> Schema {
         .cel("(has(self.workloadSelector) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1", "only one of targetRefs or workloadSelector can be set")
 }
 
-/// filter match
+/// Selects a network filter (and optionally one of its HTTP filters) by name.
 pub fn filter_match() -> Schema {
     obj(vec![
         ("name", string()),

@@ -1,4 +1,4 @@
-//! The schema of the gateway spec.
+//! The schema of the Gateway `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

@@ -1,4 +1,4 @@
-//! The schema of the peer_authentication spec.
+//! The schema of the PeerAuthentication `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

@@ -1,4 +1,4 @@
-//! The schema of the proxy_config spec.
+//! The schema of the ProxyConfig `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

@@ -1,4 +1,4 @@
-//! The schema of the request_authentication spec.
+//! The schema of the RequestAuthentication `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

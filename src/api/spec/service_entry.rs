@@ -1,4 +1,4 @@
-//! The schema of the service_entry spec.
+//! The schema of the ServiceEntry `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

@@ -2,7 +2,7 @@
 
 use crate::api::schema::*;
 
-/// server tls
+/// TLS settings of a server port: mode, certificates, client verification.
 pub fn server_tls() -> Schema {
     obj(vec![
         ("caCertCredentialName", string()),
@@ -55,12 +55,12 @@ pub fn server_tls() -> Schema {
     )
 }
 
-/// connection pool
+/// TCP and HTTP connection limits.
 pub fn connection_pool() -> Schema {
     obj(vec![("http", http_pool()), ("tcp", tcp_pool())])
 }
 
-/// istio status
+/// The status Istio writes back: conditions and analysis messages.
 pub fn istio_status() -> Schema {
     obj(vec![
         ("conditions", conditions()),
@@ -70,7 +70,7 @@ pub fn istio_status() -> Schema {
     .preserve()
 }
 
-/// tcp pool
+/// TCP connection limits and keepalive.
 pub fn tcp_pool() -> Schema {
     obj(vec![
         (
@@ -93,7 +93,7 @@ pub fn tcp_pool() -> Schema {
     ])
 }
 
-/// http pool
+/// HTTP/1.1 and HTTP/2 connection and request limits.
 pub fn http_pool() -> Schema {
     obj(vec![
         (
@@ -116,12 +116,12 @@ pub fn http_pool() -> Schema {
     ])
 }
 
-/// target refs
+/// Resources (e.g. Gateways, Services) a policy attaches to.
 pub fn target_refs() -> Schema {
     arr(policy_target_ref()).max_items(16)
 }
 
-/// policy target ref
+/// A reference to one resource a policy attaches to.
 pub fn policy_target_ref() -> Schema {
     obj(vec![
         (
@@ -149,12 +149,12 @@ pub fn policy_target_ref() -> Schema {
     .required(&["kind", "name"])
 }
 
-/// workload selector
+/// Selects workloads by their labels.
 pub fn workload_selector() -> Schema {
     obj(vec![("matchLabels", match_labels())])
 }
 
-/// match labels
+/// Labels a workload must carry (no wildcards, no empty keys).
 pub fn match_labels() -> Schema {
     map(string().max_len(63).cel(
         r#"!self.contains("*")"#,
@@ -168,7 +168,7 @@ pub fn match_labels() -> Schema {
     .cel("self.all(key, key.size() != 0)", "key must not be empty")
 }
 
-/// tcp keepalive
+/// TCP keepalive probes on upstream connections.
 pub fn tcp_keepalive() -> Schema {
     obj(vec![
         (
@@ -189,19 +189,19 @@ pub fn tcp_keepalive() -> Schema {
     ])
 }
 
-/// conditions
+/// Conditions of the resource.
 pub fn conditions() -> Schema {
     arr(condition())
 }
 
-/// named ports
+/// Port numbers by port name.
 pub fn named_ports() -> Schema {
     map(uint32().cel("0 < self && self <= 65535", "port must be between 1-65535"))
         .max_props(128)
         .cel(r#"self.all(key, size(key) < 63 && key.matches("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$"))"#, "port name must be valid")
 }
 
-/// condition
+/// One condition of the resource.
 pub fn condition() -> Schema {
     obj(vec![
         ("lastProbeTime", string().format("date-time")),
@@ -214,7 +214,7 @@ pub fn condition() -> Schema {
     ])
 }
 
-/// endpoint address
+/// An IP, host name or Unix domain socket (`unix://`) address.
 pub fn endpoint_address() -> Schema {
     string()
         .max_len(256)
@@ -222,7 +222,7 @@ pub fn endpoint_address() -> Schema {
         .cel(r#"self.startsWith("unix://") ? !self.endsWith("/") : true"#, "UDS may not be a dir")
 }
 
-/// analysis message
+/// One analysis message attached to the resource.
 pub fn analysis_message() -> Schema {
     obj(vec![
         ("documentationUrl", string()),
@@ -234,7 +234,7 @@ pub fn analysis_message() -> Schema {
     ])
 }
 
-/// destination
+/// A service (and optionally subset and port) traffic is sent to.
 pub fn destination() -> Schema {
     obj(vec![
         ("host", string().check(Format::Host)),
@@ -244,7 +244,7 @@ pub fn destination() -> Schema {
     .required(&["host"])
 }
 
-/// tls certificate
+/// Certificate, key and CA files given by path.
 pub fn tls_certificate() -> Schema {
     obj(vec![
         ("caCertificates", string()),
@@ -253,7 +253,7 @@ pub fn tls_certificate() -> Schema {
     ])
 }
 
-/// message type
+/// The code and name of an analysis message.
 pub fn message_type() -> Schema {
     obj(vec![("code", string()), ("name", string())])
 }

@@ -1,4 +1,4 @@
-//! The schema of the sidecar spec.
+//! The schema of the Sidecar `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
@@ -59,7 +59,7 @@ pub fn spec() -> Schema {
     ])
 }
 
-/// listener port
+/// The port a listener binds to.
 pub fn listener_port() -> Schema {
     obj(vec![
         ("name", string()),

@@ -1,4 +1,4 @@
-//! The schema of the telemetry spec.
+//! The schema of the Telemetry `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
@@ -78,7 +78,7 @@ pub fn spec() -> Schema {
         .cel("(has(self.selector) ? 1 : 0) + (has(self.targetRef) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1", "only one of targetRefs or selector can be set")
 }
 
-/// environment
+/// An environment variable added as a tag, with a default value.
 pub fn environment() -> Schema {
     obj(vec![
         ("defaultValue", string()),

@@ -1,4 +1,4 @@
-//! The schema of the virtual_service spec.
+//! The schema of the VirtualService `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
@@ -242,7 +242,7 @@ pub fn spec() -> Schema {
     ])
 }
 
-/// header manipulation
+/// Header changes for requests and responses.
 pub fn header_manipulation() -> Schema {
     obj(vec![
         ("request", header_operations()),
@@ -250,22 +250,22 @@ pub fn header_manipulation() -> Schema {
     ])
 }
 
-/// route destinations
+/// Weighted destinations of a route.
 pub fn route_destinations() -> Schema {
     arr(route_destination())
 }
 
-/// route destination
+/// A destination with its weight.
 pub fn route_destination() -> Schema {
     obj(vec![("destination", destination()), ("weight", int32())]).required(&["destination"])
 }
 
-/// string match map
+/// Matchers by name (header or query parameter).
 pub fn string_match_map() -> Schema {
     map(string_match())
 }
 
-/// string match
+/// Exact, prefix or RE2 regular expression match of a string.
 pub fn string_match() -> Schema {
     obj(vec![
         ("exact", string()),
@@ -275,7 +275,7 @@ pub fn string_match() -> Schema {
     .at_most_one_of(&["exact", "prefix", "regex"])
 }
 
-/// header operations
+/// Headers to set, add or remove.
 pub fn header_operations() -> Schema {
     obj(vec![
         ("add", map(string())),

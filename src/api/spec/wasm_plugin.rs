@@ -1,4 +1,4 @@
-//! The schema of the wasm_plugin spec.
+//! The schema of the WasmPlugin `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

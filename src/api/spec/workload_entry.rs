@@ -1,4 +1,4 @@
-//! The schema of the workload_entry spec.
+//! The schema of the WorkloadEntry `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;

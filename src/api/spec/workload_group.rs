@@ -1,4 +1,4 @@
-//! The schema of the workload_group spec.
+//! The schema of the WorkloadGroup `spec`.
 
 use super::shared::*;
 use crate::api::schema::*;
