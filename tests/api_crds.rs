@@ -231,3 +231,25 @@ fn crds_yaml_reads_back_as_the_crds() {
         .collect();
     assert_eq!(docs, api::crds());
 }
+
+#[test]
+fn every_top_level_spec_field_has_our_description() {
+    for kind in &api::KINDS {
+        let spec = kind.spec_schema();
+        assert!(spec.doc.is_some(), "{}", kind.kind);
+        for (name, field) in &spec.properties {
+            assert!(
+                field.doc.is_some(),
+                "{}.spec.{name} has no description",
+                kind.kind
+            );
+        }
+        for (name, _) in kind.field_docs {
+            assert!(
+                spec.property(name).is_some(),
+                "{} has no field {name}",
+                kind.kind
+            );
+        }
+    }
+}
