@@ -56,7 +56,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s L -l list-
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l ignore-unknown -d 'Files that cannot be read or parsed do not make the exit code non-zero'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s f -l filename -d 'Files or directories to validate (repeatable); `-` reads stdin' -r -F
-complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s x -l referential -d 'Check references between resources too (accepted for compatibility; every check runs)' -r -f -a "true\t''
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s x -l referential -d 'Accepted for compatibility with istioctl; has no effect (every check always runs)' -r -f -a "true\t''
 false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -l context -d 'Kubernetes configuration context' -r

@@ -19,7 +19,7 @@ pub struct ValidateArgs {
     /// Files or directories to validate (repeatable); `-` reads stdin
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Check references between resources too (accepted for compatibility; every check runs)
+    /// Accepted for compatibility with istioctl; has no effect (every check always runs)
     #[arg(short = 'x', long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub referential: bool,
 }
