@@ -113,6 +113,7 @@ fn invalid_fixtures_report_each_problem_at_its_field_and_line() {
             (E, 7, "spec.egress[0]", "missing required field \"hosts\"; add it to this object"),
             (E, 16, "spec.outboundTrafficPolicy.mode", "\"ALLOW_ALL\" is not a valid value; use one of: REGISTRY_ONLY, ALLOW_ANY (did you mean \"ALLOW_ANY\"?)"),
             (E, 25, "spec.workloadSelector.labels.app", "wildcard is not supported in selector (got \"*\")"),
+            (E, 34, "spec.egress[0].hosts[0]", "\"reviews.default.svc.cluster.local\" has no namespace; write `namespace/host`, e.g. `./reviews.default.svc.cluster.local` for this namespace or `*/reviews.default.svc.cluster.local` for any"),
         ],
     ),
     (

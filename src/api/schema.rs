@@ -53,6 +53,8 @@ pub enum Format {
     Host,
     /// A host with an optional namespace prefix (`ns/host`, `*/host`, `./host`, `~/host`).
     NamespacedHost,
+    /// A host that must carry its namespace prefix (`ns/host`), as in Sidecar egress.
+    NamespaceSlashHost,
     /// A port number between 1 and 65535.
     Port,
 }

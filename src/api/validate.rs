@@ -449,7 +449,12 @@ impl<'a> Walker<'a> {
                     self.error(format!("{s:?} is not a valid host: {why}"));
                 }
             }
-            Some(Format::NamespacedHost) => {
+            Some(Format::NamespaceSlashHost) if !s.contains('/') => {
+                self.error(format!(
+                    "{s:?} has no namespace; write `namespace/host`, e.g. `./{s}` for this namespace or `*/{s}` for any"
+                ));
+            }
+            Some(Format::NamespacedHost | Format::NamespaceSlashHost) => {
                 let (ns, host) = s.split_once('/').unwrap_or(("", s));
                 if !ns.is_empty() && !matches!(ns, "*" | "." | "~") && !is_dns_label(ns) {
                     self.error(format!(

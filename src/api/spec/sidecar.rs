@@ -14,7 +14,7 @@ pub fn spec() -> Schema {
                     "captureMode",
                     string().one_of_values(&["DEFAULT", "IPTABLES", "NONE"]),
                 ),
-                ("hosts", arr(string().check(Format::NamespacedHost))),
+                ("hosts", arr(string().check(Format::NamespaceSlashHost))),
                 ("port", listener_port()),
             ])
             .required(&["hosts"])),
