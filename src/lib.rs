@@ -4,6 +4,7 @@
 //! - [`cmd`]: one module per subcommand.
 
 pub mod analysis;
+pub mod api;
 pub mod cli;
 pub mod cmd;
 pub mod version;

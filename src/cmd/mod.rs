@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod completion;
+pub mod validate;
 pub mod version;
 
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args, &cli.global),
+        Command::Validate(args) => validate::run(&args),
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
     }
