@@ -28,7 +28,7 @@ pub mod webhook;
 
 /// All analyzers, in the order `-L` lists them.
 pub fn all() -> Vec<Box<dyn Analyzer>> {
-    vec![
+    let mut all: Vec<Box<dyn Analyzer>> = vec![
         Box::new(annotations::k8s::K8sAnalyzer),
         Box::new(application_uid::analyzer::ApplicationUidAnalyzer),
         Box::new(auth::authorization_policies::AuthorizationPoliciesAnalyzer),
@@ -50,7 +50,6 @@ pub fn all() -> Vec<Box<dyn Analyzer>> {
         Box::new(k8sgateway::crd_version::CrdVersionAnalyzer),
         Box::new(k8sgateway::selector::SelectorAnalyzer),
         Box::new(meshnetworks::mesh_networks::MeshNetworksAnalyzer),
-        Box::new(schema::virtual_service::VirtualServiceAnalyzer),
         Box::new(service::port_name::PortNameAnalyzer),
         Box::new(serviceentry::protocol_addresses::ProtocolAddressesAnalyzer),
         Box::new(serviceentry::conflicting_protocol::ConflictingServiceEntryProtocolAnalyzer),
@@ -67,7 +66,9 @@ pub fn all() -> Vec<Box<dyn Analyzer>> {
         Box::new(virtualservice::gateways::GatewayAnalyzer),
         Box::new(virtualservice::jwt_claim_route::JWTClaimRouteAnalyzer),
         Box::new(webhook::analyzer::WebhookAnalyzer),
-    ]
+    ];
+    all.extend(schema::validation::ValidationAnalyzer::all());
+    all
 }
 
 #[cfg(test)]

@@ -44,6 +44,10 @@ impl Analyzer for SubsetSelectPodAnalyzer {
         let index = HostIndex::build(store, ctx.mesh);
         for (id, dr) in store.of_kind(DESTINATION_RULE) {
             let written = dr.spec().get("host").and_then(Value::as_str).unwrap_or("");
+            if written.is_empty() {
+                // A missing host is a schema error (IST0106), not an unknown host.
+                continue;
+            }
             let host = fqdn(&dr.namespace, written);
             if !index.any_matching(&host) {
                 let args = vec![written.to_owned()];

@@ -1,3 +1,5 @@
-//! Validation of resources against the rules of their kind, one file per kind.
+//! `schema.ValidationAnalyzer.<Kind>`: validation of Istio resources against their API, one
+//! analyzer per kind, plus the VirtualService route checks.
 
+pub mod validation;
 pub mod virtual_service;

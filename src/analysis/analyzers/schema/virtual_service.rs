@@ -1,39 +1,19 @@
-//! `schema.ValidationAnalyzer.VirtualService`: validation of VirtualServices. For now, route
-//! reachability: a rule after a match-less rule, a rule whose matches all repeat earlier ones
+//! Route reachability of VirtualServices, part of `schema.ValidationAnalyzer.VirtualService`: a rule after a match-less rule, a rule whose matches all repeat earlier ones
 //! (IST0130), and a match that repeats, or is covered by, an earlier one (IST0131).
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzer::Context;
 use crate::analysis::analyzers::util::hosts::items;
-use crate::analysis::kinds::{Kind, VIRTUAL_SERVICE};
 use crate::analysis::message::Message;
-use crate::analysis::resource::ResourceId;
+use crate::analysis::resource::{Resource, ResourceId};
 
-/// See the module documentation.
-pub struct VirtualServiceAnalyzer;
-
-impl Analyzer for VirtualServiceAnalyzer {
-    fn name(&self) -> &'static str {
-        "schema.ValidationAnalyzer.VirtualService"
-    }
-
-    fn description(&self) -> &'static str {
-        "Checks VirtualServices for rules and matches that can never be used"
-    }
-
-    fn inputs(&self) -> &'static [Kind] {
-        &[VIRTUAL_SERVICE]
-    }
-
-    fn analyze(&self, ctx: &mut Context<'_>) {
-        for (id, vs) in ctx.store.of_kind(VIRTUAL_SERVICE) {
-            for kind in ["http", "tcp", "tls"] {
-                unreachable_rules(ctx, id, vs.spec(), kind);
-            }
-        }
+/// Reports the unreachable rules and ineffective matches of a VirtualService.
+pub fn check_routes(ctx: &mut Context<'_>, id: ResourceId, vs: &Resource) {
+    for kind in ["http", "tcp", "tls"] {
+        unreachable_rules(ctx, id, vs.spec(), kind);
     }
 }
 
@@ -200,13 +180,16 @@ fn name_or_index(value: &Value, index: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::analysis::analyzers::schema::validation::ValidationAnalyzer;
     use crate::analysis::testing::analyze;
 
     #[test]
     fn unreachable_rules_and_ineffective_matches() {
         let found = analyze(
-            Box::new(VirtualServiceAnalyzer),
+            Box::new(
+                ValidationAnalyzer::for_name("schema.ValidationAnalyzer.VirtualService")
+                    .expect("registered"),
+            ),
             &["schema/virtual-service-routes.yaml"],
         );
         assert_eq!(
