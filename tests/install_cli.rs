@@ -127,6 +127,13 @@ fn bad_files_name_the_file_and_line() {
     );
     run("not-operator.yaml", &["kind is \"Deployment\""]);
     run(
+        "bad-value-type.yaml",
+        &[
+            "bad-value-type.yaml:6:",
+            "values.pilot.autoscaleEnabled: expected a boolean",
+        ],
+    );
+    run(
         "unknown-profile.yaml",
         &["unknown profile \"dmo\"", "did you mean \"demo\""],
     );

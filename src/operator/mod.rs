@@ -146,9 +146,13 @@ pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator>
         values::check_tree(values).map_err(|e| {
             let last = e.path.rsplit('.').next().unwrap_or_default().to_owned();
             let span = find_key(text, &last).map(|i| SourceSpan::from((i, last.len())));
+            let reason = match e.expected {
+                Some(want) => format!("bad value at values.{}: expected {want}", e.path),
+                None => format!("unknown value path values.{}", e.path),
+            };
             ConfigError::Invalid {
                 origin: origin.to_owned(),
-                reason: format!("unknown value path values.{}", e.path),
+                reason,
                 help: did_you_mean(e.suggestion),
                 src: Some(NamedSource::new(origin, text.to_owned())),
                 span,

@@ -76,7 +76,11 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
         container["imagePullPolicy"] = p.clone().into();
     }
     if let Some(env) = &k8s.env {
-        let list = ensure_array(container, "env");
+        let mut list = container
+            .get("env")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for var in env {
             let name = var.get("name");
             match list
@@ -87,6 +91,7 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
                 None => list.push(var.clone()),
             }
         }
+        container["env"] = Value::Array(list);
     }
 }
 
@@ -100,16 +105,6 @@ fn ensure<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
         *slot = Value::Object(Map::new());
     }
     slot
-}
-
-fn ensure_array<'a>(v: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
-    if !v[key].is_array() {
-        v[key] = Value::Array(Vec::new());
-    }
-    match &mut v[key] {
-        Value::Array(a) => a,
-        _ => unreachable!("just made an array"),
-    }
 }
 
 #[cfg(test)]
