@@ -275,6 +275,22 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         })?;
     spec.profile = Some(profile_name.clone());
     check_unsupported(&spec)?;
+    for (field, tree) in [
+        ("meshConfig", &spec.mesh_config),
+        ("values", &spec.values),
+        ("unvalidatedValues", &spec.unvalidated_values),
+    ] {
+        if tree.as_ref().is_some_and(|t| !t.is_object()) {
+            return Err(ConfigError::Invalid {
+                origin: format!("spec.{field}"),
+                reason: format!("{field} must be a map"),
+                help: None,
+                src: None,
+                span: None,
+            }
+            .into());
+        }
+    }
     Ok(MergedConfig {
         profile: profile_name,
         metadata,

@@ -114,7 +114,8 @@ pub fn check_tree(tree: &Value) -> Result<(), UnknownValue> {
             let known = check_path(path)?;
             let expected = match (known, child) {
                 (_, Value::Null) => None,
-                (Some(Value::Object(m)), c) if !m.is_empty() && !c.is_object() => Some("a map"),
+                (Some(Value::Object(_)), c) if !c.is_object() => Some("a map"),
+                (Some(Value::Array(_)), c) if !c.is_array() => Some("a list"),
                 (Some(Value::Bool(_)), c) if !c.is_boolean() => Some("a boolean"),
                 (Some(Value::Number(_)), c) if !c.is_number() => Some("a number"),
                 _ => None,

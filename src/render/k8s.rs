@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::operator::overlay::merge;
-use crate::operator::spec::K8sSpec;
+use crate::operator::spec::{K8sSpec, Object};
 
 /// Applies `k8s` to the objects of one component (or one gateway).
 pub fn apply(objects: &mut [Value], k8s: &K8sSpec) {
@@ -12,20 +12,23 @@ pub fn apply(objects: &mut [Value], k8s: &K8sSpec) {
             Some("Deployment") => deployment(obj, k8s),
             Some("Service") => {
                 if let Some(service) = &k8s.service {
-                    merge(ensure(obj, "spec"), service.clone());
+                    merge(ensure(obj, "spec"), Value::Object(service.clone()));
                 }
                 if let Some(ann) = &k8s.service_annotations {
-                    merge(ensure(ensure(obj, "metadata"), "annotations"), ann.clone());
+                    merge(
+                        ensure(ensure(obj, "metadata"), "annotations"),
+                        Value::Object(ann.clone()),
+                    );
                 }
             }
             Some("HorizontalPodAutoscaler") => {
                 if let Some(hpa) = &k8s.hpa_spec {
-                    merge(ensure(obj, "spec"), hpa.clone());
+                    merge(ensure(obj, "spec"), Value::Object(hpa.clone()));
                 }
             }
             Some("PodDisruptionBudget") => {
                 if let Some(pdb) = &k8s.pod_disruption_budget {
-                    merge(ensure(obj, "spec"), pdb.clone());
+                    merge(ensure(obj, "spec"), Value::Object(pdb.clone()));
                 }
             }
             _ => {}
@@ -39,19 +42,19 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
         spec["replicas"] = n.into();
     }
     if let Some(s) = &k8s.strategy {
-        spec["strategy"] = s.clone();
+        spec["strategy"] = Value::Object(s.clone());
     }
     let template = ensure(spec, "template");
     if let Some(ann) = &k8s.pod_annotations {
         merge(
             ensure(ensure(template, "metadata"), "annotations"),
-            ann.clone(),
+            Value::Object(ann.clone()),
         );
     }
     let pod = ensure(template, "spec");
-    let set = |pod: &mut Value, key: &str, v: &Option<Value>| {
+    let set = |target: &mut Value, key: &str, v: &Option<Object>| {
         if let Some(v) = v {
-            pod[key] = v.clone();
+            target[key] = Value::Object(v.clone());
         }
     };
     set(pod, "nodeSelector", &k8s.node_selector);
