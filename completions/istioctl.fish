@@ -34,6 +34,8 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "analyze" -d 'Anal
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "version" -d 'Print the client version and the Istio version it installs'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "profile" -d 'Commands related to Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l use-kube -d 'Read resources from the cluster of the current context (`--use-kube=false` for files only)' -r -f -a "true\t''
 false\t''"
@@ -76,8 +78,65 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -l context
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s i -l istioNamespace -d 'Istio system namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and not __fish_seen_subcommand_from generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s o -l output -d 'Write one folder per component into this directory instead of printing' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and not __fish_seen_subcommand_from list dump diff help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s p -l config-path -d 'Dump only the subtree at this path, e.g. components.pilot' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s o -l output -d 'Output format' -r -f -a "yaml\t'YAML'
+json\t'JSON'"
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'

@@ -50,4 +50,8 @@ pub enum Command {
     Version(cmd::version::VersionArgs),
     /// Generate a shell completion script
     Completion(cmd::completion::CompletionArgs),
+    /// Commands related to Istio manifests
+    Manifest(cmd::manifest::ManifestArgs),
+    /// Commands related to Istio configuration profiles
+    Profile(cmd::profile::ProfileArgs),
 }

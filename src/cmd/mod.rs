@@ -2,6 +2,8 @@
 
 pub mod analyze;
 pub mod completion;
+pub mod manifest;
+pub mod profile;
 pub mod validate;
 pub mod version;
 
@@ -31,5 +33,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Validate(args) => validate::run(&args),
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
+        Command::Manifest(args) => manifest::run(&args),
+        Command::Profile(args) => profile::run(&args),
     }
 }

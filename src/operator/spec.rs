@@ -1,0 +1,348 @@
+//! The IstioOperator resource: the typed spec that profiles and `-f` files are checked against.
+//!
+//! Unknown fields are errors (with the file and line when they come from YAML). Trees whose
+//! shape is open-ended or checked elsewhere (`values`, `meshConfig`, Kubernetes overlays) are
+//! kept as JSON values.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// A JSON/YAML map.
+pub type Object = serde_json::Map<String, Value>;
+
+/// The API version istioctl's IstioOperator resources use.
+pub const API_VERSION: &str = "install.istio.io/v1alpha1";
+/// The kind of an IstioOperator resource.
+pub const KIND: &str = "IstioOperator";
+
+/// A whole IstioOperator document, as read from a profile or an `-f` file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IstioOperator {
+    /// Must be `install.istio.io/v1alpha1` when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// Must be `IstioOperator` when present.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Object metadata (name, namespace, labels ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The installation spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<IstioOperatorSpec>,
+}
+
+/// `spec` of an IstioOperator.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IstioOperatorSpec {
+    /// The profile the spec is merged onto (`default` when unset).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub profile: Option<String>,
+    /// Image registry for every component.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub hub: Option<String>,
+    /// Image tag for every component.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub tag: Option<String>,
+    /// Control plane revision; names and labels of revisioned objects follow it.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub revision: Option<String>,
+    /// Namespace the control plane is installed into.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub namespace: Option<String>,
+    /// Accepted for compatibility; manifests are always the embedded ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install_package_path: Option<String>,
+    /// Mesh-wide configuration written to the `istio` ConfigMap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh_config: Option<Value>,
+    /// The components to install and their Kubernetes settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub components: Option<Components>,
+    /// Helm-style values, checked against the known values tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Value>,
+    /// Helm-style values passed through without checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unvalidated_values: Option<Value>,
+}
+
+/// `spec.components`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Components {
+    /// CRDs and the reader service account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<ComponentSpec>,
+    /// istiod and its configuration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pilot: Option<ComponentSpec>,
+    /// The CNI node agent: not rendered by this client, so it may only be disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cni: Option<ComponentSpec>,
+    /// The ambient node proxy: not rendered by this client, so it may only be disabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ztunnel: Option<ComponentSpec>,
+    /// Ingress gateways, merged by `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingress_gateways: Option<Vec<GatewaySpec>>,
+    /// Egress gateways, merged by `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress_gateways: Option<Vec<GatewaySpec>>,
+}
+
+/// A single-instance component (`base`, `pilot`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ComponentSpec {
+    /// Whether the component is installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Namespace override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Image registry override.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub hub: Option<String>,
+    /// Image tag override.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub tag: Option<String>,
+    /// Extra labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<BTreeMap<String, String>>,
+    /// Kubernetes settings applied to the rendered objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k8s: Option<K8sSpec>,
+}
+
+/// One gateway in `ingressGateways` / `egressGateways`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GatewaySpec {
+    /// Gateway name: Deployment, Service and service account names derive from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether the gateway is installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Namespace override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// Image registry override.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub hub: Option<String>,
+    /// Image tag override.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub tag: Option<String>,
+    /// Selector labels replacing the default `app`/`istio` pair.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<BTreeMap<String, String>>,
+    /// Kubernetes settings applied to the rendered objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k8s: Option<K8sSpec>,
+}
+
+/// `components.*.k8s`: Kubernetes settings laid over the rendered objects.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct K8sSpec {
+    /// Container resources of the workload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Object>,
+    /// Deployment replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replica_count: Option<u32>,
+    /// Merged into the HorizontalPodAutoscaler spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hpa_spec: Option<Object>,
+    /// Merged into the PodDisruptionBudget spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_disruption_budget: Option<Object>,
+    /// Container environment, merged by variable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<Value>>,
+    /// Pod node selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_selector: Option<Object>,
+    /// Pod tolerations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tolerations: Option<Vec<Value>>,
+    /// Pod affinity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affinity: Option<Object>,
+    /// Pod annotations, merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_annotations: Option<Object>,
+    /// Merged into the Service spec (`ports` replaces the list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<Object>,
+    /// Service annotations, merged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_annotations: Option<Object>,
+    /// Deployment strategy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<Object>,
+    /// Pod security context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_context: Option<Object>,
+    /// Container image pull policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_pull_policy: Option<String>,
+    /// Pod priority class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
+    /// Container readiness probe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readiness_probe: Option<Object>,
+}
+
+/// The fields of [`K8sSpec`] as written in YAML, for path checks and suggestions.
+pub const K8S_FIELDS: &[&str] = &[
+    "resources",
+    "replicaCount",
+    "hpaSpec",
+    "podDisruptionBudget",
+    "env",
+    "nodeSelector",
+    "tolerations",
+    "affinity",
+    "podAnnotations",
+    "service",
+    "serviceAnnotations",
+    "strategy",
+    "securityContext",
+    "imagePullPolicy",
+    "priorityClassName",
+    "readinessProbe",
+];
+
+/// The fields of `spec` as written in YAML.
+pub const SPEC_FIELDS: &[&str] = &[
+    "profile",
+    "hub",
+    "tag",
+    "revision",
+    "namespace",
+    "installPackagePath",
+    "meshConfig",
+    "components",
+    "values",
+    "unvalidatedValues",
+];
+
+/// The component names under `spec.components`.
+pub const COMPONENT_NAMES: &[&str] = &[
+    "base",
+    "pilot",
+    "cni",
+    "ztunnel",
+    "ingressGateways",
+    "egressGateways",
+];
+
+/// The fields of a component (gateways add `name`).
+pub const COMPONENT_FIELDS: &[&str] = &["enabled", "namespace", "hub", "tag", "label", "k8s"];
+
+/// Top-level MeshConfig fields accepted under `meshConfig`.
+pub const MESH_FIELDS: &[&str] = &[
+    "accessLogEncoding",
+    "accessLogFile",
+    "accessLogFormat",
+    "caCertificates",
+    "certificates",
+    "configSources",
+    "connectTimeout",
+    "defaultConfig",
+    "defaultDestinationRuleExportTo",
+    "defaultHttpRetryPolicy",
+    "defaultProviders",
+    "defaultServiceExportTo",
+    "defaultVirtualServiceExportTo",
+    "disableEnvoyListenerLog",
+    "discoverySelectors",
+    "dnsRefreshRate",
+    "enableAutoMtls",
+    "enableEnvoyAccessLogService",
+    "enablePrometheusMerge",
+    "enableTracing",
+    "extensionProviders",
+    "h2UpgradePolicy",
+    "inboundClusterStatName",
+    "inboundTrafficPolicy",
+    "ingressClass",
+    "ingressControllerMode",
+    "ingressSelector",
+    "ingressService",
+    "localityLbSetting",
+    "meshMTLS",
+    "outboundClusterStatName",
+    "outboundTrafficPolicy",
+    "pathNormalization",
+    "protocolDetectionTimeout",
+    "proxyHttpPort",
+    "proxyInboundListenPort",
+    "proxyListenPort",
+    "rootNamespace",
+    "serviceScopeConfigs",
+    "serviceSettings",
+    "tcpKeepalive",
+    "tlsDefaults",
+    "trustDomain",
+    "trustDomainAliases",
+    "verifyCertificateAtClient",
+];
+
+/// Accepts a string or a YAML number/bool (e.g. `tag: 1.27`) as text.
+fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Bool(b)) => Some(b.to_string()),
+        Some(other) => {
+            return Err(serde::de::Error::custom(format!(
+                "expected a string, found {other}"
+            )))
+        }
+    })
+}

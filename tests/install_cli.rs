@@ -1,0 +1,258 @@
+//! `manifest generate` and `profile` through the binary: output, stability, `-o DIR`, and
+//! bad input (exit 1, a diagnostic on stderr, nothing on stdout).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn istioctl() -> Command {
+    Command::cargo_bin("istioctl").expect("the istioctl binary is built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/install")
+        .join(name)
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = istioctl().args(args).output().expect("run istioctl");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+#[test]
+fn demo_output_is_byte_stable_and_in_apply_order() {
+    let args = ["manifest", "generate", "--set", "profile=demo"];
+    let first = stdout_of(&args);
+    assert_eq!(first, stdout_of(&args));
+    let kinds: Vec<&str> = first
+        .lines()
+        .filter_map(|l| l.strip_prefix("kind: "))
+        .collect();
+    assert_eq!(kinds.first(), Some(&"CustomResourceDefinition"));
+    let pos = |k: &str| kinds.iter().position(|x| *x == k).unwrap();
+    assert!(pos("ClusterRole") < pos("ConfigMap"));
+    assert!(pos("ConfigMap") < pos("MutatingWebhookConfiguration"));
+    assert!(pos("MutatingWebhookConfiguration") < pos("Deployment"));
+    assert_eq!(kinds.len(), first.matches("\n---\n").count() + 1);
+}
+
+#[test]
+fn output_dir_has_one_folder_per_component() {
+    let dir = tempfile::tempdir().unwrap();
+    istioctl()
+        .args(["manifest", "generate", "--set", "profile=demo", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout("");
+    for c in ["Base", "Pilot", "IngressGateways", "EgressGateways"] {
+        let file = dir.path().join(c).join(format!("{c}.yaml"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            text.contains(&format!("operator.istio.io/component: {c}")),
+            "{c}"
+        );
+    }
+    let minimal = tempfile::tempdir().unwrap();
+    istioctl()
+        .args(["manifest", "generate", "--set", "profile=minimal", "-o"])
+        .arg(minimal.path())
+        .assert()
+        .success();
+    assert!(minimal.path().join("Pilot").exists());
+    assert!(!minimal.path().join("IngressGateways").exists());
+}
+
+#[test]
+fn revision_flag_names_the_control_plane() {
+    let out = stdout_of(&["manifest", "generate", "-r", "canary"]);
+    assert!(out.contains("name: istiod-canary\n"));
+}
+
+/// Runs a command that must fail; `stderr` snippets are matched against the diagnostic with
+/// line wrapping and box-drawing undone.
+fn fails(args: &[&str], stderr: &[&str]) {
+    let out = istioctl()
+        .args(args)
+        .assert()
+        .code(1)
+        .stdout("")
+        .get_output()
+        .clone();
+    let text = String::from_utf8_lossy(&out.stderr).replace(['│', '╭', '╰', '─', '·', '┬'], " ");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for s in stderr {
+        assert!(flat.contains(s), "{args:?}: {s:?} not in {flat}");
+    }
+}
+
+#[test]
+fn bad_files_name_the_file_and_line() {
+    let gen = |f: &str| {
+        vec![
+            "manifest".to_owned(),
+            "generate".to_owned(),
+            "-f".to_owned(),
+            fixture(f).display().to_string(),
+        ]
+    };
+    let run = |f: &str, want: &[&str]| {
+        let args = gen(f);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        fails(&args, want);
+    };
+    run("invalid-yaml.yaml", &["invalid-yaml.yaml:5:", "unclosed"]);
+    run(
+        "unknown-field.yaml",
+        &["unknown-field.yaml:4:", "componentz"],
+    );
+    run(
+        "unknown-value.yaml",
+        &[
+            "unknown-value.yaml:6:",
+            "values.global.proxi",
+            "did you mean \"proxy\"",
+        ],
+    );
+    run("not-operator.yaml", &["kind is \"Deployment\""]);
+    run(
+        "bad-value-type.yaml",
+        &[
+            "bad-value-type.yaml:6:",
+            "values.pilot.autoscaleEnabled: expected a boolean",
+        ],
+    );
+    run(
+        "unknown-profile.yaml",
+        &["unknown profile \"dmo\"", "did you mean \"demo\""],
+    );
+    run(
+        "does-not-exist.yaml",
+        &["cannot read", "does-not-exist.yaml"],
+    );
+}
+
+#[test]
+fn bad_set_flags_name_the_path() {
+    let cases: &[(&str, &[&str])] = &[
+        ("profile=dem", &["unknown profile", "did you mean \"demo\""]),
+        (
+            "values.global.proxi.image=x",
+            &["values.global.proxi", "did you mean \"proxy\""],
+        ),
+        (
+            "components.pilot.enabeld=true",
+            &["enabeld", "did you mean \"enabled\""],
+        ),
+        (
+            "components.pilot.enabled=maybe",
+            &["components.pilot.enabled", "bad value"],
+        ),
+        (
+            "values.pilot.autoscaleEnabled=maybe",
+            &["expected a boolean"],
+        ),
+        ("values.pilot.replicaCount=many", &["expected a number"]),
+        (
+            "meshConfig.acessLogFile=x",
+            &["did you mean \"accessLogFile\""],
+        ),
+        (
+            "components.ingressGateways.[name:istio-ingresgateway].enabled=false",
+            &[
+                "no entry has name=istio-ingresgateway",
+                "did you mean \"istio-ingressgateway\"",
+            ],
+        ),
+        (
+            "components.ingressGateways[4].enabled=true",
+            &["out of range"],
+        ),
+        (
+            "components.ingressGateways.enabled=true",
+            &["select an entry"],
+        ),
+        ("novalue", &["expected PATH=VALUE"]),
+        ("valuse.global.hub=x", &["did you mean \"values\""]),
+        ("meshConfig=5", &["meshConfig must be a map"]),
+        ("values.pilot.env=5", &["values.pilot.env is a map"]),
+        (
+            "components.pilot.k8s.service=5",
+            &["components.pilot.k8s.service", "bad value"],
+        ),
+    ];
+    for (set, want) in cases {
+        fails(&["manifest", "generate", "--set", set], want);
+    }
+}
+
+#[test]
+fn profile_list_dump_and_diff() {
+    let list = stdout_of(&["profile", "list"]);
+    assert_eq!(
+        list,
+        "Istio configuration profiles:\n    default\n    demo\n    empty\n    minimal\n    preview\n    remote\n"
+    );
+    let demo = stdout_of(&["profile", "dump", "demo"]);
+    assert!(demo.starts_with("apiVersion: install.istio.io/v1alpha1\n"));
+    assert!(demo.contains("accessLogFile: /dev/stdout"));
+    let pilot = stdout_of(&["profile", "dump", "--config-path", "components.pilot"]);
+    assert_eq!(pilot, "enabled: true\n");
+    let json = stdout_of(&[
+        "profile",
+        "dump",
+        "minimal",
+        "-o",
+        "json",
+        "-p",
+        "components.ingressGateways",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["enabled"], false);
+    let with_set = stdout_of(&[
+        "profile",
+        "dump",
+        "--set",
+        "values.pilot.traceSampling=3",
+        "-p",
+        "values.pilot",
+    ]);
+    assert_eq!(with_set, "traceSampling: 3\n");
+    let file = fixture("overlay-a.yaml").display().to_string();
+    let from_file = stdout_of(&[
+        "profile",
+        "dump",
+        "-f",
+        &file,
+        "-p",
+        "meshConfig.accessLogFile",
+    ]);
+    assert_eq!(from_file, "/var/log/first.log\n");
+    let diff = stdout_of(&["profile", "diff", "default", "demo"]);
+    assert!(diff.starts_with("--- default\n+++ demo\n"));
+    assert!(diff.contains("+    accessLogFile: /dev/stdout"));
+    assert_eq!(
+        stdout_of(&["profile", "diff", "demo", "demo"]),
+        "Profiles are identical\n"
+    );
+    fails(&["profile", "dump", "nope"], &["unknown profile \"nope\""]);
+    fails(
+        &["profile", "diff", "default", "demoo"],
+        &["did you mean \"demo\""],
+    );
+    fails(
+        &["profile", "dump", "-p", "components.pilt"],
+        &["did you mean \"pilot\""],
+    );
+}
