@@ -40,6 +40,9 @@ _istioctl() {
             istioctl,uninstall)
                 cmd="istioctl__subcmd__uninstall"
                 ;;
+            istioctl,validate)
+                cmd="istioctl__subcmd__validate"
+                ;;
             istioctl,verify-install)
                 cmd="istioctl__subcmd__verify__subcmd__install"
                 ;;
@@ -69,6 +72,9 @@ _istioctl() {
                 ;;
             istioctl__subcmd__help,uninstall)
                 cmd="istioctl__subcmd__help__subcmd__uninstall"
+                ;;
+            istioctl__subcmd__help,validate)
+                cmd="istioctl__subcmd__help__subcmd__validate"
                 ;;
             istioctl__subcmd__help,verify-install)
                 cmd="istioctl__subcmd__help__subcmd__verify__subcmd__install"
@@ -149,7 +155,7 @@ _istioctl() {
 
     case "${cmd}" in
         istioctl)
-            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze version completion manifest profile install uninstall verify-install x experimental help"
+            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall verify-install x experimental help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,7 +325,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help)
-            opts="analyze version completion manifest profile install uninstall verify-install x help"
+            opts="analyze validate version completion manifest profile install uninstall verify-install x help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -473,6 +479,20 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1053,6 +1073,64 @@ _istioctl() {
                     ;;
                 -r)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__validate)
+            opts="-f -x -c -n -i -h --filename --referential --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --referential)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
                     ;;
                 --kubeconfig)

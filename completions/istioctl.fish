@@ -31,6 +31,7 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -s i -l istioNamespace -
 complete -c istioctl -n "__fish_istioctl_needs_command" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_needs_command" -s V -l version -d 'Print version'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "version" -d 'Print the client version and the Istio version it installs'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "completion" -d 'Generate a shell completion script'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "manifest" -d 'Commands related to Istio manifests'
@@ -62,6 +63,14 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s A -l all-n
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s L -l list-analyzers -d 'List the analyzers and exit'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l ignore-unknown -d 'Files that cannot be read or parsed do not make the exit code non-zero'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s f -l filename -d 'Files or directories to validate (repeatable); `-` reads stdin' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s x -l referential -d 'Accepted for compatibility with istioctl; has no effect (every check always runs)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s o -l output -d 'Output format: one of json|yaml' -r -f -a "json\t''
 yaml\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l remote -d 'Also read the control plane version from the cluster (`--remote=false` to skip)' -r -f -a "true\t''
@@ -184,16 +193,17 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fi
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "x" -d 'Experimental commands'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze version completion manifest profile install uninstall verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'

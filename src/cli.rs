@@ -44,6 +44,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Analyze Istio configuration and print validation messages
     Analyze(cmd::analyze::AnalyzeArgs),
+    /// Validate Istio and Kubernetes resources in files against the API
+    Validate(cmd::validate::ValidateArgs),
     /// Print the client version and the Istio version it installs
     Version(cmd::version::VersionArgs),
     /// Generate a shell completion script

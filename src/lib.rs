@@ -8,6 +8,7 @@
 //! - [`render`]: manifests rendered from a merged configuration.
 
 pub mod analysis;
+pub mod api;
 pub mod cli;
 pub mod cmd;
 pub mod install;

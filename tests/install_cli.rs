@@ -127,6 +127,13 @@ fn bad_files_name_the_file_and_line() {
     );
     run("not-operator.yaml", &["kind is \"Deployment\""]);
     run(
+        "bad-value-type.yaml",
+        &[
+            "bad-value-type.yaml:6:",
+            "values.pilot.autoscaleEnabled: expected a boolean",
+        ],
+    );
+    run(
         "unknown-profile.yaml",
         &["unknown profile \"dmo\"", "did you mean \"demo\""],
     );
@@ -178,6 +185,12 @@ fn bad_set_flags_name_the_path() {
         ),
         ("novalue", &["expected PATH=VALUE"]),
         ("valuse.global.hub=x", &["did you mean \"values\""]),
+        ("meshConfig=5", &["meshConfig must be a map"]),
+        ("values.pilot.env=5", &["values.pilot.env is a map"]),
+        (
+            "components.pilot.k8s.service=5",
+            &["components.pilot.k8s.service", "bad value"],
+        ),
     ];
     for (set, want) in cases {
         fails(&["manifest", "generate", "--set", set], want);

@@ -6,6 +6,7 @@ pub mod analyzer;
 pub mod analyzers;
 pub mod catalog;
 pub mod cluster;
+pub mod defaults;
 pub mod kinds;
 pub mod load;
 pub mod mesh;

@@ -19,7 +19,8 @@ pub struct Finding {
     pub level: Level,
     /// `Kind namespace/name` of the resource, or empty.
     pub origin: String,
-    /// The resource's namespace (empty for cluster-scoped or no resource).
+    /// The resource's namespace (a Namespace's own name; empty for other cluster-scoped
+    /// resources or no resource).
     pub namespace: String,
     /// File and 1-based line, for resources read from files.
     pub location: Option<(String, u32)>,
@@ -133,8 +134,15 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
     Some(Finding {
         level: entry.level,
         origin: resource.map(|r| r.origin_name()).unwrap_or_default(),
+        // As in istioctl, a Namespace belongs to itself when filtering by namespace.
         namespace: resource
-            .map(|r| r.namespace.to_string())
+            .map(|r| {
+                if r.kind_key.as_ref() == super::kinds::NAMESPACE.0 {
+                    r.name.to_string()
+                } else {
+                    r.namespace.to_string()
+                }
+            })
             .unwrap_or_default(),
         location,
         text: catalog::fill(&entry.message, &message.args),

@@ -8,6 +8,7 @@ use clap::{ArgAction, Args, ValueEnum};
 use miette::{miette, IntoDiagnostic};
 use serde_json::{json, Value};
 
+use crate::analysis::defaults::add_default_resources;
 use crate::analysis::load::{load_inputs, LoadOptions};
 use crate::analysis::mesh::{networks_resource, MeshConfig};
 use crate::analysis::message::Level;
@@ -121,6 +122,10 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     }
     if let Some(path) = &args.mesh_networks_file {
         mesh.networks = read_yaml_file(path)?;
+    }
+    if !args.use_kube {
+        // A live cluster has its own ingress gateway, or none.
+        add_default_resources(&mut builder, &mesh, &global.istio_namespace);
     }
     if let Some(path) = &args.mesh_networks_file {
         let text = std::fs::read_to_string(path).unwrap_or_default();

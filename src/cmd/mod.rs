@@ -7,6 +7,7 @@ pub mod manifest;
 pub mod precheck;
 pub mod profile;
 pub mod uninstall;
+pub mod validate;
 pub mod verify_install;
 pub mod version;
 
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> miette::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args, &cli.global),
+        Command::Validate(args) => validate::run(&args),
         Command::Version(args) => version::run(&args, &cli.global),
         Command::Completion(args) => completion::run(&args),
         Command::Manifest(args) => manifest::run(&args),

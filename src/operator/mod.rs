@@ -146,9 +146,13 @@ pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator>
         values::check_tree(values).map_err(|e| {
             let last = e.path.rsplit('.').next().unwrap_or_default().to_owned();
             let span = find_key(text, &last).map(|i| SourceSpan::from((i, last.len())));
+            let reason = match e.expected {
+                Some(want) => format!("bad value at values.{}: expected {want}", e.path),
+                None => format!("unknown value path values.{}", e.path),
+            };
             ConfigError::Invalid {
                 origin: origin.to_owned(),
-                reason: format!("unknown value path values.{}", e.path),
+                reason,
                 help: did_you_mean(e.suggestion),
                 src: Some(NamedSource::new(origin, text.to_owned())),
                 span,
@@ -271,6 +275,22 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         })?;
     spec.profile = Some(profile_name.clone());
     check_unsupported(&spec)?;
+    for (field, tree) in [
+        ("meshConfig", &spec.mesh_config),
+        ("values", &spec.values),
+        ("unvalidatedValues", &spec.unvalidated_values),
+    ] {
+        if tree.as_ref().is_some_and(|t| !t.is_object()) {
+            return Err(ConfigError::Invalid {
+                origin: format!("spec.{field}"),
+                reason: format!("{field} must be a map"),
+                help: None,
+                src: None,
+                span: None,
+            }
+            .into());
+        }
+    }
     Ok(MergedConfig {
         profile: profile_name,
         metadata,

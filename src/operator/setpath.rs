@@ -234,9 +234,14 @@ fn check_values_path(
         (Value::Bool(_), _) => Err(bad("a boolean")),
         (Value::Number(_), Value::Number(_)) => Ok(value),
         (Value::Number(_), _) => Err(bad("a number")),
-        (Value::Object(m), v) if !m.is_empty() && !v.is_object() => Err(SetError::new(
+        (Value::Object(_), v) if !v.is_object() => Err(SetError::new(
             raw,
             format!("values.{} is a map, not a single value", keys.join(".")),
+            None,
+        )),
+        (Value::Array(_), v) if !v.is_array() => Err(SetError::new(
+            raw,
+            format!("values.{} is a list, not a single value", keys.join(".")),
             None,
         )),
         _ => Ok(value),

@@ -9,6 +9,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
+/// A JSON/YAML map.
+pub type Object = serde_json::Map<String, Value>;
+
 /// The API version istioctl's IstioOperator resources use.
 pub const API_VERSION: &str = "install.istio.io/v1alpha1";
 /// The kind of an IstioOperator resource.
@@ -185,43 +188,43 @@ pub struct GatewaySpec {
 pub struct K8sSpec {
     /// Container resources of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Value>,
+    pub resources: Option<Object>,
     /// Deployment replicas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_count: Option<u32>,
     /// Merged into the HorizontalPodAutoscaler spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hpa_spec: Option<Value>,
+    pub hpa_spec: Option<Object>,
     /// Merged into the PodDisruptionBudget spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_disruption_budget: Option<Value>,
+    pub pod_disruption_budget: Option<Object>,
     /// Container environment, merged by variable name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<Value>>,
     /// Pod node selector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_selector: Option<Value>,
+    pub node_selector: Option<Object>,
     /// Pod tolerations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerations: Option<Vec<Value>>,
     /// Pod affinity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Value>,
+    pub affinity: Option<Object>,
     /// Pod annotations, merged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_annotations: Option<Value>,
+    pub pod_annotations: Option<Object>,
     /// Merged into the Service spec (`ports` replaces the list).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<Value>,
+    pub service: Option<Object>,
     /// Service annotations, merged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_annotations: Option<Value>,
+    pub service_annotations: Option<Object>,
     /// Deployment strategy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<Value>,
+    pub strategy: Option<Object>,
     /// Pod security context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_context: Option<Value>,
+    pub security_context: Option<Object>,
     /// Container image pull policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<String>,
@@ -230,7 +233,7 @@ pub struct K8sSpec {
     pub priority_class_name: Option<String>,
     /// Container readiness probe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Value>,
+    pub readiness_probe: Option<Object>,
 }
 
 /// The fields of [`K8sSpec`] as written in YAML, for path checks and suggestions.

@@ -54,6 +54,8 @@ pub struct UnknownValue {
     pub path: String,
     /// The nearest valid key at the failing level, if any is close.
     pub suggestion: Option<String>,
+    /// Set when the path is known but the value has the wrong type.
+    pub expected: Option<&'static str>,
 }
 
 /// Checks a values path (without the leading `values.`) against the defaults tree. Returns the
@@ -74,6 +76,7 @@ pub fn check_path(segments: &[String]) -> Result<Option<&'static Value>, Unknown
                     return Err(UnknownValue {
                         path: segments[..=i].join("."),
                         suggestion: suggest(seg, map.keys().map(String::as_str)),
+                        expected: None,
                     })
                 }
             },
@@ -83,6 +86,7 @@ pub fn check_path(segments: &[String]) -> Result<Option<&'static Value>, Unknown
                 return Err(UnknownValue {
                     path: segments[..=i].join("."),
                     suggestion: None,
+                    expected: None,
                 })
             }
         }
@@ -90,19 +94,44 @@ pub fn check_path(segments: &[String]) -> Result<Option<&'static Value>, Unknown
     Ok(Some(node))
 }
 
-/// Checks every leaf path of a user-provided `values` tree.
+/// Checks every path of a user-provided `values` tree, and that values have the type of their
+/// defaults (a map where a map is expected, booleans and numbers where those are expected).
 pub fn check_tree(tree: &Value) -> Result<(), UnknownValue> {
     fn walk(v: &Value, path: &mut Vec<String>) -> Result<(), UnknownValue> {
-        if let Value::Object(map) = v {
-            for (k, child) in map {
-                path.push(k.clone());
-                let known = check_path(path)?;
-                // Below open maps and lists there is nothing more to check.
-                if known.is_some() {
-                    walk(child, path)?;
-                }
-                path.pop();
+        let Value::Object(map) = v else {
+            return Err(UnknownValue {
+                path: if path.is_empty() {
+                    "values".into()
+                } else {
+                    path.join(".")
+                },
+                suggestion: None,
+                expected: Some("a map"),
+            });
+        };
+        for (k, child) in map {
+            path.push(k.clone());
+            let known = check_path(path)?;
+            let expected = match (known, child) {
+                (_, Value::Null) => None,
+                (Some(Value::Object(_)), c) if !c.is_object() => Some("a map"),
+                (Some(Value::Array(_)), c) if !c.is_array() => Some("a list"),
+                (Some(Value::Bool(_)), c) if !c.is_boolean() => Some("a boolean"),
+                (Some(Value::Number(_)), c) if !c.is_number() => Some("a number"),
+                _ => None,
+            };
+            if expected.is_some() {
+                return Err(UnknownValue {
+                    path: path.join("."),
+                    suggestion: None,
+                    expected,
+                });
             }
+            // Below open maps and lists there is nothing more to check.
+            if matches!(known, Some(Value::Object(m)) if !m.is_empty()) {
+                walk(child, path)?;
+            }
+            path.pop();
         }
         Ok(())
     }
@@ -131,5 +160,22 @@ mod tests {
         assert_eq!(err.path, "global.proxi");
         assert_eq!(err.suggestion.as_deref(), Some("proxy"));
         assert!(check_path(&segs("pilot.autoscaleEnabled.x")).is_err());
+    }
+
+    #[test]
+    fn values_must_have_their_default_type() {
+        let bad = |v: Value| check_tree(&v).unwrap_err().expected;
+        assert_eq!(bad(serde_json::json!(5)), Some("a map"));
+        assert_eq!(bad(serde_json::json!({"global": "x"})), Some("a map"));
+        assert_eq!(
+            bad(serde_json::json!({"pilot": {"autoscaleEnabled": "yes"}})),
+            Some("a boolean")
+        );
+        assert_eq!(
+            bad(serde_json::json!({"pilot": {"autoscaleMin": "2"}})),
+            Some("a number")
+        );
+        let ok = serde_json::json!({"global": {"tag": 1.2}, "pilot": {"env": {"A": 1}}});
+        assert!(check_tree(&ok).is_ok());
     }
 }

@@ -55,11 +55,11 @@ impl Context {
         let tag = cfg.spec.tag.clone().unwrap_or_default();
 
         let mut v = values::defaults().clone();
-        if let Some(user) = &cfg.spec.values {
-            merge(&mut v, user.clone());
-        }
-        if let Some(extra) = &cfg.spec.unvalidated_values {
-            merge(&mut v, extra.clone());
+        // Only maps can be merged into the values tree (the loader rejects anything else).
+        for tree in [&cfg.spec.values, &cfg.spec.unvalidated_values] {
+            if let Some(t @ Value::Object(_)) = tree {
+                merge(&mut v, t.clone());
+            }
         }
         merge(
             &mut v,

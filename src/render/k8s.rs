@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::operator::overlay::merge;
-use crate::operator::spec::K8sSpec;
+use crate::operator::spec::{K8sSpec, Object};
 
 /// Applies `k8s` to the objects of one component (or one gateway).
 pub fn apply(objects: &mut [Value], k8s: &K8sSpec) {
@@ -12,20 +12,23 @@ pub fn apply(objects: &mut [Value], k8s: &K8sSpec) {
             Some("Deployment") => deployment(obj, k8s),
             Some("Service") => {
                 if let Some(service) = &k8s.service {
-                    merge(ensure(obj, "spec"), service.clone());
+                    merge(ensure(obj, "spec"), Value::Object(service.clone()));
                 }
                 if let Some(ann) = &k8s.service_annotations {
-                    merge(ensure(ensure(obj, "metadata"), "annotations"), ann.clone());
+                    merge(
+                        ensure(ensure(obj, "metadata"), "annotations"),
+                        Value::Object(ann.clone()),
+                    );
                 }
             }
             Some("HorizontalPodAutoscaler") => {
                 if let Some(hpa) = &k8s.hpa_spec {
-                    merge(ensure(obj, "spec"), hpa.clone());
+                    merge(ensure(obj, "spec"), Value::Object(hpa.clone()));
                 }
             }
             Some("PodDisruptionBudget") => {
                 if let Some(pdb) = &k8s.pod_disruption_budget {
-                    merge(ensure(obj, "spec"), pdb.clone());
+                    merge(ensure(obj, "spec"), Value::Object(pdb.clone()));
                 }
             }
             _ => {}
@@ -39,19 +42,19 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
         spec["replicas"] = n.into();
     }
     if let Some(s) = &k8s.strategy {
-        spec["strategy"] = s.clone();
+        spec["strategy"] = Value::Object(s.clone());
     }
     let template = ensure(spec, "template");
     if let Some(ann) = &k8s.pod_annotations {
         merge(
             ensure(ensure(template, "metadata"), "annotations"),
-            ann.clone(),
+            Value::Object(ann.clone()),
         );
     }
     let pod = ensure(template, "spec");
-    let set = |pod: &mut Value, key: &str, v: &Option<Value>| {
+    let set = |target: &mut Value, key: &str, v: &Option<Object>| {
         if let Some(v) = v {
-            pod[key] = v.clone();
+            target[key] = Value::Object(v.clone());
         }
     };
     set(pod, "nodeSelector", &k8s.node_selector);
@@ -76,7 +79,11 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
         container["imagePullPolicy"] = p.clone().into();
     }
     if let Some(env) = &k8s.env {
-        let list = ensure_array(container, "env");
+        let mut list = container
+            .get("env")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for var in env {
             let name = var.get("name");
             match list
@@ -87,6 +94,7 @@ fn deployment(obj: &mut Value, k8s: &K8sSpec) {
                 None => list.push(var.clone()),
             }
         }
+        container["env"] = Value::Array(list);
     }
 }
 
@@ -100,16 +108,6 @@ fn ensure<'a>(v: &'a mut Value, key: &str) -> &'a mut Value {
         *slot = Value::Object(Map::new());
     }
     slot
-}
-
-fn ensure_array<'a>(v: &'a mut Value, key: &str) -> &'a mut Vec<Value> {
-    if !v[key].is_array() {
-        v[key] = Value::Array(Vec::new());
-    }
-    match &mut v[key] {
-        Value::Array(a) => a,
-        _ => unreachable!("just made an array"),
-    }
 }
 
 #[cfg(test)]

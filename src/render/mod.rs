@@ -158,7 +158,7 @@ pub fn render_manifests(cfg: &MergedConfig) -> miette::Result<Vec<RenderedObject
     if let Some(base) = enabled(&components.base) {
         let mut objs = Vec::new();
         if ctx.values["base"]["enableIstioConfigCRDs"] != Value::Bool(false) {
-            objs.extend(engine.render("crds/istio.yaml", &ctx)?);
+            objs.extend(crate::api::crds());
         }
         objs.extend(engine.render("base/reader.yaml", &ctx)?);
         finish(

@@ -12,19 +12,28 @@ pub enum PathSegment {
 }
 
 impl PathSegment {
-    /// Parses a dotted path like `spec.http[0].route[1].weight`.
+    /// Parses a dotted path like `spec.http[0].route[1].weight`; a key holding dots or brackets
+    /// is written quoted in brackets: `metadata.annotations["sidecar.istio.io/inject"]`.
     pub fn parse_path(path: &str) -> Vec<PathSegment> {
         let mut out = Vec::new();
-        for part in path.split('.').filter(|p| !p.is_empty()) {
-            let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-            if !key.is_empty() {
-                out.push(PathSegment::Key(key.to_owned()));
-            }
-            while let Some((index, after)) = rest.split_once(']') {
-                if let Ok(i) = index.parse() {
+        let mut rest = path;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after.find("\"]").unwrap_or(after.len());
+                out.push(PathSegment::Key(after[..end].to_owned()));
+                rest = after.get(end + 2..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']').unwrap_or(after.len());
+                if let Ok(i) = after[..end].parse() {
                     out.push(PathSegment::Index(i));
                 }
-                rest = after.strip_prefix('[').unwrap_or(after);
+                rest = after.get(end + 1..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('.') {
+                rest = after;
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                out.push(PathSegment::Key(rest[..end].to_owned()));
+                rest = &rest[end..];
             }
         }
         out
@@ -151,6 +160,29 @@ mod tests {
         assert_eq!(line("spec.http[0]"), Some(9));
         assert_eq!(line("spec.http[0].route[1].weight"), Some(13));
         assert_eq!(line("spec.http[0].route[1].destination.host"), Some(12));
+    }
+
+    #[test]
+    fn parses_quoted_keys() {
+        assert_eq!(
+            PathSegment::parse_path("metadata.annotations[\"a.io/b.c\"].x[2]"),
+            vec![
+                PathSegment::Key("metadata".into()),
+                PathSegment::Key("annotations".into()),
+                PathSegment::Key("a.io/b.c".into()),
+                PathSegment::Key("x".into()),
+                PathSegment::Index(2),
+            ]
+        );
+        assert_eq!(
+            PathSegment::parse_path("spec.http[0].route"),
+            vec![
+                PathSegment::Key("spec".into()),
+                PathSegment::Key("http".into()),
+                PathSegment::Index(0),
+                PathSegment::Key("route".into()),
+            ]
+        );
     }
 
     #[test]

@@ -1,0 +1,294 @@
+//! CEL rules (`x-kubernetes-validations`) of the Istio CRDs, each paired with a native check so
+//! that validation needs no CEL interpreter. A rule without a native check is still rendered into
+//! the CRD (the API server enforces it) but is not checked locally.
+
+use serde_json::Value;
+
+/// One CEL rule of a schema node, with the native check that decides it.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// The CEL expression, as rendered into the CRD.
+    pub rule: &'static str,
+    /// The message the API server reports when the rule fails.
+    pub message: &'static str,
+    /// Returns `true` when `self` (the value at the node) satisfies the rule.
+    pub check: Option<fn(&Value) -> bool>,
+}
+
+impl Rule {
+    /// Pairs a CEL rule with our native implementation of it, when we have one. Rules are
+    /// matched with their white space collapsed (the CRDs wrap long rules over lines).
+    pub fn new(rule: &'static str, message: &'static str) -> Self {
+        let one_line = rule.split_whitespace().collect::<Vec<_>>().join(" ");
+        Rule {
+            rule,
+            message,
+            check: native(&one_line),
+        }
+    }
+}
+
+/// True when `v` has field `name` set (not absent, not null).
+fn has(v: &Value, name: &str) -> bool {
+    v.get(name).is_some_and(|f| !f.is_null())
+}
+
+/// How many of `names` are set on `v`.
+fn count(v: &Value, names: &[&str]) -> usize {
+    names.iter().filter(|n| has(v, n)).count()
+}
+
+fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
+    v.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+fn keys(v: &Value) -> impl Iterator<Item = &String> {
+    v.as_object().into_iter().flat_map(|m| m.keys())
+}
+
+fn port_in_range(v: &Value, max: i64) -> bool {
+    v.as_i64().is_none_or(|n| 0 < n && n <= max)
+}
+
+fn port_name_ok(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    key.len() < 63
+        && !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+fn uds_path_ok(s: &str) -> bool {
+    match s.strip_prefix("unix://") {
+        Some(rest) => rest.starts_with('/') || rest.starts_with('@'),
+        None => true,
+    }
+}
+
+/// The scheme of a URL-ish string (`http` for `http://x`), or `""` when it has none.
+fn url_scheme(s: &str) -> Option<&str> {
+    let (scheme, rest) = s.split_once("://")?;
+    let valid = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (valid && !rest.is_empty()).then_some(scheme)
+}
+
+/// The native implementation of a CEL rule of the Istio CRDs, when we have one.
+fn native(rule: &str) -> Option<fn(&Value) -> bool> {
+    let check: fn(&Value) -> bool = match rule {
+        "duration(self) >= duration('1ms')" => {
+            |v| v.as_str().is_none_or(|s| parse_duration(s).is_some_and(|ns| ns >= 1_000_000))
+        }
+        "0 < self && self <= 65535" => |v| port_in_range(v, 65535),
+        "0 < self && self <= 6553" => |v| port_in_range(v, 6553),
+        r#"!self.contains("*")"# => |v| v.as_str().is_none_or(|s| !s.contains('*')),
+        r#"self != "*""# => |v| v.as_str() != Some("*"),
+        "self.size() == 0" => |v| v.as_str().is_none_or(str::is_empty),
+        r#"self.all(key, !key.contains("*"))"# => |v| keys(v).all(|k| !k.contains('*')),
+        "self.all(key, key.size() != 0)" => |v| keys(v).all(|k| !k.is_empty()),
+        r#"self.all(key, size(key) < 63 && key.matches("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$"))"# => {
+            |v| keys(v).all(|k| port_name_ok(k))
+        }
+        "self.all(key, 0 < int(key) && int(key) <= 65535)" => {
+            |v| keys(v).all(|k| k.parse::<i64>().is_ok_and(|n| 0 < n && n <= 65535))
+        }
+        r#"self.startsWith("unix://") ? (self.substring(7, 8) == "/" || self.substring(7, 8) == "@") : true"# => {
+            |v| v.as_str().is_none_or(uds_path_ok)
+        }
+        r#"self.startsWith("unix://") ? !self.endsWith("/") : true"# => {
+            |v| v.as_str().is_none_or(|s| !(s.starts_with("unix://") && s.ends_with('/')))
+        }
+        r#"(has(self.address) ? self.address : "").startsWith("unix://") ? !has(self.ports) : true"# => {
+            |v| !(str_field(v, "address").starts_with("unix://") && has(v, "ports"))
+        }
+        "(has(self.selector) ? 1 : 0) + (has(self.targetRef) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1" => {
+            |v| count(v, &["selector", "targetRef", "targetRefs"]) <= 1
+        }
+        "(has(self.tlsCertificates) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1" => {
+            |v| count(v, &["tlsCertificates", "credentialNames"]) <= 1
+        }
+        "(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1" => {
+            |v| count(v, &["credentialName", "credentialNames"]) <= 1
+        }
+        "(has(self.credentialNames) ? 1 : 0) + (has(self.tlsCertificates) ? 1 : 0) <= 1" => {
+            |v| count(v, &["credentialNames", "tlsCertificates"]) <= 1
+        }
+        "(has(self.workloadSelector) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1" => {
+            |v| count(v, &["workloadSelector", "targetRefs"]) <= 1
+        }
+        "(has(self.workloadSelector) ? 1 : 0) + (has(self.endpoints) ? 1 : 0) <= 1" => {
+            |v| count(v, &["workloadSelector", "endpoints"]) <= 1
+        }
+        "(has(self.jwksUri) ? 1 : 0) + (has(self.jwks_uri) ? 1 : 0) + (has(self.jwks) ? 1 : 0) <= 1" => {
+            |v| count(v, &["jwksUri", "jwks_uri", "jwks"]) <= 1
+        }
+        r#"url(self).getScheme() in ["http", "https"]"# => {
+            |v| v.as_str().is_none_or(|s| matches!(url_scheme(s), Some("http" | "https")))
+        }
+        r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "oci", "file"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "oci", "file"])"# => {
+            |v| {
+                v.as_str().is_none_or(|s| match url_scheme(s) {
+                    Some(scheme) => matches!(scheme, "http" | "https" | "oci" | "file"),
+                    None => !s.is_empty() && !s.contains(char::is_whitespace),
+                })
+            }
+        }
+        "has(self.address) || has(self.network)" => |v| has(v, "address") || has(v, "network"),
+        "(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && !has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true" => {
+            |v| {
+                count(v, &["serviceAccounts", "notServiceAccounts"]) == 0
+                    || count(v, &["principals", "notPrincipals", "namespaces", "notNamespaces"]) == 0
+            }
+        }
+        r#"has(self.context) ? ((self.context == "WAYPOINT") ? has(self.waypoint) : !has(self.waypoint)) : !has(self.waypoint)"# => {
+            |v| (str_field(v, "context") == "WAYPOINT") == has(v, "waypoint")
+        }
+        "has(self.portLevelMtls) ? (((has(self.selector) && has(self.selector.matchLabels)) ? self.selector.matchLabels : {}).size() > 0) : true" => {
+            |v| {
+                !has(v, "portLevelMtls")
+                    || v.pointer("/selector/matchLabels")
+                        .and_then(Value::as_object)
+                        .is_some_and(|m| !m.is_empty())
+            }
+        }
+        r#"!((has(self.addresses) ? self.addresses : []).exists(k, k.contains("/")) && !((has(self.resolution) ? self.resolution : "NONE") in ["STATIC", "NONE"]))"# => {
+            |v| {
+                let cidr = v
+                    .get("addresses")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|k| k.as_str().is_some_and(|s| s.contains('/'))));
+                let resolution = v.get("resolution").and_then(Value::as_str).unwrap_or("NONE");
+                !cidr || matches!(resolution, "STATIC" | "NONE")
+            }
+        }
+        r#"((has(self.resolution) ? self.resolution : "NONE") == "NONE") ? !has(self.endpoints) : true"# => {
+            |v| {
+                v.get("resolution").and_then(Value::as_str).unwrap_or("NONE") != "NONE"
+                    || !has(v, "endpoints")
+            }
+        }
+        r#"((has(self.resolution) ? self.resolution : "") == "DNS_ROUND_ROBIN") ? ((has(self.endpoints) ? self.endpoints : []).size() <= 1) : true"# => {
+            |v| {
+                str_field(v, "resolution") != "DNS_ROUND_ROBIN"
+                    || v.get("endpoints").and_then(Value::as_array).is_none_or(|e| e.len() <= 1)
+            }
+        }
+        "self.all(l1, self.exists_one(l2, l1.number == l2.number))" => |v| {
+            let numbers: Vec<&Value> = v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("number"))
+                .collect();
+            numbers
+                .iter()
+                .enumerate()
+                .all(|(i, n)| !numbers[..i].contains(n))
+        },
+        r#"((has(self.operation) ? self.operation : "") == "UPSERT") ? (self.value != "") : true"# => {
+            |v| str_field(v, "operation") != "UPSERT" || !str_field(v, "value").is_empty()
+        }
+        r#"((has(self.operation) ? self.operation : "") == "REMOVE") ? !has(self.value) : true"# => {
+            |v| str_field(v, "operation") != "REMOVE" || !has(v, "value")
+        }
+        r#"(has(self.valueFrom) ? self.valueFrom : "") != "HOST" || !has(self.value)"# => {
+            |v| str_field(v, "valueFrom") != "HOST" || !has(v, "value")
+        }
+        r#"self in ["", "HTTP", "HTTPS"]"# => {
+            |v| v.as_str().is_none_or(|s| matches!(s, "" | "HTTP" | "HTTPS"))
+        }
+        _ => return None,
+    };
+    Some(check)
+}
+
+/// Parses a duration the way CEL's `duration()` (Go's `time.ParseDuration`) does: an optional
+/// sign, then one or more decimal numbers each followed by a unit (`ns`, `us`, `µs`, `ms`, `s`,
+/// `m`, `h`), e.g. `1.5s`, `1h30m`, `300ms`. Returns nanoseconds, or `None` when the text is not
+/// a duration or overflows.
+pub fn parse_duration(text: &str) -> Option<i128> {
+    let (negative, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (number, after) = rest.split_at(digits);
+        if number.is_empty() || number == "." || number.matches('.').count() > 1 {
+            return None;
+        }
+        let value: f64 = number.parse().ok()?;
+        let unit_len = after
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(after.len());
+        let (unit, tail) = after.split_at(unit_len);
+        let scale = match unit {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += value * scale;
+        rest = tail;
+    }
+    if total > 9.223_372_036_854_776e18 {
+        return None;
+    }
+    let ns = total as i128;
+    Some(if negative { -ns } else { ns })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn durations_follow_go_syntax() {
+        assert_eq!(parse_duration("1.5s"), Some(1_500_000_000));
+        assert_eq!(parse_duration("1h30m"), Some(5_400_000_000_000));
+        assert_eq!(parse_duration("300ms"), Some(300_000_000));
+        assert_eq!(parse_duration("0"), Some(0));
+        assert_eq!(parse_duration("-2s"), Some(-2_000_000_000));
+        for bad in ["", "5", "s", "1x", "1..2s", "ten seconds", "1s "] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn native_rules_decide_like_cel() {
+        let rule = Rule::new("duration(self) >= duration('1ms')", "m");
+        let check = rule.check.expect("native");
+        assert!(check(&json!("1ms")));
+        assert!(!check(&json!("999us")));
+        assert!(!check(&json!("soon")));
+        let rule = Rule::new(
+            "(has(self.workloadSelector) ? 1 : 0) + (has(self.endpoints) ? 1 : 0) <= 1",
+            "m",
+        );
+        let check = rule.check.expect("native");
+        assert!(check(&json!({"endpoints": []})));
+        assert!(!check(&json!({"endpoints": [], "workloadSelector": {}})));
+        assert!(Rule::new("self.unknownFunction()", "m").check.is_none());
+    }
+}

@@ -1,0 +1,245 @@
+//! `istioctl validate`: checks Istio resources in files against the Istio API, and Kubernetes
+//! resources for their basic shape. Prints `"FILE" is valid` for each valid file and every
+//! problem as `Error: FILE:LINE: FIELD: message`; exits 0 when all files are valid, 1 otherwise.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{ArgAction, Args};
+use miette::miette;
+use serde_json::Value;
+
+use crate::api::{self, Level};
+use crate::yaml::{field_line, parse_document, split_documents, PathSegment};
+
+/// Arguments of `istioctl validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Files or directories to validate (repeatable); `-` reads stdin
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Accepted for compatibility with istioctl; has no effect (every check always runs)
+    #[arg(short = 'x', long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    pub referential: bool,
+}
+
+/// One problem in a file, ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Error or warning.
+    pub level: Level,
+    /// 1-based line in the file, when known.
+    pub line: Option<u32>,
+    /// Field path (`spec.hosts[0]`), or `""` for the whole document.
+    pub path: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// Validates every resource in `text` (a YAML stream); problems are ordered by line.
+pub fn validate_text(text: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for chunk in split_documents(text) {
+        let doc = text.get(chunk.range.clone()).unwrap_or("");
+        let value = match parse_document(doc, chunk.first_line, chunk.range.start) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(Problem {
+                    level: Level::Error,
+                    line: Some(e.line),
+                    path: String::new(),
+                    message: format!("invalid YAML: {}", e.message),
+                });
+                continue;
+            }
+        };
+        let mut found = Vec::new();
+        check_document(&value, "", &mut found);
+        for v in found {
+            let line = if v.path.is_empty() {
+                Some(chunk.first_line)
+            } else {
+                field_line(doc, chunk.first_line, &PathSegment::parse_path(&v.path))
+                    .or(Some(chunk.first_line))
+            };
+            problems.push(Problem {
+                level: v.level,
+                line,
+                path: v.path,
+                message: v.message,
+            });
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    problems
+}
+
+/// Checks one parsed document; `prefix` is the path of the document inside a `List`.
+fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
+    let at = |path: &str| -> String {
+        match (prefix.is_empty(), path.is_empty()) {
+            (true, _) => path.to_owned(),
+            (false, true) => prefix.to_owned(),
+            (false, false) => format!("{prefix}.{path}"),
+        }
+    };
+    let error = |path: &str, message: String| api::Violation {
+        path: at(path),
+        message,
+        level: Level::Error,
+    };
+    let Some(map) = value.as_object() else {
+        if !value.is_null() {
+            out.push(error(
+                "",
+                "a resource must be a mapping with apiVersion, kind and metadata".to_owned(),
+            ));
+        }
+        return;
+    };
+    let api_version = map.get("apiVersion").and_then(Value::as_str);
+    let kind = map.get("kind").and_then(Value::as_str);
+    if kind == Some("List") && api_version == Some("v1") {
+        if let Some(items) = map.get("items").and_then(Value::as_array) {
+            for (i, item) in items.iter().enumerate() {
+                check_document(item, &at(&format!("items[{i}]")), out);
+            }
+        }
+        return;
+    }
+    match api::validate(value) {
+        Ok(violations) => out.extend(violations.into_iter().map(|mut v| {
+            v.path = at(&v.path);
+            v
+        })),
+        Err(unknown) => out.push(error("apiVersion", unknown.to_string())),
+    }
+    let is_istio = api_version
+        .and_then(|v| v.rsplit_once('/'))
+        .is_some_and(|(group, _)| api::GROUPS.contains(&group));
+    if is_istio {
+        return;
+    }
+    // Kubernetes and other resources: only their shape is checked.
+    if api_version.is_none_or(str::is_empty) {
+        out.push(error(
+            "apiVersion",
+            "missing apiVersion; add e.g. `apiVersion: v1`".to_owned(),
+        ));
+    }
+    if kind.is_none_or(str::is_empty) {
+        out.push(error(
+            "kind",
+            "missing kind; add e.g. `kind: Service`".to_owned(),
+        ));
+    }
+    let named = map.get("metadata").is_some_and(|m| {
+        ["name", "generateName"].iter().any(|f| {
+            m.get(f)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        })
+    });
+    if !named {
+        out.push(error(
+            "metadata.name",
+            "missing metadata.name; every resource needs a name".to_owned(),
+        ));
+    }
+}
+
+/// Expands files and directories (recursively, `.yaml`, `.yml` and `.json` files in sorted
+/// order); `-` stays as is.
+fn expand(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" || !input.is_dir() {
+            out.push(Ok(input.clone()));
+            continue;
+        }
+        let mut stack = vec![input.clone()];
+        while let Some(dir) = stack.pop() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    out.push(Err((dir, format!("cannot read directory: {e}"))));
+                    continue;
+                }
+            };
+            entries.sort();
+            let mut subdirs = Vec::new();
+            for entry in entries {
+                if entry.is_dir() {
+                    subdirs.push(entry);
+                } else if matches!(
+                    entry.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                ) {
+                    out.push(Ok(entry));
+                }
+            }
+            stack.extend(subdirs.into_iter().rev());
+        }
+    }
+    out
+}
+
+fn read_input(path: &Path) -> Result<String, String> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read file: {e}"))
+    }
+}
+
+/// Runs `istioctl validate`.
+pub fn run(args: &ValidateArgs) -> miette::Result<ExitCode> {
+    if args.files.is_empty() {
+        return Err(miette!(help = "pass -f FILE", "no file provided"));
+    }
+    let mut failed = false;
+    for input in expand(&args.files) {
+        let (path, text) =
+            match input.and_then(|p| read_input(&p).map(|t| (p.clone(), t)).map_err(|e| (p, e))) {
+                Ok(pair) => pair,
+                Err((path, message)) => {
+                    eprintln!("Error: {}: {message}", path.display());
+                    failed = true;
+                    continue;
+                }
+            };
+        let name = path.display().to_string();
+        let problems = validate_text(&text);
+        let mut errors = 0;
+        for p in &problems {
+            let word = match p.level {
+                Level::Error => {
+                    errors += 1;
+                    "Error"
+                }
+                Level::Warning => "Warning",
+            };
+            let place = p.line.map_or(name.clone(), |l| format!("{name}:{l}"));
+            if p.path.is_empty() {
+                eprintln!("{word}: {place}: {}", p.message);
+            } else {
+                eprintln!("{word}: {place}: {}: {}", p.path, p.message);
+            }
+        }
+        if errors == 0 {
+            println!("{name:?} is valid");
+        } else {
+            failed = true;
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
