@@ -630,7 +630,6 @@ fn ctrl_c_stops_cleanly_and_a_rerun_converges() {
 }
 
 #[test]
-#[ignore = "needs the injection analyzer (IST0102), which the analyzers branch adds"]
 fn analyze_reports_an_uninjected_namespace_with_the_label_hint() {
     let env = start(quick());
     env.istioctl()
