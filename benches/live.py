@@ -39,7 +39,7 @@ def ensure_built():
         sys.exit("kubectl is required as the reference")
     if not (os.path.exists(BIN) and os.path.exists(EMU)):
         subprocess.run(
-            ["cargo", "build", "--release", "--bin", "istioctl", "-p", "istioctl-rs", "-p", "kube-emulator"],
+            ["cargo", "build", "--release", "-p", "istioctl-rs", "-p", "kube-emulator", "--bins"],
             check=True,
         )
 

@@ -657,3 +657,31 @@ fn analyze_reports_an_uninjected_namespace_with_the_label_hint() {
         .as_str()
         .is_some_and(|h| h.contains("kubectl label namespace shop istio-injection=enabled")));
 }
+
+#[test]
+fn refused_credentials_name_the_context_and_the_call_without_the_token() {
+    let env = start(quick());
+    let text = std::fs::read_to_string(&env.kubeconfig).expect("kubeconfig");
+    let wrong = text.replace(env.emu.token(), "not-the-token");
+    assert_ne!(wrong, text);
+    std::fs::write(&env.kubeconfig, wrong).expect("rewritten");
+    let out = env
+        .istioctl()
+        .args(["analyze", "-A"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("on context \"kube-emulator\""), "{err}");
+    assert!(err.contains("401"), "{err}");
+    assert!(err.contains("credentials of context"), "{err}");
+    assert!(
+        !err.contains("not-the-token") && !err.contains(env.emu.token()),
+        "{err}"
+    );
+    assert!(
+        stdout(&out).is_empty(),
+        "no partial report: {}",
+        stdout(&out)
+    );
+}

@@ -193,20 +193,6 @@ pub enum Change {
     Configured,
     /// It existed and is unchanged.
     Unchanged,
-    /// It was (or would be) removed.
-    Pruned,
-}
-
-impl Change {
-    /// kubectl's word for it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Change::Created => "created",
-            Change::Configured => "configured",
-            Change::Unchanged => "unchanged",
-            Change::Pruned => "pruned",
-        }
-    }
 }
 
 /// The objects of `before` that a new install no longer renders and should remove: objects of
