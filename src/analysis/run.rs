@@ -1,12 +1,17 @@
 //! Running the selected analyzers over a store and turning their messages into findings:
 //! resolved wording, level, origin and location, filtered and in a stable order.
 
+use std::sync::Arc;
+
 use super::analyzer::{Analyzer, Context};
 use super::analyzers;
 use super::catalog::{self, Entry};
+use super::load::{load_bytes, LoadOptions, LoadReport};
 use super::mesh::MeshConfig;
 use super::message::{Level, Message};
-use super::store::Store;
+use super::resource::{Origin, Source};
+use super::store::{Store, StoreBuilder};
+use super::suppress::{annotation_suppresses, Suppressions};
 
 /// A message ready to be shown.
 #[derive(Debug, Clone)]
@@ -23,6 +28,8 @@ pub struct Finding {
     pub namespace: String,
     /// File and 1-based line, for resources read from files.
     pub location: Option<(String, u32)>,
+    /// The file's text, for code frames (resources read from files only).
+    pub source: Option<Arc<Source>>,
     /// The filled-in message text.
     pub text: String,
     /// The filled-in fix hint (may be empty).
@@ -38,6 +45,8 @@ pub struct RunOptions {
     pub namespace: Option<String>,
     /// The Istio control-plane namespace.
     pub istio_namespace: String,
+    /// `-S` rules; the `galley.istio.io/analyze-suppress` annotation applies in any case.
+    pub suppressions: Suppressions,
 }
 
 /// An analyzer name that is not registered, with the nearest registered name.
@@ -75,7 +84,39 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Analyzer>>, UnknownAnalyze
         .collect())
 }
 
-/// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings.
+/// Loads `bytes` as one file named `input.yaml` and runs every analyzer over it (all
+/// namespaces, default mesh config): the whole engine on one input, for fuzzing and for the
+/// regression tests of what fuzzing found.
+pub fn analyze_bytes(bytes: &[u8]) -> (Vec<Finding>, LoadReport) {
+    let opts = LoadOptions {
+        default_namespace: "default".to_owned(),
+        recursive: true,
+    };
+    let mut builder = StoreBuilder::default();
+    let mut report = LoadReport::default();
+    load_bytes(
+        "input.yaml".to_owned(),
+        bytes.to_vec(),
+        &opts,
+        &mut builder,
+        &mut report,
+    );
+    let store = builder.build();
+    let run_opts = RunOptions {
+        istio_namespace: "istio-system".to_owned(),
+        ..RunOptions::default()
+    };
+    let findings = run(
+        &analyzers::all(),
+        &store,
+        &MeshConfig::defaults("istio-system"),
+        &run_opts,
+    );
+    (findings, report)
+}
+
+/// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings,
+/// without those that are suppressed or (without `-A`) about other namespaces.
 pub fn run(
     selected: &[Box<dyn Analyzer>],
     store: &Store,
@@ -106,22 +147,36 @@ pub fn run(
     });
     let mut findings: Vec<Finding> = messages
         .into_iter()
+        .filter(|m| !suppressed(m, store, &opts.suppressions))
         .filter_map(|m| finding(m, store))
         .filter(|f| match &opts.namespace {
             Some(ns) => f.namespace.is_empty() || &f.namespace == ns,
             None => true,
         })
         .collect();
+    // By resource, then position in its file, then code: stable, and in reading order.
     findings.sort_by(|a, b| {
-        (&a.origin, a.entry.code.as_str(), &a.text).cmp(&(
-            &b.origin,
-            b.entry.code.as_str(),
-            &b.text,
-        ))
+        let key = |f: &Finding| {
+            (
+                f.location.as_ref().map(|(_, line)| *line),
+                f.entry.code.as_str(),
+            )
+        };
+        a.origin
+            .cmp(&b.origin)
+            .then_with(|| key(a).cmp(&key(b)))
+            .then_with(|| a.text.cmp(&b.text))
     });
     findings
         .dedup_by(|a, b| a.entry.code == b.entry.code && a.origin == b.origin && a.text == b.text);
     findings
+}
+
+/// True when the resource's annotation or a `-S` rule suppresses the message.
+fn suppressed(message: &Message, store: &Store, rules: &Suppressions) -> bool {
+    let resource = message.resource.map(|id| store.get(id));
+    resource.is_some_and(|r| annotation_suppresses(r, message.code))
+        || (!rules.is_empty() && rules.matches(message.code, resource))
 }
 
 fn finding(message: Message, store: &Store) -> Option<Finding> {
@@ -137,6 +192,10 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
             .map(|r| r.namespace.to_string())
             .unwrap_or_default(),
         location,
+        source: resource.and_then(|r| match &r.origin {
+            Origin::File { source, .. } => Some(source.clone()),
+            Origin::Cluster => None,
+        }),
         text: catalog::fill(&entry.message, &message.args),
         hint: catalog::fill(&entry.hint, &message.args),
         entry,

@@ -134,6 +134,47 @@ pub fn field_line(text: &str, base_line: u32, path: &[PathSegment]) -> Option<u3
     best.map(|(_, line)| line)
 }
 
+/// Returns the 1-based stream lines of the items of the sequence under the top-level `key` of
+/// the document `text` (which starts on `base_line`), e.g. the `items` of a `List`, in one pass.
+pub fn item_lines(text: &str, base_line: u32, key: &str) -> Vec<u32> {
+    let mut parser = Parser::new_from_str(text);
+    let mut depth = 0usize;
+    let mut is_key = true;
+    let mut after_key = false;
+    let mut in_items = false;
+    let mut lines = Vec::new();
+    while let Some(Ok((event, span))) = parser.next_event() {
+        let starts_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        );
+        if starts_node && depth == 1 {
+            if is_key {
+                after_key = matches!(&event, Event::Scalar(text, ..) if text == key);
+            } else if after_key && matches!(event, Event::SequenceStart(..)) {
+                in_items = true;
+            }
+            is_key = !is_key;
+        } else if starts_node && in_items && depth == 2 {
+            lines.push(base_line + span.start.line().saturating_sub(1) as u32);
+        }
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => depth += 1,
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                if in_items && depth == 1 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +192,13 @@ mod tests {
         assert_eq!(line("spec.http[0]"), Some(9));
         assert_eq!(line("spec.http[0].route[1].weight"), Some(13));
         assert_eq!(line("spec.http[0].route[1].destination.host"), Some(12));
+    }
+
+    #[test]
+    fn lines_of_list_items() {
+        let list = "apiVersion: v1\nkind: List\nmeta: {items: [9]}\nitems:\n- kind: A\n  x: 1\n-   kind: B\n- [c]\nafter: [1]\n";
+        assert_eq!(item_lines(list, 3, "items"), vec![7, 9, 10]);
+        assert!(item_lines("kind: X\n", 1, "items").is_empty());
     }
 
     #[test]
