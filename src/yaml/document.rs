@@ -11,7 +11,8 @@ use super::scalar;
 pub const MAX_DEPTH: usize = 256;
 
 /// Most nodes that alias expansion may add to one document (an alias bomb exceeds it fast).
-pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// Real manifests expand a few hundred; 100 000 keeps a hostile document's memory at tens of MB.
+pub const MAX_ALIAS_NODES: usize = 100_000;
 
 /// A YAML document that could not be read, with the 1-based line and column where it failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -134,6 +134,7 @@ pub fn render(findings: &[Finding], style: LogStyle) -> String {
         };
         if let Some(text) = span.and_then(|span| frame(&handler, f, span)) {
             out.push_str(&text);
+            out.push('\n');
         }
     }
     out
