@@ -1,6 +1,7 @@
 //! Loading local inputs (files, directories, stdin) into resources. Every document is parsed
 //! once; a document or file that cannot be used becomes a [`LoadError`] and the rest goes on.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -161,13 +162,51 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
 /// document is a mistake (or an attack); refusing it keeps time and memory bounded.
 pub const MAX_DOCUMENT_BYTES: usize = 16 << 20;
 
+/// Which resources keep their whole object in the store.
+#[derive(Debug, Clone, Default)]
+pub enum Keep {
+    /// Every resource keeps everything.
+    #[default]
+    All,
+    /// Resources of these kinds (`group/Kind` keys) keep everything; the others keep only
+    /// `apiVersion`, `kind` and `metadata` (names, labels, annotations: enough to be found,
+    /// selected and suppressed). The analyzers declare the kinds they read, so the objects
+    /// nobody reads (a CRD's schema, a ConfigMap's data) do not stay in memory.
+    Kinds(HashSet<&'static str>),
+}
+
+impl Keep {
+    /// Drops what no analyzer reads from `value`, a resource of kind `key`.
+    fn prune(&self, key: &str, value: &mut Value) {
+        let Keep::Kinds(kinds) = self else {
+            return;
+        };
+        if kinds.contains(key) {
+            return;
+        }
+        if let Value::Object(map) = value {
+            map.retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+        }
+    }
+}
+
 /// Loads every input into `store`; returns what went wrong along the way.
 pub fn load_inputs(inputs: &[PathBuf], opts: &LoadOptions, store: &mut StoreBuilder) -> LoadReport {
+    load_inputs_keeping(inputs, opts, &Keep::All, store)
+}
+
+/// [`load_inputs`], keeping whole objects only as `keep` says.
+pub fn load_inputs_keeping(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    keep: &Keep,
+    store: &mut StoreBuilder,
+) -> LoadReport {
     let mut report = LoadReport::default();
     for path in collect_files(inputs, opts, &mut report) {
         let name = path.display().to_string();
         match read_input(&path) {
-            Ok(bytes) => load_bytes(name, bytes, opts, store, &mut report),
+            Ok(bytes) => load_bytes(name, bytes, opts, keep, store, &mut report),
             Err(e) => report.errors.push(LoadError {
                 file: name,
                 line: None,
@@ -186,6 +225,7 @@ pub fn load_bytes(
     name: String,
     bytes: Vec<u8>,
     opts: &LoadOptions,
+    keep: &Keep,
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
@@ -205,7 +245,7 @@ pub fn load_bytes(
         name,
         text: Arc::from(text),
     });
-    load_documents(&source, original.as_deref(), opts, store, report);
+    load_documents(&source, original.as_deref(), opts, keep, store, report);
 }
 
 /// Loads the documents of one source.
@@ -215,7 +255,7 @@ pub fn load_source(
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
-    load_documents(source, None, opts, store, report);
+    load_documents(source, None, opts, &Keep::All, store, report);
 }
 
 /// The byte offset of 1-based `line` of `text` (whose first line is `first_line`, at `start`).
@@ -235,6 +275,7 @@ fn load_documents(
     source: &Arc<Source>,
     original: Option<&[u8]>,
     opts: &LoadOptions,
+    keep: &Keep,
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
@@ -321,17 +362,37 @@ fn load_documents(
                 _ => Vec::new(),
             };
             let lines = item_lines(body, chunk.first_line, "items");
-            for (i, item) in items.into_iter().enumerate() {
+            for (i, mut item) in items.into_iter().enumerate() {
+                prune(keep, &mut item);
                 let line = lines.get(i).copied().unwrap_or(doc_line);
                 let o = origin(Some(i), line);
                 if let Err(message) = add_resource(item, o, opts, store) {
                     report.errors.push(error(line, None, message));
                 }
             }
-        } else if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
-            report.errors.push(error(doc_line, None, message));
+        } else {
+            let mut value = value;
+            prune(keep, &mut value);
+            if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
+                report.errors.push(error(doc_line, None, message));
+            }
         }
     }
+}
+
+/// Applies `keep` to a resource, by its apiVersion and kind.
+fn prune(keep: &Keep, value: &mut Value) {
+    if matches!(keep, Keep::All) {
+        return;
+    }
+    let key = match (
+        value.get("apiVersion").and_then(Value::as_str),
+        value.get("kind").and_then(Value::as_str),
+    ) {
+        (Some(api_version), Some(kind)) => kind_key(api_version, kind),
+        _ => return,
+    };
+    keep.prune(&key, value);
 }
 
 /// Checks an object's identity and adds it to the store.
@@ -397,5 +458,37 @@ fn json_type(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unread_kinds_keep_only_their_identity() {
+        let opts = LoadOptions {
+            default_namespace: "default".to_owned(),
+            recursive: false,
+        };
+        let keep = Keep::Kinds(["Service"].into_iter().collect());
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {a: b}}\ndata: {big: x}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: []}\n";
+        let mut builder = StoreBuilder::default();
+        let mut report = LoadReport::default();
+        load_bytes(
+            "t.yaml".into(),
+            text.as_bytes().to_vec(),
+            &opts,
+            &keep,
+            &mut builder,
+            &mut report,
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let store = builder.build();
+        let (_, cm) = store.iter().next().expect("config map");
+        assert!(cm.value.get("data").is_none());
+        assert_eq!(cm.label("a"), Some("b"));
+        let (_, svc) = store.iter().nth(1).expect("service");
+        assert!(svc.value.get("spec").is_some());
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::analyzer::{Analyzer, Context};
 use super::analyzers;
 use super::catalog::{self, Entry};
-use super::load::{load_bytes, LoadOptions, LoadReport};
+use super::load::{load_bytes, Keep, LoadOptions, LoadReport};
 use super::mesh::MeshConfig;
 use super::message::{Level, Message};
 use super::resource::{Origin, Source};
@@ -100,6 +100,7 @@ pub fn analyze_bytes(bytes: &[u8]) -> (Vec<Finding>, LoadReport) {
         "input.yaml".to_owned(),
         bytes.to_vec(),
         &opts,
+        &Keep::All,
         &mut builder,
         &mut report,
     );
@@ -142,9 +143,11 @@ pub fn run(
                 })
             })
             .collect();
+        // An analyzer that panics is a bug: let it be seen (tests and the fuzzer catch it)
+        // rather than silently lose its findings.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let mut findings: Vec<Finding> = messages

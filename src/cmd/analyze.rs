@@ -15,7 +15,7 @@ use miette::{miette, IntoDiagnostic};
 use serde_json::Value;
 
 use crate::analysis::analyzers;
-use crate::analysis::load::{load_inputs, LoadOptions};
+use crate::analysis::load::{load_inputs_keeping, Keep, LoadOptions};
 use crate::analysis::mesh::MeshConfig;
 use crate::analysis::message::Level;
 use crate::analysis::output::{self, log::LogStyle};
@@ -200,7 +200,14 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         default_namespace: namespace.clone(),
         recursive: args.recursive,
     };
-    let report = load_inputs(&args.files, &opts, &mut builder);
+    // Whole objects only of the kinds the selected analyzers read.
+    let keep = Keep::Kinds(
+        selected
+            .iter()
+            .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
+            .collect(),
+    );
+    let report = load_inputs_keeping(&args.files, &opts, &keep, &mut builder);
     for skipped in &report.skipped {
         eprintln!(
             "Note: skipping {}: not a .yaml, .yml or .json file",

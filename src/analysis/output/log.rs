@@ -144,7 +144,7 @@ pub fn render(findings: &[Finding], style: LogStyle) -> String {
 mod tests {
     use super::*;
     use crate::analysis::analyzers::service::port_name::PortNameAnalyzer;
-    use crate::analysis::load::{load_bytes, LoadOptions, LoadReport};
+    use crate::analysis::load::{load_bytes, Keep, LoadOptions, LoadReport};
     use crate::analysis::mesh::MeshConfig;
     use crate::analysis::run::{run, RunOptions};
     use crate::analysis::store::StoreBuilder;
@@ -160,6 +160,7 @@ mod tests {
             "svc.yaml".into(),
             text.as_bytes().to_vec(),
             &opts,
+            &Keep::All,
             &mut builder,
             &mut report,
         );
