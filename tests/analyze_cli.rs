@@ -136,8 +136,8 @@ fn findings_point_at_the_fields_lines() {
         vec![
             ("Service default/frontend".into(), mesh("services.yaml:32")),
             ("Service payments/billing".into(), mesh("services.yaml:44")),
-            ("Service shop/cart".into(), mesh("services.yaml:16")),
             ("Service shop/cart".into(), mesh("services.yaml:20")),
+            ("Service shop/cart".into(), mesh("services.yaml:16")),
             (
                 "Service shop/inventory".into(),
                 mesh("nested/inventory.json:7")
@@ -301,7 +301,7 @@ fn stdin_is_read_with_dash() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let found = origins(&r.stdout);
     assert_eq!(found.len(), 4);
-    assert_eq!(found[2], ("Service shop/cart".into(), "-:16".into()));
+    assert_eq!(found[3], ("Service shop/cart".into(), "-:16".into()));
 }
 
 #[test]

@@ -117,6 +117,54 @@ mod tests {
         }
     }
 
+    /// Istio's own catalog, as far as this check needs it.
+    #[derive(Debug, Deserialize)]
+    struct IstioFile {
+        messages: Vec<IstioEntry>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct IstioEntry {
+        name: String,
+        code: String,
+        level: Level,
+        #[serde(default)]
+        args: Vec<IstioArg>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct IstioArg {
+        name: String,
+    }
+
+    #[test]
+    fn catalog_covers_every_istio_code_with_same_name_level_and_args() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rel = "shared/reference/istio/analyzers/messages.yaml";
+        // `../shared` from the main checkout, `../../shared` from a worktree under `wt/`.
+        let Some(path) = [root.join("..").join(rel), root.join("../..").join(rel)]
+            .into_iter()
+            .find(|p| p.exists())
+        else {
+            return;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let istio: IstioFile = serde_saphyr::from_str(&text).unwrap();
+        assert!(!istio.messages.is_empty());
+        for m in &istio.messages {
+            let e = entry(&m.code).unwrap_or_else(|| panic!("catalog lacks {}", m.code));
+            assert_eq!(e.name, m.name, "name of {}", m.code);
+            assert_eq!(e.level, m.level, "level of {}", m.code);
+            let names: Vec<&str> = m.args.iter().map(|a| a.name.as_str()).collect();
+            assert_eq!(e.args, names, "args of {}", m.code);
+        }
+        assert_eq!(
+            entries().len(),
+            istio.messages.len(),
+            "catalog has codes Istio lacks"
+        );
+    }
+
     #[test]
     fn fills_placeholders() {
         let args = vec!["a".to_owned(), "b".to_owned()];

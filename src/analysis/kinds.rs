@@ -84,6 +84,8 @@ kinds! {
     ENVOY_FILTER = "networking.istio.io/EnvoyFilter";
     /// Istio ProxyConfig
     PROXY_CONFIG = "networking.istio.io/ProxyConfig";
+    /// Istio MeshNetworks (`--meshNetworksFile`), as a pseudo-resource
+    MESH_NETWORKS = "MeshNetworks";
     /// Istio AuthorizationPolicy
     AUTHORIZATION_POLICY = "security.istio.io/AuthorizationPolicy";
     /// Istio PeerAuthentication

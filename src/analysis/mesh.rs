@@ -1,6 +1,11 @@
 //! Mesh-wide configuration the analyzers consult: MeshConfig and MeshNetworks.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
+
+use super::kinds::MESH_NETWORKS;
+use super::resource::{Origin, Resource, Source};
 
 /// The mesh configuration in effect (istio's `MeshConfig`, as JSON), and mesh networks.
 #[derive(Debug, Clone)]
@@ -41,6 +46,29 @@ impl MeshConfig {
             .get("rootNamespace")
             .and_then(Value::as_str)
             .unwrap_or("istio-system")
+    }
+}
+
+/// The MeshNetworks read from a file (`--meshNetworksFile`), as the resource
+/// `MeshNetworks <istio namespace>/meshnetworks` istioctl reports about, located in that file.
+pub fn networks_resource(file: &str, text: &str, value: Value, istio_namespace: &str) -> Resource {
+    let source = Arc::new(Source {
+        name: file.to_owned(),
+        text: Arc::from(text),
+    });
+    Resource {
+        kind_key: MESH_NETWORKS.0.into(),
+        api_version: "v1alpha1".into(),
+        namespace: istio_namespace.into(),
+        name: "meshnetworks".into(),
+        value,
+        origin: Origin::File {
+            source,
+            range: 0..text.len(),
+            first_line: 1,
+            list_item: None,
+            line: 1,
+        },
     }
 }
 

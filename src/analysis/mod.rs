@@ -5,6 +5,7 @@
 pub mod analyzer;
 pub mod analyzers;
 pub mod catalog;
+pub mod defaults;
 pub mod kinds;
 pub mod load;
 pub mod mesh;

@@ -26,7 +26,8 @@ pub struct Finding {
     pub level: Level,
     /// `Kind namespace/name` of the resource, or empty.
     pub origin: String,
-    /// The resource's namespace (empty for cluster-scoped or no resource).
+    /// The resource's namespace (a Namespace's own name; empty for other cluster-scoped
+    /// resources or no resource).
     pub namespace: String,
     /// File and 1-based line, for resources read from files.
     pub location: Option<(String, u32)>,
@@ -160,18 +161,14 @@ pub fn run(
         })
         .collect();
     locate(&mut findings, store);
-    // By resource, then position in its file, then code: stable, and in reading order.
+    // By resource, code and text (stable, and what analyzer tests expect); the same message
+    // about the same resource is reported once, as istioctl does.
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.location.as_ref().map(|(_, line)| *line),
-                f.entry.code.as_str(),
-            )
-        };
-        a.origin
-            .cmp(&b.origin)
-            .then_with(|| key(a).cmp(&key(b)))
-            .then_with(|| a.text.cmp(&b.text))
+        (&a.origin, a.entry.code.as_str(), &a.text).cmp(&(
+            &b.origin,
+            b.entry.code.as_str(),
+            &b.text,
+        ))
     });
     findings
         .dedup_by(|a, b| a.entry.code == b.entry.code && a.origin == b.origin && a.text == b.text);
@@ -197,8 +194,15 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
     Some(Finding {
         level: entry.level,
         origin: resource.map(|r| r.origin_name()).unwrap_or_default(),
+        // As in istioctl, a Namespace belongs to itself when filtering by namespace.
         namespace: resource
-            .map(|r| r.namespace.to_string())
+            .map(|r| {
+                if r.kind_key.as_ref() == super::kinds::NAMESPACE.0 {
+                    r.name.to_string()
+                } else {
+                    r.namespace.to_string()
+                }
+            })
             .unwrap_or_default(),
         location,
         source,

@@ -15,8 +15,9 @@ use miette::{miette, IntoDiagnostic};
 use serde_json::Value;
 
 use crate::analysis::analyzers;
+use crate::analysis::defaults::add_default_resources;
 use crate::analysis::load::{load_inputs_keeping, Keep, LoadOptions};
-use crate::analysis::mesh::MeshConfig;
+use crate::analysis::mesh::{networks_resource, MeshConfig};
 use crate::analysis::message::Level;
 use crate::analysis::output::{self, log::LogStyle};
 use crate::analysis::run::{run as run_analyzers, select, Finding, RunOptions};
@@ -196,6 +197,16 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         mesh.networks = read_yaml_file(path)?;
     }
     let mut builder = StoreBuilder::default();
+    add_default_resources(&mut builder, &mesh, &global.istio_namespace);
+    if let Some(path) = &args.mesh_networks_file {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        builder.add(networks_resource(
+            &path.display().to_string(),
+            &text,
+            mesh.networks.clone(),
+            &global.istio_namespace,
+        ));
+    }
     let opts = LoadOptions {
         default_namespace: namespace.clone(),
         recursive: args.recursive,

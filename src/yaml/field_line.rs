@@ -14,19 +14,28 @@ pub enum PathSegment {
 }
 
 impl PathSegment {
-    /// Parses a dotted path like `spec.http[0].route[1].weight`.
+    /// Parses a dotted path like `spec.http[0].route[1].weight`; a key holding dots or brackets
+    /// is written quoted in brackets: `metadata.annotations["sidecar.istio.io/inject"]`.
     pub fn parse_path(path: &str) -> Vec<PathSegment> {
         let mut out = Vec::new();
-        for part in path.split('.').filter(|p| !p.is_empty()) {
-            let (key, mut rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
-            if !key.is_empty() {
-                out.push(PathSegment::Key(key.to_owned()));
-            }
-            while let Some((index, after)) = rest.split_once(']') {
-                if let Ok(i) = index.parse() {
+        let mut rest = path;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after.find("\"]").unwrap_or(after.len());
+                out.push(PathSegment::Key(after[..end].to_owned()));
+                rest = after.get(end + 2..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']').unwrap_or(after.len());
+                if let Ok(i) = after[..end].parse() {
                     out.push(PathSegment::Index(i));
                 }
-                rest = after.strip_prefix('[').unwrap_or(after);
+                rest = after.get(end + 1..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('.') {
+                rest = after;
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                out.push(PathSegment::Key(rest[..end].to_owned()));
+                rest = &rest[end..];
             }
         }
         out
@@ -350,6 +359,29 @@ mod tests {
         let list = "apiVersion: v1\nkind: List\nmeta: {items: [9]}\nitems:\n- kind: A\n  x: 1\n-   kind: B\n- [c]\nafter: [1]\n";
         assert_eq!(item_lines(list, 3, "items"), vec![7, 9, 10]);
         assert!(item_lines("kind: X\n", 1, "items").is_empty());
+    }
+
+    #[test]
+    fn parses_quoted_keys() {
+        assert_eq!(
+            PathSegment::parse_path("metadata.annotations[\"a.io/b.c\"].x[2]"),
+            vec![
+                PathSegment::Key("metadata".into()),
+                PathSegment::Key("annotations".into()),
+                PathSegment::Key("a.io/b.c".into()),
+                PathSegment::Key("x".into()),
+                PathSegment::Index(2),
+            ]
+        );
+        assert_eq!(
+            PathSegment::parse_path("spec.http[0].route"),
+            vec![
+                PathSegment::Key("spec".into()),
+                PathSegment::Key("http".into()),
+                PathSegment::Index(0),
+                PathSegment::Key("route".into()),
+            ]
+        );
     }
 
     #[test]

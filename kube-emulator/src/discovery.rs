@@ -1,0 +1,138 @@
+//! Legacy discovery documents: `/version`, `/api`, `/apis`, `/apis/{group}` and the
+//! `APIResourceList` of each group-version. Always plain `application/json` (kubectl asks for
+//! aggregated discovery first and falls back when the reply is not of that type).
+
+use serde_json::{json, Value};
+
+use crate::resources::ResourceInfo;
+
+/// The Kubernetes version the emulator claims to be.
+pub(crate) const GIT_VERSION: &str = "v1.32.4";
+
+/// `/version`.
+pub(crate) fn version() -> Value {
+    json!({
+        "major": "1",
+        "minor": "32",
+        "gitVersion": GIT_VERSION,
+        "gitCommit": "0000000000000000000000000000000000000000",
+        "gitTreeState": "clean",
+        "buildDate": "2025-01-01T00:00:00Z",
+        "goVersion": "go1.23.0",
+        "compiler": "gc",
+        "platform": "linux/amd64",
+    })
+}
+
+/// `/api`.
+pub(crate) fn core_versions(server_address: &str) -> Value {
+    json!({
+        "kind": "APIVersions",
+        "versions": ["v1"],
+        "serverAddressByClientCIDRs": [
+            { "clientCIDR": "0.0.0.0/0", "serverAddress": server_address }
+        ],
+    })
+}
+
+fn group_json(name: &str, versions: &[String]) -> Value {
+    let entries: Vec<Value> = versions
+        .iter()
+        .map(|v| json!({ "groupVersion": format!("{name}/{v}"), "version": v }))
+        .collect();
+    json!({
+        "name": name,
+        "versions": entries,
+        "preferredVersion": entries.first().cloned().unwrap_or_else(|| json!({})),
+    })
+}
+
+/// Named groups and their versions in first-seen order.
+fn groups(all: &[ResourceInfo]) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for r in all.iter().filter(|r| !r.group.is_empty()) {
+        match out.iter_mut().find(|(g, _)| *g == r.group) {
+            Some((_, versions)) => {
+                if !versions.contains(&r.version) {
+                    versions.push(r.version.clone());
+                }
+            }
+            None => out.push((r.group.clone(), vec![r.version.clone()])),
+        }
+    }
+    out
+}
+
+/// `/apis`.
+pub(crate) fn group_list(all: &[ResourceInfo]) -> Value {
+    let groups: Vec<Value> = groups(all)
+        .iter()
+        .map(|(name, versions)| group_json(name, versions))
+        .collect();
+    json!({ "kind": "APIGroupList", "apiVersion": "v1", "groups": groups })
+}
+
+/// `/apis/{group}`, if the group is served.
+pub(crate) fn group(all: &[ResourceInfo], name: &str) -> Option<Value> {
+    groups(all)
+        .into_iter()
+        .find(|(g, _)| g == name)
+        .map(|(g, versions)| {
+            let mut doc = group_json(&g, &versions);
+            doc["kind"] = json!("APIGroup");
+            doc["apiVersion"] = json!("v1");
+            doc
+        })
+}
+
+/// `/api/v1` or `/apis/{group}/{version}`, if that group-version is served.
+pub(crate) fn resource_list(all: &[ResourceInfo], group: &str, version: &str) -> Option<Value> {
+    let served: Vec<&ResourceInfo> = all
+        .iter()
+        .filter(|r| r.group == group && r.version == version)
+        .collect();
+    let first = served.first()?;
+    let mut resources = Vec::new();
+    for r in &served {
+        let mut entry = json!({
+            "name": r.plural,
+            "singularName": r.singular,
+            "namespaced": r.namespaced,
+            "kind": r.kind,
+            "verbs": r.verbs(),
+        });
+        if !r.short_names.is_empty() {
+            entry["shortNames"] = json!(r.short_names);
+        }
+        if !r.categories.is_empty() {
+            entry["categories"] = json!(r.categories);
+        }
+        resources.push(entry);
+        if r.status {
+            resources.push(json!({
+                "name": format!("{}/status", r.plural),
+                "singularName": "",
+                "namespaced": r.namespaced,
+                "kind": r.kind,
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
+        if crate::scale::has_scale(r) {
+            resources.push(json!({
+                "name": format!("{}/scale", r.plural),
+                "singularName": "",
+                "namespaced": r.namespaced,
+                "group": "autoscaling",
+                "version": "v1",
+                "kind": "Scale",
+                "verbs": ["get", "patch", "update"],
+            }));
+        }
+    }
+    Some(json!({
+        "kind": "APIResourceList",
+        "apiVersion": "v1",
+        "groupVersion": first.group_version(),
+        "resources": resources,
+    }))
+}

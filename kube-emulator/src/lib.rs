@@ -1,0 +1,47 @@
+//! An in-memory Kubernetes API server emulator for istioctl-rs tests.
+//!
+//! It serves the Kubernetes REST protocol on 127.0.0.1 — discovery, CRUD, server-side apply,
+//! patches, the status subresource, selectors, paging, watch — well enough for `kubectl` and the
+//! `kube` crate, over HTTPS with a CA generated at start and a bearer token (or plain HTTP). A
+//! simulated controller makes Deployments ready after a delay (or never) and CRDs Established;
+//! seeded fault injection returns 429s, 500s and dropped connections.
+//!
+//! ```no_run
+//! use kube_emulator::{Config, Emulator, Readiness};
+//! use std::time::Duration;
+//!
+//! let emulator = Emulator::start(Config {
+//!     readiness: Readiness::After(Duration::from_millis(200)),
+//!     ..Config::default()
+//! })?;
+//! emulator.write_kubeconfig("/tmp/kubeconfig")?;
+//! println!("{} {}", emulator.url(), emulator.token());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+
+mod apply;
+mod auth;
+mod config;
+mod controller;
+mod discovery;
+mod emulator;
+mod faults;
+mod handlers;
+mod objects;
+mod openapi;
+mod patch;
+mod resources;
+mod scale;
+mod selectors;
+mod server;
+mod status;
+mod store;
+mod table;
+mod tls;
+mod util;
+mod watch;
+
+pub use config::{Config, FaultKind, Faults, Readiness};
+pub use emulator::{Emulator, Handle};
+pub use server::LoggedRequest;
+pub use util::parse_duration;

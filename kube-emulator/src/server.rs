@@ -1,0 +1,435 @@
+//! The HTTP(S) server: connections, authentication, fault injection, routing of discovery and
+//! resource paths, the request log.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::auth;
+use crate::config::{Config, FaultKind, Faults, Readiness};
+use crate::discovery;
+use crate::faults::FaultPlan;
+use crate::handlers::{self, ResourceRequest};
+use crate::openapi;
+use crate::status::ApiError;
+use crate::store::Store;
+
+/// Response body type of every handler.
+pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
+
+/// Shared state of a running emulator.
+pub(crate) struct State {
+    store: Mutex<Store>,
+    readiness: Mutex<Readiness>,
+    token: String,
+    faults: FaultPlan,
+    server_address: String,
+    log_requests: bool,
+    requests: Mutex<Vec<LoggedRequest>>,
+}
+
+/// Locks a mutex; a panic elsewhere does not make the state unusable.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl State {
+    /// The state of a new emulator.
+    pub fn new(config: &Config, token: String, server_address: String) -> Self {
+        Self {
+            store: Mutex::new(Store::new()),
+            readiness: Mutex::new(config.readiness),
+            faults: FaultPlan::new(config.faults.clone()),
+            token,
+            server_address,
+            log_requests: config.log_requests,
+            requests: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Every request answered so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        locked(&self.requests).clone()
+    }
+
+    /// Replaces the fault injection.
+    pub fn set_faults(&self, faults: Faults) {
+        self.faults.set(faults);
+    }
+
+    /// Changes when Deployments become ready.
+    pub fn set_readiness(&self, readiness: Readiness) {
+        *locked(&self.readiness) = readiness;
+    }
+
+    /// Locks the store.
+    pub fn lock(&self) -> MutexGuard<'_, Store> {
+        locked(&self.store)
+    }
+
+    /// When Deployments become ready.
+    pub fn readiness(&self) -> Readiness {
+        *locked(&self.readiness)
+    }
+}
+
+/// One request the emulator answered, as [`Handle::requests`](crate::Handle::requests) reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// The status code; `None` when the connection was dropped by fault injection.
+    pub status: Option<u16>,
+}
+
+/// A JSON response.
+pub(crate) fn json_response(code: u16, value: &Value) -> Response<Body> {
+    bytes_response(code, value.to_string().into_bytes())
+}
+
+/// A response with an already serialized JSON body.
+pub(crate) fn bytes_response(code: u16, body: Vec<u8>) -> Response<Body> {
+    Response::builder()
+        .status(code)
+        .header("Content-Type", "application/json")
+        .body(Full::new(Bytes::from(body)).boxed_unsync())
+        .expect("static response parts are valid")
+}
+
+fn error_response(err: &ApiError) -> Response<Body> {
+    json_response(err.code, &err.to_status())
+}
+
+/// Returned by the service to make hyper close the connection without a reply.
+#[derive(Debug)]
+struct DroppedConnection;
+
+impl std::fmt::Display for DroppedConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
+/// Decodes `%XX` and `+` in a query component.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(text.get(i + 1..i + 3).unwrap_or(""), 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn parse_query(query: Option<&str>) -> HashMap<String, String> {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn header(req: &Request<Incoming>, name: &str) -> String {
+    req.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// Serves discovery and meta paths; `None` for resource paths.
+fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Response<Body>> {
+    let all = || state.lock().all_resources();
+    let found = |doc: Option<Value>| match doc {
+        Some(doc) => json_response(200, &doc),
+        None => error_response(&ApiError::no_route()),
+    };
+    Some(match segments {
+        ["version"] => json_response(200, &discovery::version()),
+        ["api"] => json_response(200, &discovery::core_versions(&state.server_address)),
+        ["apis"] => json_response(200, &discovery::group_list(&all())),
+        ["api", version] => found(discovery::resource_list(&all(), "", version)),
+        ["apis", group] => found(discovery::group(&all(), group)),
+        ["apis", group, version] => found(discovery::resource_list(&all(), group, version)),
+        ["healthz" | "livez" | "readyz"] => Response::builder()
+            .status(200)
+            .header("Content-Type", "text/plain")
+            .body(Full::new(Bytes::from_static(b"ok")).boxed_unsync())
+            .expect("static response parts are valid"),
+        ["openapi", "v3"] => json_response(200, &openapi::root(&all())),
+        ["openapi", "v3", rest @ ..] => found(openapi::group_version_doc(&all(), &rest.join("/"))),
+        ["openapi", "v2"] => openapi::v2(accept),
+        [] | ["openapi", ..] => error_response(&ApiError::no_route()),
+        _ => return None,
+    })
+}
+
+/// A resource path: `/api/v1/...` or `/apis/{group}/{version}/...`.
+#[derive(Debug, PartialEq, Eq)]
+struct ResourcePath<'a> {
+    group: &'a str,
+    version: &'a str,
+    namespace: Option<&'a str>,
+    resource: &'a str,
+    name: Option<&'a str>,
+    subresource: Option<&'a str>,
+}
+
+/// Resolves a resource path from its segments.
+fn resource_path<'a>(segments: &[&'a str]) -> Option<ResourcePath<'a>> {
+    let (group, version, rest) = match segments {
+        ["api", version, rest @ ..] => ("", *version, rest),
+        ["apis", group, version, rest @ ..] => (*group, *version, rest),
+        _ => return None,
+    };
+    let path = |namespace, resource, name, subresource| ResourcePath {
+        group,
+        version,
+        namespace,
+        resource,
+        name,
+        subresource,
+    };
+    let (namespace, rest) = match rest {
+        ["namespaces", ns, sub @ ("status" | "finalize")] => {
+            return Some(path(None, "namespaces", Some(*ns), Some(*sub)))
+        }
+        ["namespaces", ns, rest @ ..] if !rest.is_empty() => (Some(*ns), rest),
+        _ => (None, rest),
+    };
+    match rest {
+        [resource] => Some(path(namespace, resource, None, None)),
+        [resource, name] => Some(path(namespace, resource, Some(*name), None)),
+        [resource, name, sub] => Some(path(namespace, resource, Some(*name), Some(*sub))),
+        _ => None,
+    }
+}
+
+async fn dispatch(
+    state: Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DroppedConnection> {
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let content_type = header(&req, "content-type");
+    let response = route(&state, req).await;
+    let status = response.as_ref().ok().map(|r| r.status().as_u16());
+    if state.log_requests {
+        match status {
+            Some(code) => eprintln!("kube-emulator: {method} {uri} [{content_type}] -> {code}"),
+            None => eprintln!("kube-emulator: {method} {uri} -> dropped"),
+        }
+    }
+    locked(&state.requests).push(LoggedRequest {
+        method: method.to_string(),
+        uri: uri.to_string(),
+        status,
+    });
+    response
+}
+
+async fn route(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, DroppedConnection> {
+    let path = req.uri().path().to_string();
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if !auth::is_public(&segments)
+        && !auth::authorized(&header(&req, "authorization"), &state.token)
+    {
+        return Ok(error_response(&ApiError::unauthorized()));
+    }
+    if let Some(response) = discovery_route(state, &segments, &header(&req, "accept")) {
+        return Ok(response);
+    }
+    let Some(ResourcePath {
+        group,
+        version,
+        namespace,
+        resource,
+        name,
+        subresource: sub,
+    }) = resource_path(&segments)
+    else {
+        return Ok(error_response(&ApiError::no_route()));
+    };
+
+    let (latency, fault) = state.faults.draw();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    match fault {
+        Some(FaultKind::TooManyRequests) => {
+            let mut response = error_response(&ApiError::too_many_requests());
+            response
+                .headers_mut()
+                .insert("Retry-After", hyper::header::HeaderValue::from_static("1"));
+            return Ok(response);
+        }
+        Some(FaultKind::ServerError) => {
+            return Ok(error_response(&ApiError::internal(
+                "Internal error occurred: injected fault",
+            )))
+        }
+        Some(FaultKind::DropConnection) => return Err(DroppedConnection),
+        None => {}
+    }
+
+    let Some(info) = state.lock().resolve(group, version, resource) else {
+        return Ok(error_response(&ApiError::no_route()));
+    };
+    if namespace.is_some() && !info.namespaced {
+        return Ok(error_response(&ApiError::no_route()));
+    }
+    let method = req.method().clone();
+    let content_type = header(&req, "content-type");
+    let accept = header(&req, "accept");
+    let user_agent = header(&req, "user-agent");
+    let query = parse_query(req.uri().query());
+    let (namespace, name, sub) = (
+        namespace.map(str::to_string),
+        name.map(str::to_string),
+        sub.map(str::to_string),
+    );
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            return Ok(error_response(&ApiError::bad_request(format!(
+                "reading the request body: {e}"
+            ))))
+        }
+    };
+    let request = ResourceRequest {
+        method,
+        info,
+        namespace,
+        name,
+        subresource: sub,
+        query,
+        content_type,
+        accept,
+        user_agent,
+        body,
+    };
+    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_response(&e)))
+}
+
+async fn serve_connection<S>(state: Arc<State>, io: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| dispatch(Arc::clone(&state), req));
+    // Errors here are client disconnects or injected drops; nothing to report.
+    let _ = http1::Builder::new()
+        .serve_connection(TokioIo::new(io), service)
+        .await;
+}
+
+/// Accepts connections (TLS when `acceptor` is set) until `shutdown` fires.
+pub(crate) async fn accept_loop(
+    state: Arc<State>,
+    listener: TcpListener,
+    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    mut shutdown: oneshot::Receiver<()>,
+) {
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(_) => continue,
+            },
+        };
+        let state = Arc::clone(&state);
+        let acceptor = acceptor.clone();
+        tokio::spawn(async move {
+            match acceptor {
+                Some(acceptor) => {
+                    if let Ok(tls_stream) = acceptor.accept(stream).await {
+                        serve_connection(state, tls_stream).await;
+                    }
+                }
+                None => serve_connection(state, stream).await,
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_decoding() {
+        let q = parse_query(Some("labelSelector=app%20in%20(a%2Cb)&limit=2&x"));
+        assert_eq!(q["labelSelector"], "app in (a,b)");
+        assert_eq!(q["limit"], "2");
+        assert_eq!(q["x"], "");
+        assert_eq!(percent_decode("a+b%3D"), "a b=");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn paths() {
+        let p = resource_path(&["api", "v1", "namespaces", "ns", "configmaps", "c"]).unwrap();
+        assert_eq!(
+            (
+                p.group,
+                p.version,
+                p.namespace,
+                p.resource,
+                p.name,
+                p.subresource
+            ),
+            ("", "v1", Some("ns"), "configmaps", Some("c"), None)
+        );
+        let p = resource_path(&["api", "v1", "namespaces", "ns"]).unwrap();
+        assert_eq!(
+            (p.namespace, p.resource, p.name),
+            (None, "namespaces", Some("ns"))
+        );
+        let p = resource_path(&["api", "v1", "namespaces", "ns", "status"]).unwrap();
+        assert_eq!(
+            (p.resource, p.name, p.subresource),
+            ("namespaces", Some("ns"), Some("status"))
+        );
+        let p = resource_path(&["apis", "apps", "v1", "deployments"]).unwrap();
+        assert_eq!((p.group, p.resource, p.name), ("apps", "deployments", None));
+        assert!(resource_path(&["apis", "apps"]).is_none());
+    }
+}

@@ -1,0 +1,400 @@
+//! Fidelity with the real `kubectl` over HTTPS with the emulator's CA and bearer token.
+//! Skipped (with a message) when `kubectl` is not installed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use kube_emulator::{Config, Emulator, FaultKind, Faults, Handle, Readiness};
+use serde_json::Value;
+use tempfile::TempDir;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/demo.yaml");
+
+/// An emulator and a kubectl configured for it (its own kubeconfig and discovery cache).
+struct Cluster {
+    emulator: Handle,
+    dir: TempDir,
+    kubeconfig: PathBuf,
+}
+
+fn kubectl_missing() -> bool {
+    let found = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("SKIPPED: `kubectl` is not installed; the kubectl fidelity tests need it");
+    }
+    !found
+}
+
+impl Cluster {
+    fn start(config: Config) -> Self {
+        let emulator = Emulator::start(config).expect("emulator starts");
+        assert!(emulator.url().starts_with("https://127.0.0.1:"));
+        let dir = tempfile::tempdir().unwrap();
+        let kubeconfig = dir.path().join("kubeconfig");
+        emulator.write_kubeconfig(&kubeconfig).unwrap();
+        Self {
+            emulator,
+            dir,
+            kubeconfig,
+        }
+    }
+
+    fn kubectl_with(&self, kubeconfig: &Path, args: &[&str]) -> Output {
+        Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(kubeconfig)
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .arg("--request-timeout=20s")
+            .args(args)
+            .env("KUBECONFIG", kubeconfig)
+            .output()
+            .expect("kubectl runs")
+    }
+
+    fn kubectl(&self, args: &[&str]) -> Output {
+        self.kubectl_with(&self.kubeconfig, args)
+    }
+
+    /// Runs kubectl and asserts success; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.kubectl(args);
+        assert!(
+            out.status.success(),
+            "kubectl {args:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["-o", "json"]);
+        serde_json::from_str(&self.ok(&all)).expect("kubectl prints JSON")
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+fn names(list: &Value) -> Vec<String> {
+    list["items"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|i| {
+            format!(
+                "{}/{}",
+                i["kind"].as_str().unwrap_or_default(),
+                i["metadata"]["name"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn apply_get_conflict_delete() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config::default());
+
+    // Like a real API server: the custom resource's kind is unknown until its CRD is applied,
+    // so the first apply creates everything else and fails on it; the second converges.
+    let first = cluster.kubectl(&["apply", "--server-side", "-f", FIXTURE]);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(!first.status.success());
+    assert!(
+        stderr.contains("ensure CRDs are installed first"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert_eq!(stdout.matches("serverside-applied").count(), 8, "{stdout}");
+    let second = cluster.ok(&["apply", "--server-side", "-f", FIXTURE]);
+    assert!(
+        second.contains("gateway.networking.example.io/ingress serverside-applied"),
+        "{second}"
+    );
+
+    let cm = cluster.json(&[
+        "get",
+        "configmap",
+        "mesh",
+        "-n",
+        "demo-system",
+        "--show-managed-fields",
+    ]);
+    assert_eq!(cm["data"]["meshNetworks"], "networks: {}");
+    assert_eq!(cm["metadata"]["managedFields"][0]["manager"], "kubectl");
+    let labelled = cluster.json(&["get", "all", "-A", "-l", "app=demo"]);
+    assert_eq!(names(&labelled), ["Service/demod", "Deployment/demod"]);
+    let picked = cluster.json(&[
+        "get",
+        "deploy,svc,cm",
+        "-A",
+        "-l",
+        "component in (pilot),app",
+    ]);
+    assert_eq!(names(&picked), ["Deployment/demod"]);
+    let gateways = cluster.json(&["get", "gw", "-A"]);
+    assert_eq!(names(&gateways), ["Gateway/ingress"]);
+    assert_eq!(
+        gateways["items"][0]["spec"]["servers"][0]["port"]["number"],
+        80
+    );
+    let crd = cluster.json(&["get", "crd", "gateways.networking.example.io"]);
+    assert!(crd["status"]["conditions"]
+        .to_string()
+        .contains("Established"));
+    let hooks = cluster.ok(&["get", "mutatingwebhookconfigurations", "-o", "name"]);
+    assert_eq!(
+        hooks.trim(),
+        "mutatingwebhookconfiguration.admissionregistration.k8s.io/demo-sidecar-injector"
+    );
+
+    // kubectl's other writes: label (merge patch) and patch --type=json.
+    cluster.ok(&[
+        "label",
+        "configmap",
+        "mesh",
+        "-n",
+        "demo-system",
+        "extra=yes",
+    ]);
+    cluster.ok(&[
+        "patch",
+        "deployment",
+        "demod",
+        "-n",
+        "demo-system",
+        "--type=json",
+        "-p",
+        r#"[{"op":"replace","path":"/spec/replicas","value":3}]"#,
+    ]);
+    let deploy = cluster.json(&["get", "deployment", "demod", "-n", "demo-system"]);
+    assert_eq!(deploy["spec"]["replicas"], 3);
+    assert_eq!(deploy["metadata"]["generation"], 2);
+
+    // Another field manager changing a field kubectl owns: a conflict, unless forced.
+    let other = cluster.write(
+        "other.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mesh\n  namespace: demo-system\ndata:\n  meshNetworks: 'networks: {east: {}}'\n",
+    );
+    let out = cluster.kubectl(&[
+        "apply",
+        "--server-side",
+        "--field-manager",
+        "other",
+        "-f",
+        &other,
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("Apply failed with 1 conflict"), "{stderr}");
+    assert!(stderr.contains("conflict with \"kubectl\""), "{stderr}");
+    assert!(stderr.contains(".data.meshNetworks"), "{stderr}");
+    cluster.ok(&[
+        "apply",
+        "--server-side",
+        "--field-manager",
+        "other",
+        "--force-conflicts",
+        "-f",
+        &other,
+    ]);
+    let cm = cluster.json(&["get", "configmap", "mesh", "-n", "demo-system"]);
+    assert_eq!(cm["data"]["meshNetworks"], "networks: {east: {}}");
+
+    // Deleting the namespace removes everything in it; cluster-scoped objects stay.
+    let deleted = cluster.ok(&["delete", "namespace", "demo-system"]);
+    assert!(
+        deleted.contains("namespace \"demo-system\" deleted"),
+        "{deleted}"
+    );
+    let gone = cluster.kubectl(&["get", "namespace", "demo-system"]);
+    assert!(!gone.status.success());
+    assert!(String::from_utf8_lossy(&gone.stderr).contains("NotFound"));
+    assert!(names(&cluster.json(&["get", "all,cm,sa,gw", "-A", "-l", "app=demo"])).is_empty());
+    cluster.ok(&["get", "clusterrole", "demod-reader"]);
+
+    // Deleting the whole file: the rest goes, the CRD after its custom resources.
+    cluster.ok(&["delete", "--ignore-not-found", "-f", FIXTURE]);
+    for kind in ["clusterrole", "mutatingwebhookconfiguration", "crd"] {
+        let left = cluster.ok(&["get", kind, "-o", "name"]);
+        assert!(
+            !left.contains("demo") && !left.contains("gateways"),
+            "{kind}: {left}"
+        );
+    }
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - {name: web, image: nginx}
+";
+
+#[test]
+fn rollout_waits_for_readiness() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config {
+        readiness: Readiness::After(Duration::from_millis(1500)),
+        ..Config::default()
+    });
+    let file = cluster.write("deploy.yaml", DEPLOYMENT);
+    let started = Instant::now();
+    cluster.ok(&["apply", "--server-side", "-f", &file]);
+    let before = cluster.json(&["get", "deployment", "web"]);
+    assert!(
+        before["status"]["readyReplicas"].is_null(),
+        "{}",
+        before["status"]
+    );
+    let out = cluster.ok(&["rollout", "status", "deployment/web", "--timeout=10s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    assert!(started.elapsed() >= Duration::from_millis(1400));
+    let after = cluster.json(&["get", "deployment", "web"]);
+    assert_eq!(after["status"]["readyReplicas"], 2);
+    assert_eq!(after["status"]["observedGeneration"], 1);
+    cluster.ok(&[
+        "wait",
+        "--for=condition=Available",
+        "deployment/web",
+        "--timeout=5s",
+    ]);
+}
+
+#[test]
+fn rollout_times_out_when_never_ready() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config {
+        readiness: Readiness::Never,
+        ..Config::default()
+    });
+    let file = cluster.write("deploy.yaml", DEPLOYMENT);
+    cluster.ok(&["apply", "--server-side", "-f", &file]);
+    let out = cluster.kubectl(&["rollout", "status", "deployment/web", "--timeout=2s"]);
+    assert!(!out.status.success());
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("Waiting for deployment \"web\" rollout to finish"),
+        "{text}"
+    );
+    assert!(text.contains("timed out"), "{text}");
+}
+
+#[test]
+fn unauthorized_without_the_token() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config::default());
+    let good = std::fs::read_to_string(&cluster.kubeconfig).unwrap();
+    let bad = good.replace(cluster.emulator.token(), "not-the-token");
+    assert_ne!(good, bad);
+    let bad_path = cluster.dir.path().join("bad-kubeconfig");
+    std::fs::write(&bad_path, bad).unwrap();
+    let out = cluster.kubectl_with(&bad_path, &["get", "namespaces"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("You must be logged in to the server"),
+        "{stderr}"
+    );
+    let ok = cluster.ok(&["get", "namespaces", "-o", "name"]);
+    assert!(ok.contains("namespace/default"), "{ok}");
+}
+
+#[test]
+fn paging_and_retries_under_faults() {
+    if kubectl_missing() {
+        return;
+    }
+    // A third of resource requests get 429 + Retry-After: kubectl (client-go) retries them.
+    let cluster = Cluster::start(Config {
+        faults: Faults {
+            rate: 0.3,
+            seed: 7,
+            kinds: vec![FaultKind::TooManyRequests],
+            ..Faults::default()
+        },
+        ..Config::default()
+    });
+    let docs: Vec<String> = (0..12)
+        .map(|i| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i:02}\n  namespace: default\n  labels: {{batch: b}}\ndata:\n  i: '{i}'\n"))
+        .collect();
+    let file = cluster.write("many.yaml", &docs.join("---\n"));
+    cluster.ok(&["apply", "--server-side", "-f", &file]);
+    let list = cluster.json(&["get", "configmaps", "-l", "batch=b", "--chunk-size=5"]);
+    let got = names(&list);
+    assert_eq!(got.len(), 12, "{got:?}");
+    assert_eq!(got[0], "ConfigMap/cm-00");
+    assert_eq!(got[11], "ConfigMap/cm-11");
+}
+
+#[test]
+fn client_side_apply_and_strategic_merge() {
+    if kubectl_missing() {
+        return;
+    }
+    let cluster = Cluster::start(Config::default());
+    let file = cluster.write("deploy.yaml", DEPLOYMENT);
+    let created = cluster.ok(&["apply", "-f", &file]);
+    assert!(created.contains("deployment.apps/web created"), "{created}");
+
+    // `kubectl set image` sends a strategic merge patch keyed by container name.
+    cluster.ok(&["set", "image", "deployment/web", "web=nginx:1.27"]);
+    let deploy = cluster.json(&["get", "deployment", "web"]);
+    let containers = &deploy["spec"]["template"]["spec"]["containers"];
+    assert_eq!(containers.as_array().unwrap().len(), 1, "{containers}");
+    assert_eq!(containers[0]["name"], "web");
+    assert_eq!(containers[0]["image"], "nginx:1.27");
+
+    // Client-side apply of a changed file: a three-way strategic merge patch with directives.
+    let changed = DEPLOYMENT
+        .replace("replicas: 2", "replicas: 3")
+        .replace("- {name: web, image: nginx}", "- {name: web, image: nginx, env: [{name: A, value: b}]}\n      - {name: side, image: busybox}");
+    let file = cluster.write("deploy2.yaml", &changed);
+    let configured = cluster.ok(&["apply", "-f", &file]);
+    assert!(
+        configured.contains("deployment.apps/web configured"),
+        "{configured}"
+    );
+    let deploy = cluster.json(&["get", "deployment", "web"]);
+    assert!(!deploy.to_string().contains("$setElementOrder"), "{deploy}");
+    assert_eq!(deploy["spec"]["replicas"], 3);
+    let containers = &deploy["spec"]["template"]["spec"]["containers"];
+    let names: Vec<&str> = containers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web", "side"]);
+    assert_eq!(containers[0]["env"][0]["value"], "b");
+    assert_eq!(containers[0]["image"], "nginx");
+}

@@ -1,0 +1,4 @@
+//! Analyzers of Istio annotations.
+
+pub mod k8s;
+pub mod known;

@@ -1,0 +1,104 @@
+//! `applicationUID.Analyzer`: application containers of Pods and Deployments that run as user
+//! 1337, the UID reserved for the sidecar proxy (its traffic is not intercepted).
+
+use serde_json::Value;
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzers::util::workloads::{
+    pod_metadata, pod_spec, string_map, ISTIO_PROXY,
+};
+use crate::analysis::kinds::{Kind, DEPLOYMENT, POD};
+use crate::analysis::message::Message;
+use crate::analysis::resource::Resource;
+
+/// The UID the sidecar runs as.
+const PROXY_UID: i64 = 1337;
+
+/// See the module documentation.
+pub struct ApplicationUidAnalyzer;
+
+/// Istio's own control-plane and gateway workloads (labeled `istio` or with a revision).
+fn is_control_plane(r: &Resource) -> bool {
+    let template = string_map(pod_metadata(r), "labels");
+    [r.labels(), template].iter().any(|l| {
+        l.contains_key("istio")
+            || l.get("istio.io/rev")
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+    })
+}
+
+/// The field paths (under the pod spec) that set user 1337 for the application.
+fn offending_fields(spec: &Value) -> Vec<String> {
+    let runs_as_proxy = |ctx: Option<&Value>| {
+        ctx.and_then(|c| c.get("runAsUser")).and_then(Value::as_i64) == Some(PROXY_UID)
+    };
+    let mut fields = Vec::new();
+    if runs_as_proxy(spec.get("securityContext")) {
+        fields.push("securityContext.runAsUser".to_owned());
+    }
+    let containers = spec.get("containers").and_then(Value::as_array);
+    for (i, c) in containers.into_iter().flatten().enumerate() {
+        let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+        if name != ISTIO_PROXY
+            && name != "istio-operator"
+            && runs_as_proxy(c.get("securityContext"))
+        {
+            fields.push(format!("containers[{i}].securityContext.runAsUser"));
+        }
+    }
+    fields
+}
+
+impl Analyzer for ApplicationUidAnalyzer {
+    fn name(&self) -> &'static str {
+        "applicationUID.Analyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks that application containers do not run as UID 1337, which is reserved for the proxy"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[POD, DEPLOYMENT]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        let store = ctx.store;
+        for kind in [POD, DEPLOYMENT] {
+            for (id, r) in store.of_kind(kind) {
+                if is_control_plane(r) {
+                    continue;
+                }
+                let (spec, base) = pod_spec(r);
+                if let Some(field) = offending_fields(spec).first() {
+                    ctx.report(Message::new("IST0144", id, vec![]).at(format!("{base}.{field}")));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_pods_and_deployments_running_as_1337() {
+        assert_eq!(
+            analyze(
+                Box::new(ApplicationUidAnalyzer),
+                &["applicationUID/uids.yaml"]
+            ),
+            vec![
+                (
+                    "IST0144".into(),
+                    "Deployment shop/container-level".into(),
+                    35
+                ),
+                ("IST0144".into(), "Pod shop/pod-level".into(), 10),
+            ]
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Analyzers of the user IDs applications run as.
+
+pub mod analyzer;

@@ -1,0 +1,3 @@
+//! Analyzers of Istio AuthorizationPolicies.
+
+pub mod authorization_policies;

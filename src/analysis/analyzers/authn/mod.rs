@@ -1,0 +1,3 @@
+//! Analyzers of Istio request authentication.
+
+pub mod blocked_cidrs;

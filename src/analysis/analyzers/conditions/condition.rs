@@ -1,0 +1,149 @@
+//! `conditions.ConditionAnalyzer`: status conditions, written by Istio or by the Gateway API
+//! controller, that say a resource is not (fully) working: `status: "False"` on a condition
+//! that should be true, `status: "True"` on one that should not, or a `PartiallyInvalid` reason.
+
+use serde_json::Value;
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::kinds::{
+    Kind, AUTHORIZATION_POLICY, K8S_GATEWAY, K8S_GRPC_ROUTE, K8S_HTTP_ROUTE, SERVICE, SERVICE_ENTRY,
+};
+use crate::analysis::message::Message;
+
+/// See the module documentation.
+pub struct ConditionAnalyzer;
+
+/// The kinds whose conditions are read, and whether their conditions sit per parent
+/// (`status.parents[].conditions`, as on Gateway API routes) rather than in `status.conditions`.
+const KINDS: [(Kind, bool); 6] = [
+    (SERVICE, false),
+    (SERVICE_ENTRY, false),
+    (AUTHORIZATION_POLICY, false),
+    (K8S_GATEWAY, false),
+    (K8S_HTTP_ROUTE, true),
+    (K8S_GRPC_ROUTE, true),
+];
+
+/// Condition types for which `True` is the bad state.
+const NEGATIVE_POLARITY: [&str; 2] = ["PartiallyInvalid", "Conflicted"];
+
+/// True for conditions Istio or the Gateway API define: unqualified types, or `istio.io/…`.
+/// Conditions other controllers add (`argocd.argoproj.io/Synced`) are theirs to judge.
+fn is_ours(condition_type: &str) -> bool {
+    !condition_type.contains('/') || condition_type.starts_with("istio.io/")
+}
+
+/// True when a condition reports a problem.
+fn is_negative(condition: &Value) -> bool {
+    let field = |k: &str| condition.get(k).and_then(Value::as_str).unwrap_or("");
+    let kind = field("type");
+    if !is_ours(kind) {
+        return false;
+    }
+    if field("reason") == "PartiallyInvalid" {
+        return true;
+    }
+    match field("status") {
+        "False" => !NEGATIVE_POLARITY.contains(&kind),
+        "True" => NEGATIVE_POLARITY.contains(&kind),
+        _ => false,
+    }
+}
+
+impl Analyzer for ConditionAnalyzer {
+    fn name(&self) -> &'static str {
+        "conditions.ConditionAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks for status conditions that report a resource as not working"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[
+            SERVICE,
+            SERVICE_ENTRY,
+            AUTHORIZATION_POLICY,
+            K8S_GATEWAY,
+            K8S_HTTP_ROUTE,
+            K8S_GRPC_ROUTE,
+        ]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        for (kind, per_parent) in KINDS {
+            for (id, resource) in ctx.store.of_kind(kind) {
+                let Some(status) = resource.value.get("status") else {
+                    continue;
+                };
+                // (field path prefix, conditions)
+                let mut lists: Vec<(String, &Vec<Value>)> = Vec::new();
+                if per_parent {
+                    let parents = status.get("parents").and_then(Value::as_array);
+                    for (p, parent) in parents.into_iter().flatten().enumerate() {
+                        if let Some(c) = parent.get("conditions").and_then(Value::as_array) {
+                            lists.push((format!("status.parents[{p}].conditions"), c));
+                        }
+                    }
+                } else if let Some(c) = status.get("conditions").and_then(Value::as_array) {
+                    lists.push(("status.conditions".to_owned(), c));
+                }
+                for (prefix, conditions) in lists {
+                    for (i, condition) in conditions.iter().enumerate() {
+                        if !is_negative(condition) {
+                            continue;
+                        }
+                        let field = |k: &str| {
+                            condition
+                                .get(k)
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_owned()
+                        };
+                        ctx.report(
+                            Message::new(
+                                "IST0171",
+                                id,
+                                vec![field("type"), field("reason"), field("message")],
+                            )
+                            .at(format!("{prefix}[{i}]")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_negative_conditions() {
+        let found = analyze(Box::new(ConditionAnalyzer), &["conditions/conditions.yaml"]);
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "IST0171".into(),
+                    "AuthorizationPolicy web/partial".into(),
+                    32
+                ),
+                ("IST0171".into(), "HTTPRoute web/route".into(), 53),
+                ("IST0171".into(), "Service web/api".into(), 16),
+            ]
+        );
+    }
+
+    #[test]
+    fn polarity() {
+        let c = |t: &str, s: &str| serde_json::json!({"type": t, "status": s, "reason": "X"});
+        assert!(is_negative(&c("Programmed", "False")));
+        assert!(!is_negative(&c("Programmed", "True")));
+        assert!(is_negative(&c("PartiallyInvalid", "True")));
+        assert!(!is_negative(&c("example.com/Ready", "False")));
+        assert!(is_negative(&c("istio.io/WaypointBound", "False")));
+    }
+}

@@ -1,0 +1,3 @@
+//! Analyzers of the status conditions Istio writes on resources.
+
+pub mod condition;

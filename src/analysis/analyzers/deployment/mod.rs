@@ -1,0 +1,3 @@
+//! Analyzers of Deployments.
+
+pub mod multi_service;

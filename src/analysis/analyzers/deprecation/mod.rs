@@ -1,0 +1,3 @@
+//! Analyzers of deprecated Istio configuration.
+
+pub mod fields;

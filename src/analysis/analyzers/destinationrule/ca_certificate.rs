@@ -1,0 +1,109 @@
+//! `destinationrule.CaCertificateAnalyzer`: TLS origination (`SIMPLE` or `MUTUAL`) without
+//! `caCertificates` does not verify the server's certificate.
+
+use serde_json::Value;
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzers::util::hosts::items;
+use crate::analysis::kinds::{Kind, DESTINATION_RULE};
+use crate::analysis::message::Message;
+use crate::analysis::resource::Resource;
+
+/// See the module documentation.
+pub struct CaCertificateAnalyzer;
+
+impl Analyzer for CaCertificateAnalyzer {
+    fn name(&self) -> &'static str {
+        "destinationrule.CaCertificateAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks that DestinationRules originating TLS set caCertificates to verify servers"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[DESTINATION_RULE]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        for (id, dr) in ctx.store.of_kind(DESTINATION_RULE) {
+            let policy = dr.spec().get("trafficPolicy");
+            let host = dr.spec().get("host").and_then(Value::as_str).unwrap_or("");
+            let base = || vec![dr.name.to_string(), dr.namespace.to_string()];
+            if let Some(mode) = unverified(dr, policy.and_then(|p| p.get("tls"))) {
+                let mut args = base();
+                args.extend([mode.to_owned(), host.to_owned()]);
+                ctx.report(Message::new("IST0128", id, args).at("spec.trafficPolicy.tls.mode"));
+            }
+            let ports = items(policy.and_then(|p| p.get("portLevelSettings")));
+            for (i, setting) in ports.enumerate() {
+                if let Some(mode) = unverified(dr, setting.get("tls")) {
+                    let port = setting
+                        .get("port")
+                        .and_then(|p| p.get("number"))
+                        .map(|n| n.to_string())
+                        .unwrap_or_default();
+                    let mut args = base();
+                    args.extend([mode.to_owned(), host.to_owned(), port]);
+                    let field = format!("spec.trafficPolicy.portLevelSettings[{i}].tls.mode");
+                    ctx.report(Message::new("IST0129", id, args).at(field));
+                }
+            }
+        }
+    }
+}
+
+/// The TLS mode of `tls` when it originates TLS without a way to verify the server: no
+/// `caCertificates`, and no `credentialName` on a gateway-bound (workloadSelector) rule.
+fn unverified<'a>(dr: &Resource, tls: Option<&'a Value>) -> Option<&'a str> {
+    let tls = tls?;
+    let mode = tls.get("mode").and_then(Value::as_str)?;
+    if mode != "SIMPLE" && mode != "MUTUAL" {
+        return None;
+    }
+    let set = |k: &str| {
+        tls.get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
+    if set("caCertificates")
+        || (set("credentialName") && dr.spec().get("workloadSelector").is_some())
+    {
+        return None;
+    }
+    Some(mode)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn tls_without_ca_certificates() {
+        let found = analyze(
+            Box::new(CaCertificateAnalyzer),
+            &["destinationrule/ca-certificates.yaml"],
+        );
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "IST0128".into(),
+                    "DestinationRule shop/payments-tls".into(),
+                    11
+                ),
+                (
+                    "IST0129".into(),
+                    "DestinationRule shop/payments-tls".into(),
+                    16
+                ),
+                (
+                    "IST0128".into(),
+                    "DestinationRule shop/sidecar-credential".into(),
+                    62
+                ),
+            ]
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Analyzers of Istio EnvoyFilters.
+
+pub mod patch;

@@ -1,0 +1,109 @@
+//! `injection.ImageAutoAnalyzer`: workloads using `image: auto`, which only works when Istio's
+//! injector rewrites it. A Deployment that no injector webhook selects gets a warning; such a
+//! Pod cannot start at all, which is an error.
+
+use serde_json::{Map, Value};
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzers::util::workloads::{
+    label_selector_matches, pod_metadata, string_map,
+};
+use crate::analysis::kinds::{Kind, DEPLOYMENT, MUTATING_WEBHOOK, NAMESPACE, POD};
+use crate::analysis::message::Message;
+
+/// See the module documentation.
+pub struct ImageAutoAnalyzer;
+
+/// The index of the first container whose image is `auto`.
+fn auto_image(spec: &Value) -> Option<usize> {
+    spec.get("containers")
+        .and_then(Value::as_array)?
+        .iter()
+        .position(|c| c.get("image").and_then(Value::as_str) == Some("auto"))
+}
+
+impl Analyzer for ImageAutoAnalyzer {
+    fn name(&self) -> &'static str {
+        "injection.ImageAutoAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks that Pods and Deployments using `image: auto` are selected for injection"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[NAMESPACE, POD, DEPLOYMENT, MUTATING_WEBHOOK]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+        let store = ctx.store;
+        let webhooks: Vec<&Value> = store
+            .of_kind(MUTATING_WEBHOOK)
+            .filter_map(|(_, c)| c.value.get("webhooks").and_then(Value::as_array))
+            .flatten()
+            .filter(|h| {
+                h.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.ends_with("sidecar-injector.istio.io"))
+            })
+            .collect();
+        let injected = |namespace: &str, pod_labels: &Map<String, Value>| {
+            let ns_labels = store
+                .find(NAMESPACE, "", namespace)
+                .map_or(&*EMPTY, |(_, ns)| ns.labels());
+            webhooks.iter().any(|h| {
+                label_selector_matches(h.get("namespaceSelector"), ns_labels)
+                    && label_selector_matches(h.get("objectSelector"), pod_labels)
+            })
+        };
+        for (id, pod) in store.of_kind(POD) {
+            let Some(i) = auto_image(pod.spec()) else {
+                continue;
+            };
+            if !injected(&pod.namespace, pod.labels()) {
+                ctx.report(
+                    Message::new("IST0147", id, vec!["Pod".to_owned(), pod.name.to_string()])
+                        .at(format!("spec.containers[{i}].image")),
+                );
+            }
+        }
+        for (id, deployment) in store.of_kind(DEPLOYMENT) {
+            let Some(i) = deployment
+                .spec()
+                .pointer("/template/spec")
+                .and_then(auto_image)
+            else {
+                continue;
+            };
+            let pod_labels = string_map(pod_metadata(deployment), "labels");
+            if !injected(&deployment.namespace, pod_labels) {
+                ctx.report(
+                    Message::new(
+                        "IST0146",
+                        id,
+                        vec!["Deployment".to_owned(), deployment.name.to_string()],
+                    )
+                    .at(format!("spec.template.spec.containers[{i}].image")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_auto_images_not_injected() {
+        assert_eq!(
+            analyze(Box::new(ImageAutoAnalyzer), &["injection/image-auto.yaml"]),
+            vec![
+                ("IST0146".into(), "Deployment other/lonely-gw".into(), 44),
+                ("IST0147".into(), "Pod other/lonely-gw-1".into(), 51),
+            ]
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! Analyzers of sidecar injection.
+
+pub mod analyzer;
+pub mod image;
+pub mod image_auto;

@@ -1,0 +1,98 @@
+//! `meshnetworks.MeshNetworksAnalyzer`: network endpoints taken `fromRegistry` a registry Istio
+//! does not know: neither a built-in registry nor a cluster with a remote secret
+//! (a Secret labelled `istio/multiCluster: "true"`, one cluster per data key).
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::kinds::{Kind, MESH_NETWORKS, SECRET};
+use crate::analysis::message::Message;
+
+/// See the module documentation.
+pub struct MeshNetworksAnalyzer;
+
+/// Istio's built-in service registries (the names are case-sensitive).
+const BUILT_IN: [&str; 3] = ["Kubernetes", "External", "Mock"];
+/// Label of remote-cluster secrets.
+const MULTICLUSTER_LABEL: &str = "istio/multiCluster";
+
+impl Analyzer for MeshNetworksAnalyzer {
+    fn name(&self) -> &'static str {
+        "meshnetworks.MeshNetworksAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks that mesh networks take endpoints from known service registries"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[MESH_NETWORKS, SECRET]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        let store = ctx.store;
+        let mut clusters: HashSet<&str> = HashSet::new();
+        for (_, secret) in store.of_kind(SECRET) {
+            if secret.label(MULTICLUSTER_LABEL) != Some("true") {
+                continue;
+            }
+            for data in ["data", "stringData"] {
+                if let Some(map) = secret.value.get(data).and_then(Value::as_object) {
+                    clusters.extend(map.keys().map(String::as_str));
+                }
+            }
+        }
+        for (id, networks) in store.of_kind(MESH_NETWORKS) {
+            let Some(map) = networks.value.get("networks").and_then(Value::as_object) else {
+                continue;
+            };
+            for (network, spec) in map {
+                let endpoints = spec.get("endpoints").and_then(Value::as_array);
+                for (i, endpoint) in endpoints.into_iter().flatten().enumerate() {
+                    let Some(registry) = endpoint.get("fromRegistry").and_then(Value::as_str)
+                    else {
+                        continue;
+                    };
+                    if BUILT_IN.contains(&registry) || clusters.contains(registry) {
+                        continue;
+                    }
+                    ctx.report(
+                        Message::new("IST0126", id, vec![registry.to_owned(), network.clone()])
+                            .at(format!("networks.{network}.endpoints[{i}].fromRegistry")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_unknown_registries() {
+        let found = analyze(
+            Box::new(MeshNetworksAnalyzer),
+            &["meshnetworks/networks.yaml"],
+        );
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "IST0126".into(),
+                    "MeshNetworks istio-system/meshnetworks".into(),
+                    11
+                ),
+                (
+                    "IST0126".into(),
+                    "MeshNetworks istio-system/meshnetworks".into(),
+                    16
+                ),
+            ]
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Analyzers of the mesh networks configuration.
+
+pub mod mesh_networks;

@@ -1,0 +1,4 @@
+//! Analyzers of ServiceEntries.
+
+pub mod conflicting_protocol;
+pub mod protocol_addresses;

@@ -1,0 +1,3 @@
+//! Analyzers of Sidecars.
+
+pub mod selector;

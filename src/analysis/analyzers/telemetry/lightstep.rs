@@ -1,0 +1,95 @@
+//! `telemetry.LightstepAnalyzer`: Telemetries tracing through a Lightstep extension provider,
+//! which Istio deprecates in favour of OpenTelemetry.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::kinds::{Kind, TELEMETRY};
+use crate::analysis::message::Message;
+
+/// See the module documentation.
+pub struct LightstepAnalyzer;
+
+impl Analyzer for LightstepAnalyzer {
+    fn name(&self) -> &'static str {
+        "telemetry.LightstepAnalyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks for Telemetries tracing through the deprecated Lightstep provider"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[TELEMETRY]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        let lightstep: HashSet<&str> = ctx
+            .mesh
+            .config
+            .get("extensionProviders")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("lightstep").is_some_and(|l| !l.is_null()))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        if lightstep.is_empty() {
+            return;
+        }
+        for (id, telemetry) in ctx.store.of_kind(TELEMETRY) {
+            let tracing = telemetry.spec().get("tracing").and_then(Value::as_array);
+            for (i, entry) in tracing.into_iter().flatten().enumerate() {
+                let providers = entry.get("providers").and_then(Value::as_array);
+                for (j, provider) in providers.into_iter().flatten().enumerate() {
+                    let name = provider.get("name").and_then(Value::as_str).unwrap_or("");
+                    if lightstep.contains(name) {
+                        ctx.report(
+                            Message::new(
+                                "IST0002",
+                                id,
+                                vec![format!(
+                                    "the Lightstep tracing provider {name:?} is deprecated; use an OpenTelemetry provider instead"
+                                )],
+                            )
+                            .at(format!("spec.tracing[{i}].providers[{j}].name")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::mesh::MeshConfig;
+    use crate::analysis::testing::{analyze, analyze_with_mesh};
+
+    #[test]
+    fn reports_tracing_through_lightstep() {
+        let mut mesh = MeshConfig::defaults("istio-system");
+        mesh.overlay(serde_json::json!({"extensionProviders": [
+            {"name": "ls", "lightstep": {"service": "ls.tracing.svc", "port": 443}},
+            {"name": "otel", "opentelemetry": {"service": "otel.tracing.svc", "port": 4317}},
+        ]}));
+        let found = analyze_with_mesh(
+            Box::new(LightstepAnalyzer),
+            &["telemetry/lightstep.yaml"],
+            mesh,
+        );
+        assert_eq!(
+            found,
+            vec![("IST0002".into(), "Telemetry istio-system/tracing".into(), 9)]
+        );
+    }
+
+    #[test]
+    fn silent_without_lightstep_providers() {
+        let found = analyze(Box::new(LightstepAnalyzer), &["telemetry/lightstep.yaml"]);
+        assert!(found.is_empty());
+    }
+}

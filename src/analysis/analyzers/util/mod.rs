@@ -1,0 +1,3 @@
+pub mod hosts;
+pub mod selectors;
+pub mod workloads;

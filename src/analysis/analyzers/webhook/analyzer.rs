@@ -1,0 +1,213 @@
+//! `webhook.Analyzer`: Istio's sidecar-injector webhooks that would both inject the same pod
+//! (overlapping namespace and object selectors), and webhooks that call a Service that does not
+//! exist.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde_json::{Map, Value};
+
+use crate::analysis::analyzer::{Analyzer, Context};
+use crate::analysis::analyzers::util::workloads::{
+    label_selector_keys, label_selector_matches, INJECTION_LABEL, REVISION_LABEL, SIDECAR_INJECT,
+};
+use crate::analysis::kinds::{Kind, MUTATING_WEBHOOK, NAMESPACE, POD, SERVICE};
+use crate::analysis::message::Message;
+use crate::analysis::resource::ResourceId;
+
+/// Label naming a revision tag on a webhook configuration.
+const TAG_LABEL: &str = "istio.io/tag";
+
+/// See the module documentation.
+pub struct WebhookAnalyzer;
+
+struct Hook<'s> {
+    config: ResourceId,
+    index: usize,
+    /// `configuration/webhook`.
+    name: String,
+    hook: &'s Value,
+}
+
+fn labels(pairs: &[(&str, &str)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+        .collect()
+}
+
+/// `labels` reduced to the keys some selector looks at, so equal projections test alike.
+fn project(labels: &Map<String, Value>, keys: &HashSet<String>) -> Map<String, Value> {
+    labels
+        .iter()
+        .filter(|(k, _)| keys.contains(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn dedup(cases: Vec<Map<String, Value>>) -> Vec<Map<String, Value>> {
+    let mut seen = HashSet::new();
+    cases
+        .into_iter()
+        .filter(|c| seen.insert(serde_json::to_string(c).unwrap_or_default()))
+        .collect()
+}
+
+impl Analyzer for WebhookAnalyzer {
+    fn name(&self) -> &'static str {
+        "webhook.Analyzer"
+    }
+
+    fn description(&self) -> &'static str {
+        "Checks Istio's injection webhooks for overlapping selectors and missing Services"
+    }
+
+    fn inputs(&self) -> &'static [Kind] {
+        &[MUTATING_WEBHOOK, NAMESPACE, POD, SERVICE]
+    }
+
+    fn analyze(&self, ctx: &mut Context<'_>) {
+        let store = ctx.store;
+        let mut hooks: Vec<Hook<'_>> = Vec::new();
+        let mut revisions: BTreeSet<&str> = BTreeSet::new();
+        for (id, config) in store.of_kind(MUTATING_WEBHOOK) {
+            let revs: Vec<&str> = [REVISION_LABEL, TAG_LABEL]
+                .iter()
+                .filter_map(|l| config.label(l))
+                .collect();
+            let list = config.value.get("webhooks").and_then(Value::as_array);
+            let list = list.map(Vec::as_slice).unwrap_or_default();
+            let istio = list.iter().any(|h| {
+                h.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.ends_with("istio.io"))
+            });
+            if revs.is_empty() && !istio {
+                continue;
+            }
+            revisions.extend(revs);
+            for (index, hook) in list.iter().enumerate() {
+                let name = hook.get("name").and_then(Value::as_str).unwrap_or("");
+                hooks.push(Hook {
+                    config: id,
+                    index,
+                    name: format!("{}/{name}", config.name),
+                    hook,
+                });
+            }
+        }
+        if hooks.is_empty() {
+            return;
+        }
+        let ns_keys: HashSet<String> = hooks
+            .iter()
+            .flat_map(|h| label_selector_keys(h.hook.get("namespaceSelector")))
+            .collect();
+        let obj_keys: HashSet<String> = hooks
+            .iter()
+            .flat_map(|h| label_selector_keys(h.hook.get("objectSelector")))
+            .collect();
+        let mut namespaces: Vec<Map<String, Value>> = store
+            .of_kind(NAMESPACE)
+            .map(|(_, ns)| project(ns.labels(), &ns_keys))
+            .collect();
+        let mut objects: Vec<Map<String, Value>> = store
+            .of_kind(POD)
+            .map(|(_, pod)| project(pod.labels(), &obj_keys))
+            .collect();
+        for rev in &revisions {
+            namespaces.push(labels(&[(REVISION_LABEL, rev)]));
+            objects.push(labels(&[(REVISION_LABEL, rev)]));
+        }
+        namespaces.push(labels(&[(INJECTION_LABEL, "enabled")]));
+        namespaces.push(labels(&[(INJECTION_LABEL, "disabled")]));
+        objects.push(labels(&[(SIDECAR_INJECT, "true")]));
+        objects.push(labels(&[(SIDECAR_INJECT, "false")]));
+        let namespaces = dedup(namespaces);
+        let objects = dedup(objects);
+        let mut reported: HashSet<(usize, String)> = HashSet::new();
+        for ns in &namespaces {
+            for obj in &objects {
+                let matches: Vec<usize> = hooks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| {
+                        label_selector_matches(h.hook.get("namespaceSelector"), ns)
+                            && label_selector_matches(h.hook.get("objectSelector"), obj)
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                if matches.len() < 2 {
+                    continue;
+                }
+                for &m in &matches {
+                    let others: BTreeSet<&str> = matches
+                        .iter()
+                        .filter(|&&o| o != m)
+                        .map(|&o| hooks[o].name.as_str())
+                        .collect();
+                    let others: Vec<&str> = others.into_iter().collect();
+                    let text = format!(
+                        "Webhook overlaps with others: [{}]. This may cause injection to occur twice.",
+                        others.join(" ")
+                    );
+                    if reported.insert((m, text.clone())) {
+                        let hook = &hooks[m];
+                        ctx.report(
+                            Message::new("IST0139", hook.config, vec![text])
+                                .at(format!("webhooks[{}]", hook.index)),
+                        );
+                    }
+                }
+            }
+        }
+        for hook in &hooks {
+            let Some(svc) = hook.hook.pointer("/clientConfig/service") else {
+                continue;
+            };
+            let ns = svc.get("namespace").and_then(Value::as_str).unwrap_or("");
+            let name = svc.get("name").and_then(Value::as_str).unwrap_or("");
+            if !store.contains(SERVICE, ns, name) {
+                ctx.report(
+                    Message::new(
+                        "IST0139",
+                        hook.config,
+                        vec![format!(
+                            "Injector refers to a control plane service that does not exist: {ns}/{name}."
+                        )],
+                    )
+                    .at(format!("webhooks[{}].clientConfig.service", hook.index)),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::analyze;
+
+    #[test]
+    fn reports_overlaps_and_missing_services() {
+        assert_eq!(
+            analyze(Box::new(WebhookAnalyzer), &["webhook/webhooks.yaml"]),
+            vec![
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-a".into(),
+                    8
+                ),
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-b".into(),
+                    19
+                ),
+                (
+                    "IST0139".into(),
+                    "MutatingWebhookConfiguration injector-canary".into(),
+                    34
+                ),
+            ]
+        );
+    }
+}

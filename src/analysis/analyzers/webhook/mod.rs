@@ -1,0 +1,3 @@
+//! Analyzers of Istio's admission webhooks.
+
+pub mod analyzer;
