@@ -197,7 +197,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__analyze)
-            opts="-A -L -o -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --timeout --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-A -L -o -S -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --timeout --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -212,11 +212,11 @@ _istioctl() {
                     return 0
                     ;;
                 --output)
-                    COMPREPLY=($(compgen -W "log json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "log json yaml sarif" -- "${cur}"))
                     return 0
                     ;;
                 -o)
-                    COMPREPLY=($(compgen -W "log json yaml" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "log json yaml sarif" -- "${cur}"))
                     return 0
                     ;;
                 --output-threshold)
@@ -225,6 +225,18 @@ _istioctl() {
                     ;;
                 --failure-threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --suppress)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -S)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never true false" -- "${cur}"))
                     return 0
                     ;;
                 --meshConfigFile)

@@ -45,11 +45,18 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print t
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l use-kube -d 'Read resources from the cluster of the current context (`--use-kube=false` for files only)' -r -f -a "true\t''
 false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l analyzer -d 'Run only this analyzer (repeatable); see --list-analyzers' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s o -l output -d 'Output format' -r -f -a "log\t'One line per finding'
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s o -l output -d 'Output format' -r -f -a "log\t'One line per finding, with a hint and (on a terminal) a code frame'
 json\t'A JSON array'
-yaml\t'A YAML list'"
+yaml\t'A YAML list'
+sarif\t'SARIF 2.1.0, for code-scanning services'"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l output-threshold -d 'Lowest level of the findings that are printed' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l failure-threshold -d 'Lowest level of the findings that make the exit code 79' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s S -l suppress -d 'Suppress a code for resources matching a pattern, `*` as wildcard (repeatable), e.g. "IST0102=Namespace frod" or "IST0107=Pod *.baz"' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l color -d 'Colors: auto (on a terminal), always or never; `--color=true`/`--color=false` as istioctl' -r -f -a "auto\t''
+always\t''
+never\t''
+true\t''
+false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshConfigFile -d 'A MeshConfig file overriding the defaults' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetworksFile -d 'A MeshNetworks file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''

@@ -1,16 +1,18 @@
 //! Loading local inputs (files, directories, stdin) into resources. Every document is parsed
 //! once; a document or file that cannot be used becomes a [`LoadError`] and the rest goes on.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use miette::{NamedSource, SourceSpan};
 use serde_json::Value;
 
 use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
-use crate::yaml::{parse_document, split_documents};
+use crate::yaml::{item_lines, parse_document, split_documents};
 
 /// An input that could not be used, or a document in it.
 #[derive(Debug, Clone)]
@@ -23,6 +25,56 @@ pub struct LoadError {
     pub at: Option<(usize, Arc<Source>)>,
     /// What was wrong.
     pub message: String,
+}
+
+/// A [`LoadError`] as a miette diagnostic: `file:line: message`, with a code frame when the
+/// file's text is at hand.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{place}: {message}")]
+pub struct LoadDiagnostic {
+    place: String,
+    message: String,
+    #[source_code]
+    code: Option<NamedSource<Arc<str>>>,
+    #[label("here")]
+    span: Option<SourceSpan>,
+}
+
+impl LoadError {
+    /// `file:line` (or just the file when the line is unknown).
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
+    /// The error as a diagnostic pointing from its offset to the end of that line.
+    pub fn diagnostic(&self) -> LoadDiagnostic {
+        let (code, span) = match &self.at {
+            Some((offset, source)) => {
+                let text: &str = &source.text;
+                let start = (*offset).min(text.len());
+                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+                let end = if text[start..end].ends_with('\r') {
+                    end - 1
+                } else {
+                    end
+                };
+                (
+                    Some(NamedSource::new(&source.name, source.text.clone())),
+                    Some(SourceSpan::new(start.into(), end - start)),
+                )
+            }
+            None => (None, None),
+        };
+        LoadDiagnostic {
+            place: self.place(),
+            message: self.message.clone(),
+            code,
+            span,
+        }
+    }
 }
 
 /// A file skipped because of its extension (reported as a note, not an error).
@@ -106,50 +158,94 @@ fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
+/// Largest document analyzed. Kubernetes stores objects of at most about 1.5 MiB, so a bigger
+/// document is a mistake (or an attack); refusing it keeps time and memory bounded.
+pub const MAX_DOCUMENT_BYTES: usize = 16 << 20;
+
+/// Which resources keep their whole object in the store.
+#[derive(Debug, Clone, Default)]
+pub enum Keep {
+    /// Every resource keeps everything.
+    #[default]
+    All,
+    /// Resources of these kinds (`group/Kind` keys) keep everything; the others keep only
+    /// `apiVersion`, `kind` and `metadata` (names, labels, annotations: enough to be found,
+    /// selected and suppressed). The analyzers declare the kinds they read, so the objects
+    /// nobody reads (a CRD's schema, a ConfigMap's data) do not stay in memory.
+    Kinds(HashSet<&'static str>),
+}
+
+impl Keep {
+    /// Drops what no analyzer reads from `value`, a resource of kind `key`.
+    fn prune(&self, key: &str, value: &mut Value) {
+        let Keep::Kinds(kinds) = self else {
+            return;
+        };
+        if kinds.contains(key) {
+            return;
+        }
+        if let Value::Object(map) = value {
+            map.retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+        }
+    }
+}
+
 /// Loads every input into `store`; returns what went wrong along the way.
 pub fn load_inputs(inputs: &[PathBuf], opts: &LoadOptions, store: &mut StoreBuilder) -> LoadReport {
+    load_inputs_keeping(inputs, opts, &Keep::All, store)
+}
+
+/// [`load_inputs`], keeping whole objects only as `keep` says.
+pub fn load_inputs_keeping(
+    inputs: &[PathBuf],
+    opts: &LoadOptions,
+    keep: &Keep,
+    store: &mut StoreBuilder,
+) -> LoadReport {
     let mut report = LoadReport::default();
     for path in collect_files(inputs, opts, &mut report) {
         let name = path.display().to_string();
-        let bytes = match read_input(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                report.errors.push(LoadError {
-                    file: name,
-                    line: None,
-                    at: None,
-                    message: format!("cannot read file: {e}"),
-                });
-                continue;
-            }
-        };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..valid]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u32
-                    + 1;
-                report.errors.push(LoadError {
-                    file: name,
-                    line: Some(line),
-                    at: None,
-                    message: format!(
-                        "the file is not valid UTF-8 (invalid byte at offset {valid})"
-                    ),
-                });
-                continue;
-            }
-        };
-        let source = Arc::new(Source {
-            name,
-            text: Arc::from(text),
-        });
-        load_source(&source, opts, store, &mut report);
+        match read_input(&path) {
+            Ok(bytes) => load_bytes(name, bytes, opts, keep, store, &mut report),
+            Err(e) => report.errors.push(LoadError {
+                file: name,
+                line: None,
+                at: None,
+                message: format!("cannot read file: {e}"),
+            }),
+        }
     }
     report
+}
+
+/// Loads the documents of one file's bytes. Bytes that are not UTF-8 spoil only the documents
+/// that hold them: they are read as `?` (so that offsets stay those of the file), and each such
+/// document is reported instead of analyzed.
+pub fn load_bytes(
+    name: String,
+    bytes: Vec<u8>,
+    opts: &LoadOptions,
+    keep: &Keep,
+    store: &mut StoreBuilder,
+    report: &mut LoadReport,
+) {
+    let (text, original) = match String::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut text = String::with_capacity(bytes.len());
+            for chunk in bytes.utf8_chunks() {
+                text.push_str(chunk.valid());
+                text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+            }
+            (text, Some(bytes))
+        }
+    };
+    let source = Arc::new(Source {
+        name,
+        text: Arc::from(text),
+    });
+    load_documents(&source, original.as_deref(), opts, keep, store, report);
 }
 
 /// Loads the documents of one source.
@@ -159,22 +255,81 @@ pub fn load_source(
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
+    load_documents(source, None, opts, &Keep::All, store, report);
+}
+
+/// The byte offset of 1-based `line` of `text` (whose first line is `first_line`, at `start`).
+fn offset_of_line(text: &str, start: usize, first_line: u32, line: u32) -> usize {
+    let skip = line.saturating_sub(first_line) as usize;
+    if skip == 0 {
+        return start;
+    }
+    text.get(start..)
+        .and_then(|rest| rest.match_indices('\n').nth(skip - 1))
+        .map_or(start, |(i, _)| start + i + 1)
+}
+
+/// Loads the documents of `source`; `original` holds the file's bytes when they were not all
+/// UTF-8, to tell which documents are spoilt.
+fn load_documents(
+    source: &Arc<Source>,
+    original: Option<&[u8]>,
+    opts: &LoadOptions,
+    keep: &Keep,
+    store: &mut StoreBuilder,
+    report: &mut LoadReport,
+) {
     let text = &source.text;
     for chunk in split_documents(text) {
         let body = &text[chunk.range.clone()];
-        let error = |line: u32, offset: usize, message: String| LoadError {
+        let error = |line: u32, offset: Option<usize>, message: String| LoadError {
             file: source.name.clone(),
             line: Some(line),
-            at: Some((offset, source.clone())),
+            at: Some((
+                offset.unwrap_or_else(|| {
+                    offset_of_line(text, chunk.range.start, chunk.first_line, line)
+                }),
+                source.clone(),
+            )),
             message,
         };
+        if let Some(bad) = original
+            .and_then(|bytes| bytes.get(chunk.range.clone()))
+            .and_then(|doc| std::str::from_utf8(doc).err())
+        {
+            let offset = chunk.range.start + bad.valid_up_to();
+            let line = chunk.first_line
+                + text[chunk.range.start..offset]
+                    .bytes()
+                    .filter(|&b| b == b'\n')
+                    .count() as u32;
+            let byte = original.and_then(|b| b.get(offset)).copied().unwrap_or(0);
+            report.errors.push(error(
+                line,
+                Some(offset),
+                format!("the document is not valid UTF-8 (byte 0x{byte:02X}); it is skipped"),
+            ));
+            continue;
+        }
+        if body.len() > MAX_DOCUMENT_BYTES {
+            report.errors.push(error(
+                chunk.first_line,
+                None,
+                format!(
+                    "the document is {:.1} MiB, over the {} MiB limit (Kubernetes objects are at most about 1.5 MiB); it is skipped",
+                    body.len() as f64 / (1024.0 * 1024.0),
+                    MAX_DOCUMENT_BYTES >> 20
+                ),
+            ));
+            continue;
+        }
         let value = match parse_document(body, chunk.first_line, chunk.range.start) {
             Ok(Value::Null) => continue,
             Ok(v) => v,
             Err(e) => {
                 report
                     .errors
-                    .push(error(e.line, e.offset, format!("invalid YAML: {e}")));
+                    .push(error(e.line, Some(e.offset), format!("invalid YAML: {e}")));
                 continue;
             }
         };
@@ -186,7 +341,6 @@ pub fn load_source(
             })
             .unwrap_or(0);
         let doc_line = chunk.first_line + first_content as u32;
-        let doc_offset = chunk.range.start;
         let origin = |list_item: Option<usize>, line: u32| Origin::File {
             source: source.clone(),
             range: chunk.range.clone(),
@@ -207,18 +361,38 @@ pub fn load_source(
                 Some(Value::Array(items)) => items,
                 _ => Vec::new(),
             };
-            for (i, item) in items.into_iter().enumerate() {
-                let o = origin(Some(i), doc_line);
-                let line = Resource::line_of_list_item(&o).unwrap_or(doc_line);
+            let lines = item_lines(body, chunk.first_line, "items");
+            for (i, mut item) in items.into_iter().enumerate() {
+                prune(keep, &mut item);
+                let line = lines.get(i).copied().unwrap_or(doc_line);
                 let o = origin(Some(i), line);
                 if let Err(message) = add_resource(item, o, opts, store) {
-                    report.errors.push(error(line, doc_offset, message));
+                    report.errors.push(error(line, None, message));
                 }
             }
-        } else if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
-            report.errors.push(error(doc_line, doc_offset, message));
+        } else {
+            let mut value = value;
+            prune(keep, &mut value);
+            if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
+                report.errors.push(error(doc_line, None, message));
+            }
         }
     }
+}
+
+/// Applies `keep` to a resource, by its apiVersion and kind.
+fn prune(keep: &Keep, value: &mut Value) {
+    if matches!(keep, Keep::All) {
+        return;
+    }
+    let key = match (
+        value.get("apiVersion").and_then(Value::as_str),
+        value.get("kind").and_then(Value::as_str),
+    ) {
+        (Some(api_version), Some(kind)) => kind_key(api_version, kind),
+        _ => return,
+    };
+    keep.prune(&key, value);
 }
 
 /// Checks an object's identity and adds it to the store.
@@ -287,27 +461,34 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
-impl Resource {
-    /// The line of a `List` item's own text.
-    fn line_of_list_item(origin: &Origin) -> Option<u32> {
-        let Origin::File {
-            source,
-            range,
-            first_line,
-            list_item: Some(i),
-            ..
-        } = origin
-        else {
-            return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unread_kinds_keep_only_their_identity() {
+        let opts = LoadOptions {
+            default_namespace: "default".to_owned(),
+            recursive: false,
         };
-        let text = source.text.get(range.clone())?;
-        crate::yaml::field_line(
-            text,
-            *first_line,
-            &[
-                crate::yaml::PathSegment::Key("items".into()),
-                crate::yaml::PathSegment::Index(*i),
-            ],
-        )
+        let keep = Keep::Kinds(["Service"].into_iter().collect());
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, labels: {a: b}}\ndata: {big: x}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: []}\n";
+        let mut builder = StoreBuilder::default();
+        let mut report = LoadReport::default();
+        load_bytes(
+            "t.yaml".into(),
+            text.as_bytes().to_vec(),
+            &opts,
+            &keep,
+            &mut builder,
+            &mut report,
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let store = builder.build();
+        let (_, cm) = store.iter().next().expect("config map");
+        assert!(cm.value.get("data").is_none());
+        assert_eq!(cm.label("a"), Some("b"));
+        let (_, svc) = store.iter().nth(1).expect("service");
+        assert!(svc.value.get("spec").is_some());
     }
 }

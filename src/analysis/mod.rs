@@ -11,8 +11,10 @@ pub mod kinds;
 pub mod load;
 pub mod mesh;
 pub mod message;
+pub mod output;
 pub mod resource;
 pub mod run;
 pub mod store;
+pub mod suppress;
 #[cfg(test)]
 pub mod testing;

@@ -1,12 +1,19 @@
 //! Running the selected analyzers over a store and turning their messages into findings:
 //! resolved wording, level, origin and location, filtered and in a stable order.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::analyzer::{Analyzer, Context};
 use super::analyzers;
 use super::catalog::{self, Entry};
+use super::load::{load_bytes, Keep, LoadOptions, LoadReport};
 use super::mesh::MeshConfig;
 use super::message::{Level, Message};
-use super::store::Store;
+use super::resource::{Origin, Source};
+use super::store::{Store, StoreBuilder};
+use super::suppress::{annotation_suppresses, Suppressions};
+use crate::yaml::{field_lines, PathSegment};
 
 /// A message ready to be shown.
 #[derive(Debug, Clone)]
@@ -24,6 +31,8 @@ pub struct Finding {
     pub namespace: String,
     /// File and 1-based line, for resources read from files.
     pub location: Option<(String, u32)>,
+    /// The file's text, for code frames (resources read from files only).
+    pub source: Option<Arc<Source>>,
     /// The filled-in message text.
     pub text: String,
     /// The filled-in fix hint (may be empty).
@@ -39,6 +48,8 @@ pub struct RunOptions {
     pub namespace: Option<String>,
     /// The Istio control-plane namespace.
     pub istio_namespace: String,
+    /// `-S` rules; the `galley.istio.io/analyze-suppress` annotation applies in any case.
+    pub suppressions: Suppressions,
 }
 
 /// An analyzer name that is not registered, with the nearest registered name.
@@ -76,7 +87,40 @@ pub fn select(names: &[String]) -> Result<Vec<Box<dyn Analyzer>>, UnknownAnalyze
         .collect())
 }
 
-/// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings.
+/// Loads `bytes` as one file named `input.yaml` and runs every analyzer over it (all
+/// namespaces, default mesh config): the whole engine on one input, for fuzzing and for the
+/// regression tests of what fuzzing found.
+pub fn analyze_bytes(bytes: &[u8]) -> (Vec<Finding>, LoadReport) {
+    let opts = LoadOptions {
+        default_namespace: "default".to_owned(),
+        recursive: true,
+    };
+    let mut builder = StoreBuilder::default();
+    let mut report = LoadReport::default();
+    load_bytes(
+        "input.yaml".to_owned(),
+        bytes.to_vec(),
+        &opts,
+        &Keep::All,
+        &mut builder,
+        &mut report,
+    );
+    let store = builder.build();
+    let run_opts = RunOptions {
+        istio_namespace: "istio-system".to_owned(),
+        ..RunOptions::default()
+    };
+    let findings = run(
+        &analyzers::all(),
+        &store,
+        &MeshConfig::defaults("istio-system"),
+        &run_opts,
+    );
+    (findings, report)
+}
+
+/// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings,
+/// without those that are suppressed or (without `-A`) about other namespaces.
 pub fn run(
     selected: &[Box<dyn Analyzer>],
     store: &Store,
@@ -100,19 +144,25 @@ pub fn run(
                 })
             })
             .collect();
+        // An analyzer that panics is a bug: let it be seen (tests and the fuzzer catch it)
+        // rather than silently lose its findings.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     let mut findings: Vec<Finding> = messages
         .into_iter()
+        .filter(|m| !suppressed(m, store, &opts.suppressions))
         .filter_map(|m| finding(m, store))
         .filter(|f| match &opts.namespace {
             Some(ns) => f.namespace.is_empty() || &f.namespace == ns,
             None => true,
         })
         .collect();
+    locate(&mut findings, store);
+    // By resource, code and text (stable, and what analyzer tests expect); the same message
+    // about the same resource is reported once, as istioctl does.
     findings.sort_by(|a, b| {
         (&a.origin, a.entry.code.as_str(), &a.text).cmp(&(
             &b.origin,
@@ -125,12 +175,22 @@ pub fn run(
     findings
 }
 
+/// True when the resource's annotation or a `-S` rule suppresses the message.
+fn suppressed(message: &Message, store: &Store, rules: &Suppressions) -> bool {
+    let resource = message.resource.map(|id| store.get(id));
+    resource.is_some_and(|r| annotation_suppresses(r, message.code))
+        || (!rules.is_empty() && rules.matches(message.code, resource))
+}
+
 fn finding(message: Message, store: &Store) -> Option<Finding> {
     let entry = catalog::entry(message.code)?;
     let resource = message.resource.map(|id| store.get(id));
-    let location = resource
-        .and_then(|r| r.location(message.field.as_deref()))
-        .map(|(source, line)| (source.name.clone(), line));
+    let (location, source) = match resource.map(|r| &r.origin) {
+        Some(Origin::File { source, line, .. }) => {
+            (Some((source.name.clone(), *line)), Some(source.clone()))
+        }
+        _ => (None, None),
+    };
     Some(Finding {
         level: entry.level,
         origin: resource.map(|r| r.origin_name()).unwrap_or_default(),
@@ -145,9 +205,66 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
             })
             .unwrap_or_default(),
         location,
+        source,
         text: catalog::fill(&entry.message, &message.args),
         hint: catalog::fill(&entry.hint, &message.args),
         entry,
         message,
     })
+}
+
+/// Moves each finding that names a field to that field's line. The findings about one
+/// document are located together, in one pass over its text.
+fn locate(findings: &mut [Finding], store: &Store) {
+    let mut by_document: HashMap<(*const Source, usize), Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let has_field = f.message.field.as_deref().is_some_and(|p| !p.is_empty());
+        if let (true, Some(id)) = (has_field, f.message.resource) {
+            if let Origin::File { source, range, .. } = &store.get(id).origin {
+                by_document
+                    .entry((Arc::as_ptr(source), range.start))
+                    .or_default()
+                    .push(i);
+            }
+        }
+    }
+    for indices in by_document.into_values() {
+        let Some(Origin::File {
+            source,
+            range,
+            first_line,
+            ..
+        }) = findings[indices[0]]
+            .message
+            .resource
+            .map(|id| &store.get(id).origin)
+        else {
+            continue;
+        };
+        let paths: Vec<Vec<PathSegment>> = indices
+            .iter()
+            .map(|&i| {
+                let f = &findings[i];
+                let mut path = Vec::new();
+                if let Some(Origin::File {
+                    list_item: Some(item),
+                    ..
+                }) = f.message.resource.map(|id| &store.get(id).origin)
+                {
+                    path.push(PathSegment::Key("items".to_owned()));
+                    path.push(PathSegment::Index(*item));
+                }
+                path.extend(PathSegment::parse_path(
+                    f.message.field.as_deref().unwrap_or_default(),
+                ));
+                path
+            })
+            .collect();
+        let text = source.text.get(range.clone()).unwrap_or_default();
+        for (&i, line) in indices.iter().zip(field_lines(text, *first_line, &paths)) {
+            if let (Some(line), Some(location)) = (line, findings[i].location.as_mut()) {
+                location.1 = line;
+            }
+        }
+    }
 }

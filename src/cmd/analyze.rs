@@ -1,34 +1,85 @@
-//! `istioctl analyze`: load the cluster (unless `--use-kube=false`) and local files on top, run the analyzers, print the
-//! findings and exit 79 when one reaches the failure threshold.
+//! `istioctl analyze`: load the cluster (unless `--use-kube=false`) and local files on top of
+//! it, run the analyzers, print the findings in the chosen format and exit 79 when one reaches
+//! the failure threshold.
+//!
+//! Exit codes: 0 when clean; 79 when a finding reaches `--failure-threshold` (whatever the
+//! output format); 1 when an input could not be read or parsed (unless `--ignore-unknown`) and
+//! no finding reached the threshold; 1 for usage errors, and when the cluster cannot be read.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Args, ValueEnum};
 use miette::{miette, IntoDiagnostic};
-use serde_json::{json, Value};
+use serde_json::Value;
 
+use crate::analysis::analyzers;
 use crate::analysis::defaults::add_default_resources;
-use crate::analysis::load::{load_inputs, LoadOptions};
+use crate::analysis::load::{load_inputs_keeping, Keep, LoadOptions};
 use crate::analysis::mesh::{networks_resource, MeshConfig};
 use crate::analysis::message::Level;
+use crate::analysis::output::{self, log::LogStyle};
 use crate::analysis::run::{run as run_analyzers, select, Finding, RunOptions};
 use crate::analysis::store::StoreBuilder;
-use crate::analysis::{analyzers, catalog};
+use crate::analysis::suppress::Suppressions;
 use crate::cli::GlobalArgs;
 
 /// Exit code when a finding reaches the failure threshold (istioctl's).
 pub const EXIT_ISSUES_FOUND: u8 = 79;
 
+/// Set to any value, `analyze` stops after loading the inputs (for benchmarks: the cost of
+/// parsing alone).
+pub const PARSE_ONLY_ENV: &str = "ISTIOCTL_ANALYZE_PARSE_ONLY";
+
 /// Output formats of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// One line per finding.
+    /// One line per finding, with a hint and (on a terminal) a code frame.
     Log,
     /// A JSON array.
     Json,
     /// A YAML list.
     Yaml,
+    /// SARIF 2.1.0, for code-scanning services.
+    Sarif,
+}
+
+/// When to use colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// When writing to a terminal, unless `NO_COLOR` is set or `TERM=dumb`.
+    Auto,
+    /// Always (`--color`, `--color=true`, `--color=always`).
+    Always,
+    /// Never (`--color=false`, `--color=never`).
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to color a stream that is (or is not) a terminal.
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map_or(true, |t| t != "dumb")
+            }
+        }
+    }
+}
+
+fn color_parser() -> impl TypedValueParser<Value = ColorChoice> {
+    PossibleValuesParser::new(["auto", "always", "never", "true", "false"]).map(|s| {
+        match s.as_str() {
+            "always" | "true" => ColorChoice::Always,
+            "never" | "false" => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        }
+    })
 }
 
 /// Arguments of `istioctl analyze`.
@@ -66,6 +117,12 @@ pub struct AnalyzeArgs {
         value_name = "LEVEL"
     )]
     pub failure_threshold: Level,
+    /// Suppress a code for resources matching a pattern, `*` as wildcard (repeatable), e.g. "IST0102=Namespace frod" or "IST0107=Pod *.baz"
+    #[arg(short = 'S', long = "suppress", value_name = "CODE=RESOURCE")]
+    pub suppress: Vec<String>,
+    /// Colors: auto (on a terminal), always or never; `--color=true`/`--color=false` as istioctl
+    #[arg(long, value_name = "WHEN", default_value = "auto", num_args = 0..=1, require_equals = true, default_missing_value = "always", value_parser = color_parser())]
+    pub color: ColorChoice,
     /// A MeshConfig file overriding the defaults
     #[arg(long = "meshConfigFile", value_name = "FILE")]
     pub mesh_config_file: Option<PathBuf>,
@@ -83,12 +140,30 @@ pub struct AnalyzeArgs {
     pub timeout: std::time::Duration,
 }
 
+/// Prints the analyzers as istioctl does: a name line and an indented description each.
+fn list_analyzers() -> String {
+    let mut out = String::from("Available analyzers:\n");
+    for a in analyzers::all() {
+        out.push_str(&format!("* {}:\n    {}\n", a.name(), a.description()));
+    }
+    out
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn write_stdout(text: &str) -> miette::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(miette!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs `istioctl analyze`.
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     if args.list_analyzers {
-        for a in analyzers::all() {
-            println!("{}: {}", a.name(), a.description());
-        }
+        write_stdout(&list_analyzers())?;
         return Ok(ExitCode::SUCCESS);
     }
     let selected = select(&args.analyzers).map_err(|e| match e.suggestion {
@@ -103,6 +178,11 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             e.name
         ),
     })?;
+    let (suppressions, warnings) =
+        Suppressions::parse(&args.suppress).map_err(|e| miette!("{e}"))?;
+    for warning in warnings {
+        eprintln!("Warning: {warning}");
+    }
     let namespace = global
         .namespace
         .clone()
@@ -140,44 +220,87 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         default_namespace: namespace.clone(),
         recursive: args.recursive,
     };
-    let report = load_inputs(&args.files, &opts, &mut builder);
+    // Whole objects only of the kinds the selected analyzers read.
+    let keep = Keep::Kinds(
+        selected
+            .iter()
+            .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
+            .collect(),
+    );
+    let report = load_inputs_keeping(&args.files, &opts, &keep, &mut builder);
     for skipped in &report.skipped {
         eprintln!(
-            "Skipping file {}: not a .yaml, .yml or .json file",
+            "Note: skipping {}: not a .yaml, .yml or .json file",
             skipped.0.display()
         );
     }
-    for error in &report.errors {
-        match error.line {
-            Some(line) => eprintln!("Error: {}:{line}: {}", error.file, error.message),
-            None => eprintln!("Error: {}: {}", error.file, error.message),
-        }
+    if !report.errors.is_empty() {
+        let color = args.color.enabled(std::io::stderr().is_terminal());
+        eprint!("{}", output::load_errors(&report.errors, color));
     }
+    let load_failed = !report.errors.is_empty() && !args.ignore_unknown;
     let store = builder.build();
+    if std::env::var_os(PARSE_ONLY_ENV).is_some() {
+        eprintln!("Loaded {} resources.", store.len());
+        return Ok(if load_failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
     let run_opts = RunOptions {
         analyzers: args.analyzers.clone(),
         namespace: (!args.all_namespaces).then_some(namespace),
         istio_namespace: global.istio_namespace.clone(),
+        suppressions,
     };
-    let findings: Vec<Finding> = run_analyzers(&selected, &store, &mesh, &run_opts)
+    let all = run_analyzers(&selected, &store, &mesh, &run_opts);
+    // As istioctl: the exit code follows every finding, the output only those at or above the
+    // output threshold.
+    let failed = all.iter().any(|f| f.level >= args.failure_threshold);
+    let shown: Vec<Finding> = all
         .into_iter()
         .filter(|f| f.level >= args.output_threshold)
         .collect();
-    print_findings(&findings, args.output);
-    if findings.is_empty() && args.output == OutputFormat::Log {
-        eprintln!(
-            "\u{2714} No validation issues found when analyzing {}.",
-            scope(args, global)
-        );
+    let text = match args.output {
+        OutputFormat::Log => {
+            let terminal = std::io::stdout().is_terminal();
+            output::log::render(
+                &shown,
+                LogStyle {
+                    color: args.color.enabled(terminal),
+                    frames: terminal,
+                },
+            )
+        }
+        OutputFormat::Json => output::json::render(&shown).into_diagnostic()?,
+        OutputFormat::Yaml => output::yaml::render(&shown).into_diagnostic()?,
+        OutputFormat::Sarif => output::sarif::render(&shown, &report.errors).into_diagnostic()?,
+    };
+    write_stdout(&text)?;
+    let scope = scope(args, global);
+    if shown.is_empty() {
+        eprintln!("\u{2714} No validation issues found when analyzing {scope}.");
     }
-    let failed = findings.iter().any(|f| f.level >= args.failure_threshold);
     if failed {
+        eprintln!(
+            "Error: Analyzers found issues when analyzing {scope}.\nSee {} for more information about causes and resolutions.",
+            documentation_index()
+        );
         Ok(ExitCode::from(EXIT_ISSUES_FOUND))
-    } else if !report.errors.is_empty() && !args.ignore_unknown {
+    } else if load_failed {
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// istio.io's index of analysis messages, for the version this binary follows.
+fn documentation_index() -> String {
+    let minor = crate::version::ISTIO_VERSION
+        .rsplit_once('.')
+        .map_or("", |(minor, _)| minor);
+    format!("https://istio.io/v{minor}/docs/reference/config/analysis")
 }
 
 fn scope(args: &AnalyzeArgs, global: &GlobalArgs) -> String {
@@ -199,39 +322,21 @@ fn read_yaml_file(path: &PathBuf) -> miette::Result<Value> {
         .map_err(|e| miette!("{}:{}: invalid YAML: {e}", path.display(), e.line))
 }
 
-fn finding_json(f: &Finding) -> Value {
-    json!({
-        "code": f.entry.code,
-        "level": f.level.to_string(),
-        "origin": f.origin,
-        "reference": f.location.as_ref().map(|(file, line)| format!("{file}:{line}")).unwrap_or_default(),
-        "message": f.text,
-        "documentationUrl": catalog::documentation_url(&f.entry.code),
-        "hint": f.hint,
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn print_findings(findings: &[Finding], format: OutputFormat) {
-    match format {
-        OutputFormat::Json => {
-            let doc = Value::Array(findings.iter().map(finding_json).collect());
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "[]".to_owned())
-            );
-        }
-        OutputFormat::Yaml => {
-            let doc = Value::Array(findings.iter().map(finding_json).collect());
-            print!("{}", serde_saphyr::to_string(&doc).unwrap_or_default());
-        }
-        OutputFormat::Log => {
-            for f in findings {
-                let place = match &f.location {
-                    Some((file, line)) => format!("{} {file}:{line}", f.origin),
-                    None => f.origin.clone(),
-                };
-                println!("{} [{}] ({place}) {}", f.level, f.entry.code, f.text);
-            }
-        }
+    #[test]
+    fn color_choices() {
+        assert!(ColorChoice::Always.enabled(false));
+        assert!(!ColorChoice::Never.enabled(true));
+        assert!(!ColorChoice::Auto.enabled(false));
+    }
+
+    #[test]
+    fn lists_analyzers_as_istioctl() {
+        let text = list_analyzers();
+        assert!(text.starts_with("Available analyzers:\n* "));
+        assert!(text.contains("* service.PortNameAnalyzer:\n    "));
     }
 }

@@ -18,9 +18,20 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
-/// Errors are rendered as miette diagnostics on stderr and exit with 1.
+/// Errors are rendered as miette diagnostics on stderr and exit with 1. Usage errors exit with 1
+/// too (clap's default is 2), as istioctl's do; `--help` and `--version` exit with 0.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(report) => {

@@ -8,5 +8,5 @@ mod scalar;
 mod split;
 
 pub use document::{parse_document, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
-pub use field_line::{field_line, PathSegment};
+pub use field_line::{field_line, field_lines, item_lines, PathSegment};
 pub use split::{split_documents, DocumentChunk};

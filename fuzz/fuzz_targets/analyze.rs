@@ -1,0 +1,12 @@
+//! Fuzz target: any bytes, loaded as one file, through the whole engine (split, parse, store,
+//! every analyzer) and every formatter. Nothing may panic.
+#![no_main]
+
+use istioctl::analysis::output::render_all;
+use istioctl::analysis::run::analyze_bytes;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (findings, report) = analyze_bytes(data);
+    let _ = render_all(&findings, &report.errors);
+});
