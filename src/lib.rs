@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod api;
 pub mod cli;
 pub mod cmd;
+pub mod inputs;
 pub mod operator;
 pub mod render;
 pub mod version;
