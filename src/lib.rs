@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod api;
 pub mod cli;
 pub mod cmd;
+pub mod inputs;
 pub mod install;
 pub mod kube;
 pub mod operator;

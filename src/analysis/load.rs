@@ -2,8 +2,7 @@
 //! once; a document or file that cannot be used becomes a [`LoadError`] and the rest goes on.
 
 use std::collections::HashSet;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
@@ -12,6 +11,7 @@ use serde_json::Value;
 use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
+use crate::inputs::Input;
 use crate::yaml::{item_lines, parse_document, split_documents};
 
 /// An input that could not be used, or a document in it.
@@ -99,63 +99,23 @@ pub struct LoadOptions {
     pub recursive: bool,
 }
 
-fn has_yaml_extension(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
-}
-
-/// Expands the inputs into files in a stable order: files as given, directories walked in
-/// sorted order; `-` stands for stdin.
+/// Expands the inputs into the files to read, recording skipped files and unreadable
+/// directories in `report`.
 fn collect_files(inputs: &[PathBuf], opts: &LoadOptions, report: &mut LoadReport) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" || !input.is_dir() {
-            files.push(input.clone());
-            continue;
-        }
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => {
-                    report.errors.push(LoadError {
-                        file: dir.display().to_string(),
-                        line: None,
-                        at: None,
-                        message: format!("cannot read directory: {e}"),
-                    });
-                    continue;
-                }
-            };
-            entries.sort();
-            let mut subdirs = Vec::new();
-            for path in entries {
-                if path.is_dir() {
-                    if opts.recursive {
-                        subdirs.push(path);
-                    }
-                } else if has_yaml_extension(&path) {
-                    files.push(path);
-                } else {
-                    report.skipped.push(Skipped(path));
-                }
-            }
-            stack.extend(subdirs.into_iter().rev());
+    for input in crate::inputs::expand(inputs, opts.recursive) {
+        match input {
+            Input::File(path) => files.push(path),
+            Input::Skipped(path) => report.skipped.push(Skipped(path)),
+            Input::Unreadable(dir, message) => report.errors.push(LoadError {
+                file: dir.display().to_string(),
+                line: None,
+                at: None,
+                message,
+            }),
         }
     }
     files
-}
-
-fn read_input(path: &Path) -> std::io::Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().lock().read_to_end(&mut buf)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path)
-    }
 }
 
 /// Largest document analyzed. Kubernetes stores objects of at most about 1.5 MiB, so a bigger
@@ -205,7 +165,7 @@ pub fn load_inputs_keeping(
     let mut report = LoadReport::default();
     for path in collect_files(inputs, opts, &mut report) {
         let name = path.display().to_string();
-        match read_input(&path) {
+        match crate::inputs::read(&path) {
             Ok(bytes) => load_bytes(name, bytes, opts, keep, store, &mut report),
             Err(e) => report.errors.push(LoadError {
                 file: name,

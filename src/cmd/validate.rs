@@ -2,7 +2,7 @@
 //! resources for their basic shape. Prints `"FILE" is valid` for each valid file and every
 //! problem as `Error: FILE:LINE: FIELD: message`; exits 0 when all files are valid, 1 otherwise.
 
-use std::io::Read;
+use crate::inputs::Input;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -152,49 +152,22 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
 /// Expands files and directories (recursively, `.yaml`, `.yml` and `.json` files in sorted
 /// order); `-` stays as is.
 fn expand(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" || !input.is_dir() {
-            out.push(Ok(input.clone()));
-            continue;
-        }
-        let mut stack = vec![input.clone()];
-        while let Some(dir) = stack.pop() {
-            let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => {
-                    out.push(Err((dir, format!("cannot read directory: {e}"))));
-                    continue;
-                }
-            };
-            entries.sort();
-            let mut subdirs = Vec::new();
-            for entry in entries {
-                if entry.is_dir() {
-                    subdirs.push(entry);
-                } else if matches!(
-                    entry.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "yml" | "json")
-                ) {
-                    out.push(Ok(entry));
-                }
-            }
-            stack.extend(subdirs.into_iter().rev());
-        }
-    }
-    out
+    crate::inputs::expand(inputs, true)
+        .into_iter()
+        .filter_map(|input| match input {
+            Input::File(path) => Some(Ok(path)),
+            Input::Skipped(_) => None,
+            Input::Unreadable(dir, message) => Some(Err((dir, message))),
+        })
+        .collect()
 }
 
 fn read_input(path: &Path) -> Result<String, String> {
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read stdin: {e}"))?;
-        Ok(text)
-    } else {
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read file: {e}"))
-    }
+    let bytes = crate::inputs::read(path).map_err(|e| match path.as_os_str() == "-" {
+        true => format!("cannot read stdin: {e}"),
+        false => format!("cannot read file: {e}"),
+    })?;
+    String::from_utf8(bytes).map_err(|e| format!("the file is not valid UTF-8: {e}"))
 }
 
 /// Runs `istioctl validate`.
