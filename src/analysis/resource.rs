@@ -58,6 +58,11 @@ pub struct Resource {
 
 static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
+/// An empty mapping, for fields that are absent (`labels`, `selector`, …).
+pub fn empty_map() -> &'static Map<String, Value> {
+    &EMPTY
+}
+
 impl Resource {
     /// The kind without group (`VirtualService`).
     pub fn kind(&self) -> &str {

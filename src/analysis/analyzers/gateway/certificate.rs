@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::labels_match;
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 use crate::analysis::resource::ResourceId;
 
 /// See the module documentation.
@@ -53,7 +54,6 @@ impl Analyzer for CertificateAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
         let mut by_cert: HashMap<Certificate<'_>, Vec<ResourceId>> = HashMap::new();
         for (id, gw) in store.of_kind(GATEWAY) {
@@ -70,7 +70,7 @@ impl Analyzer for CertificateAnalyzer {
                 .spec()
                 .get("selector")
                 .and_then(Value::as_object)
-                .unwrap_or(&EMPTY)
+                .unwrap_or(empty_map())
         };
         for (id, gw) in store.of_kind(GATEWAY) {
             let mine = selector(id);

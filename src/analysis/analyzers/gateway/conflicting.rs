@@ -11,6 +11,7 @@ use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::labels_match;
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 use crate::analysis::resource::{Resource, ResourceId};
 
 /// See the module documentation.
@@ -78,13 +79,11 @@ fn dns_name(host: &str) -> &str {
     host.rsplit_once('/').map_or(host, |(_, h)| h)
 }
 
-static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-
 fn selector_of(gw: &Resource) -> &Map<String, Value> {
     gw.spec()
         .get("selector")
         .and_then(Value::as_object)
-        .unwrap_or(&EMPTY)
+        .unwrap_or(empty_map())
 }
 
 fn servers_of(gw: &Resource) -> &[Value] {

@@ -10,6 +10,7 @@ use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::{int_of, pods_selected_anywhere, ServiceIndex};
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SERVICE};
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 use crate::analysis::store::Store;
 
 /// See the module documentation.
@@ -61,7 +62,6 @@ impl Analyzer for IngressGatewayPortAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
         let services = ServiceIndex::new(store);
         let mut cache: HashMap<String, Option<HashSet<i64>>> = HashMap::new();
@@ -70,7 +70,7 @@ impl Analyzer for IngressGatewayPortAnalyzer {
                 .spec()
                 .get("selector")
                 .and_then(Value::as_object)
-                .unwrap_or(&EMPTY);
+                .unwrap_or(empty_map());
             let text = selector_string(selector);
             let ports = cache
                 .entry(text.clone())

@@ -6,13 +6,14 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::pods_selected_anywhere;
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SECRET};
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 use crate::analysis::resource::Resource;
 
 /// See the module documentation.
@@ -214,7 +215,6 @@ impl Analyzer for SecretAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -226,7 +226,7 @@ impl Analyzer for SecretAnalyzer {
                 .spec()
                 .get("selector")
                 .and_then(Value::as_object)
-                .unwrap_or(&EMPTY);
+                .unwrap_or(empty_map());
             let text = selector_string(selector);
             let ns = workload_ns.entry(text.clone()).or_insert_with(|| {
                 let pods = pods_selected_anywhere(store, selector);

@@ -10,6 +10,7 @@ use crate::analysis::analyzers::util::workloads::{
 };
 use crate::analysis::kinds::{Kind, DEPLOYMENT, MUTATING_WEBHOOK, NAMESPACE, POD};
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 
 /// See the module documentation.
 pub struct ImageAutoAnalyzer;
@@ -36,7 +37,6 @@ impl Analyzer for ImageAutoAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
         let webhooks: Vec<&Value> = store
             .of_kind(MUTATING_WEBHOOK)
@@ -51,7 +51,7 @@ impl Analyzer for ImageAutoAnalyzer {
         let injected = |namespace: &str, pod_labels: &Map<String, Value>| {
             let ns_labels = store
                 .find(NAMESPACE, "", namespace)
-                .map_or(&*EMPTY, |(_, ns)| ns.labels());
+                .map_or(empty_map(), |(_, ns)| ns.labels());
             webhooks.iter().any(|h| {
                 label_selector_matches(h.get("namespaceSelector"), ns_labels)
                     && label_selector_matches(h.get("objectSelector"), pod_labels)

@@ -1,13 +1,14 @@
 //! `k8sgateway.SelectorAnalyzer`: policies that pick Kubernetes Gateway pods with a workload
 //! selector. Istio ignores selectors for those pods; the policy must use `targetRefs`.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{
     Kind, AUTHORIZATION_POLICY, POD, REQUEST_AUTHENTICATION, TELEMETRY, WASM_PLUGIN,
 };
 use crate::analysis::message::Message;
+use crate::analysis::resource::empty_map;
 
 /// Label Istio puts on the pods of a Kubernetes Gateway, naming it.
 const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
@@ -42,7 +43,6 @@ impl Analyzer for SelectorAnalyzer {
     }
 
     fn analyze(&self, ctx: &mut Context<'_>) {
-        static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
         let store = ctx.store;
         for kind in POLICIES {
             for (id, policy) in store.of_kind(kind) {
@@ -61,7 +61,7 @@ impl Analyzer for SelectorAnalyzer {
                 let match_labels = selector
                     .get("matchLabels")
                     .and_then(Value::as_object)
-                    .unwrap_or(&EMPTY);
+                    .unwrap_or(empty_map());
                 let mut gateways: Vec<&str> = store
                     .select(POD, &policy.namespace, match_labels)
                     .into_iter()

@@ -4,13 +4,13 @@
 use serde_json::{Map, Value};
 
 use crate::analysis::kinds::NAMESPACE;
+use crate::analysis::resource::empty_map;
 use crate::analysis::resource::Resource;
 use crate::analysis::store::Store;
 
 /// `spec.selector.matchLabels` of a resource, when the resource has a `spec.selector` at all
 /// (an empty selector yields an empty map).
 pub fn match_labels(resource: &Resource) -> Option<&Map<String, Value>> {
-    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
     let selector = resource.spec().get("selector")?;
     if selector.is_null() {
         return None;
@@ -19,7 +19,7 @@ pub fn match_labels(resource: &Resource) -> Option<&Map<String, Value>> {
         selector
             .get("matchLabels")
             .and_then(Value::as_object)
-            .unwrap_or(&EMPTY),
+            .unwrap_or(empty_map()),
     )
 }
 

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::analysis::kinds::{NAMESPACE, POD, SERVICE};
+use crate::analysis::resource::empty_map;
 use crate::analysis::resource::{Resource, ResourceId};
 use crate::analysis::store::Store;
 
@@ -20,8 +21,6 @@ pub const REVISION_LABEL: &str = "istio.io/rev";
 pub const SIDECAR_INJECT: &str = "sidecar.istio.io/inject";
 /// Name of the sidecar injector ConfigMap (`istio-sidecar-injector[-<revision>]`).
 pub const INJECTOR_CONFIG_MAP: &str = "istio-sidecar-injector";
-
-static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
 
 /// Namespaces of the platform that Istio never injects nor checks.
 pub fn is_system_namespace(namespace: &str) -> bool {
@@ -56,7 +55,7 @@ pub fn pod_metadata(resource: &Resource) -> &Map<String, Value> {
             .spec()
             .pointer("/template/metadata")
             .and_then(Value::as_object)
-            .unwrap_or(&EMPTY)
+            .unwrap_or(empty_map())
     }
 }
 
@@ -65,7 +64,7 @@ pub fn string_map<'a>(metadata: &'a Map<String, Value>, key: &str) -> &'a Map<St
     metadata
         .get(key)
         .and_then(Value::as_object)
-        .unwrap_or(&EMPTY)
+        .unwrap_or(empty_map())
 }
 
 /// The containers of a pod spec, then its init containers (where native sidecars live).
@@ -251,7 +250,7 @@ pub fn service_selector(svc: &Resource) -> &Map<String, Value> {
     svc.spec()
         .get("selector")
         .and_then(Value::as_object)
-        .unwrap_or(&EMPTY)
+        .unwrap_or(empty_map())
 }
 
 fn pair(k: &str, v: &Value) -> String {
