@@ -16,5 +16,6 @@ pub mod install;
 pub mod kube;
 pub mod operator;
 pub mod render;
+pub mod tree;
 pub mod version;
 pub mod yaml;

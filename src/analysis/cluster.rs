@@ -122,7 +122,7 @@ async fn read(
                 api_version: kind.resource.api_version.as_str().into(),
                 namespace: namespace.into(),
                 name: name.into(),
-                value: item,
+                doc: crate::tree::Document::from_json(&item),
                 origin: Origin::Cluster,
             });
         }

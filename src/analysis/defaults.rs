@@ -9,6 +9,7 @@ use super::load::{add_resource, LoadOptions};
 use super::mesh::MeshConfig;
 use super::resource::Origin;
 use super::store::StoreBuilder;
+use crate::tree::Document;
 
 /// Adds the default ingress gateway Pod and Service in `istio_namespace`, unless the mesh
 /// config turns the ingress controller off. Call before loading the user's files.
@@ -55,7 +56,7 @@ pub fn add_default_resources(store: &mut StoreBuilder, mesh: &MeshConfig, istio_
     };
     for value in [pod, svc] {
         // Both objects are well-formed by construction.
-        let _ = add_resource(value, Origin::Cluster, &opts, store);
+        let _ = add_resource(Document::from_json(&value), Origin::Cluster, &opts, store);
     }
 }
 

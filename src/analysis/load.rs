@@ -5,14 +5,14 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::tree::{Document, Node};
 use miette::{NamedSource, SourceSpan};
-use serde_json::Value;
 
 use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
 use crate::inputs::Input;
-use crate::yaml::{item_lines, parse_document, split_documents};
+use crate::yaml::{parse_tree, split_documents};
 
 /// An input that could not be used, or a document in it.
 #[derive(Debug, Clone)]
@@ -53,7 +53,8 @@ impl LoadError {
     pub fn diagnostic(&self) -> LoadDiagnostic {
         let (code, span) = match &self.at {
             Some((offset, source)) => {
-                let text: &str = &source.text;
+                let text = source.text();
+                let text: &str = &text;
                 let start = (*offset).min(text.len());
                 let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
                 let end = if text[start..end].ends_with('\r') {
@@ -62,7 +63,7 @@ impl LoadError {
                     end
                 };
                 (
-                    Some(NamedSource::new(&source.name, source.text.clone())),
+                    Some(NamedSource::new(&source.name, source.text())),
                     Some(SourceSpan::new(start.into(), end - start)),
                 )
             }
@@ -136,16 +137,13 @@ pub enum Keep {
 }
 
 impl Keep {
-    /// Drops what no analyzer reads from `value`, a resource of kind `key`.
-    fn prune(&self, key: &str, value: &mut Value) {
-        let Keep::Kinds(kinds) = self else {
-            return;
-        };
-        if kinds.contains(key) {
-            return;
-        }
-        if let Value::Object(map) = value {
-            map.retain(|k, _| matches!(k.as_str(), "apiVersion" | "kind" | "metadata"));
+    /// Drops what no analyzer reads from `doc`, a resource of kind `key`.
+    fn prune(&self, key: &str, doc: Document) -> Document {
+        match self {
+            Keep::Kinds(kinds) if !kinds.contains(key) => {
+                doc.retain_top_level(&["apiVersion", "kind", "metadata"])
+            }
+            _ => doc,
         }
     }
 }
@@ -166,7 +164,10 @@ pub fn load_inputs_keeping(
     for path in collect_files(inputs, opts, &mut report) {
         let name = path.display().to_string();
         match crate::inputs::read(&path) {
-            Ok(bytes) => load_bytes(name, bytes, opts, keep, store, &mut report),
+            Ok(bytes) => {
+                let again = (path.as_os_str() != "-").then(|| path.clone());
+                load_text(name, again, bytes, opts, keep, store, &mut report);
+            }
             Err(e) => report.errors.push(LoadError {
                 file: name,
                 line: None,
@@ -189,6 +190,20 @@ pub fn load_bytes(
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
+    load_text(name, None, bytes, opts, keep, store, report);
+}
+
+/// [`load_bytes`] of a file that can be read again from `path`: its text is released once its
+/// documents are loaded, unless one of them had an error (whose code frame needs the text).
+fn load_text(
+    name: String,
+    path: Option<PathBuf>,
+    bytes: Vec<u8>,
+    opts: &LoadOptions,
+    keep: &Keep,
+    store: &mut StoreBuilder,
+    report: &mut LoadReport,
+) {
     let (text, original) = match String::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(e) => {
@@ -201,11 +216,12 @@ pub fn load_bytes(
             (text, Some(bytes))
         }
     };
-    let source = Arc::new(Source {
-        name,
-        text: Arc::from(text),
-    });
+    let source = Arc::new(Source::new(name, Arc::from(text), path));
+    let errors = report.errors.len();
     load_documents(&source, original.as_deref(), opts, keep, store, report);
+    if report.errors.len() == errors {
+        source.release();
+    }
 }
 
 /// Loads the documents of one source.
@@ -239,7 +255,8 @@ fn load_documents(
     store: &mut StoreBuilder,
     report: &mut LoadReport,
 ) {
-    let text = &source.text;
+    let text = source.text();
+    let text: &str = &text;
     for chunk in split_documents(text) {
         let body = &text[chunk.range.clone()];
         let error = |line: u32, offset: Option<usize>, message: String| LoadError {
@@ -283,9 +300,9 @@ fn load_documents(
             ));
             continue;
         }
-        let value = match parse_document(body, chunk.first_line, chunk.range.start) {
-            Ok(Value::Null) => continue,
-            Ok(v) => v,
+        let doc = match parse_tree(body, chunk.first_line, chunk.range.start) {
+            Ok(doc) if doc.root().is_null() => continue,
+            Ok(doc) => doc,
             Err(e) => {
                 report
                     .errors
@@ -301,39 +318,28 @@ fn load_documents(
             })
             .unwrap_or(0);
         let doc_line = chunk.first_line + first_content as u32;
-        let origin = |list_item: Option<usize>, line: u32| Origin::File {
+        let origin = |line: u32| Origin::File {
             source: source.clone(),
-            range: chunk.range.clone(),
-            first_line: chunk.first_line,
-            list_item,
             line,
         };
-        let is_list = value
+        let root = doc.root();
+        let is_list = root
             .get("kind")
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .is_some_and(|k| k == "List" || k.ends_with("List"))
-            && value.get("items").is_some_and(Value::is_array);
+            && root.get("items").is_some_and(Node::is_array);
         if is_list {
-            let Value::Object(mut map) = value else {
-                continue;
-            };
-            let items = match map.remove("items") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            };
-            let lines = item_lines(body, chunk.first_line, "items");
-            for (i, mut item) in items.into_iter().enumerate() {
-                prune(keep, &mut item);
-                let line = lines.get(i).copied().unwrap_or(doc_line);
-                let o = origin(Some(i), line);
-                if let Err(message) = add_resource(item, o, opts, store) {
+            let items = root.get("items").and_then(Node::as_array);
+            for item in items.into_iter().flatten() {
+                let line = Some(item.line()).filter(|&l| l > 0).unwrap_or(doc_line);
+                let item = prune(keep, Document::from_node(item));
+                if let Err(message) = add_resource(item, origin(line), opts, store) {
                     report.errors.push(error(line, None, message));
                 }
             }
         } else {
-            let mut value = value;
-            prune(keep, &mut value);
-            if let Err(message) = add_resource(value, origin(None, doc_line), opts, store) {
+            let doc = prune(keep, doc);
+            if let Err(message) = add_resource(doc, origin(doc_line), opts, store) {
                 report.errors.push(error(doc_line, None, message));
             }
         }
@@ -341,48 +347,49 @@ fn load_documents(
 }
 
 /// Applies `keep` to a resource, by its apiVersion and kind.
-fn prune(keep: &Keep, value: &mut Value) {
+fn prune(keep: &Keep, doc: Document) -> Document {
     if matches!(keep, Keep::All) {
-        return;
+        return doc;
     }
+    let root = doc.root();
     let key = match (
-        value.get("apiVersion").and_then(Value::as_str),
-        value.get("kind").and_then(Value::as_str),
+        root.get("apiVersion").and_then(Node::as_str),
+        root.get("kind").and_then(Node::as_str),
     ) {
         (Some(api_version), Some(kind)) => kind_key(api_version, kind),
-        _ => return,
+        _ => return doc,
     };
-    keep.prune(&key, value);
+    keep.prune(&key, doc)
 }
 
 /// Checks an object's identity and adds it to the store.
 pub fn add_resource(
-    value: Value,
+    doc: Document,
     origin: Origin,
     opts: &LoadOptions,
     store: &mut StoreBuilder,
 ) -> Result<(), String> {
-    let Value::Object(map) = &value else {
+    let Some(map) = doc.root().as_object() else {
         return Err(format!(
             "the document is not an object (found {}); a Kubernetes resource is a mapping with apiVersion, kind and metadata",
-            json_type(&value)
+            doc.root().type_name()
         ));
     };
-    let kind = map.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let kind = map.get("kind").and_then(Node::as_str).unwrap_or_default();
     if kind.is_empty() {
         return Err("the resource has no kind; add `kind:` (e.g. `kind: Deployment`)".to_owned());
     }
     let api_version = map
         .get("apiVersion")
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
         .unwrap_or_default();
     if api_version.is_empty() {
         return Err(format!("the {kind} has no apiVersion; add `apiVersion:`"));
     }
-    let meta = map.get("metadata").and_then(Value::as_object);
+    let meta = map.get("metadata").and_then(Node::as_object);
     let name = meta
         .and_then(|m| m.get("name"))
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
         .unwrap_or_default();
     if name.is_empty() {
         return Err(format!(
@@ -394,31 +401,21 @@ pub fn add_resource(
         String::new()
     } else {
         meta.and_then(|m| m.get("namespace"))
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .filter(|n| !n.is_empty())
             .unwrap_or(&opts.default_namespace)
             .to_owned()
     };
+    let (api_version, name): (Box<str>, Box<str>) = (api_version.into(), name.into());
     store.add(Resource {
         kind_key: key.into(),
-        api_version: api_version.into(),
+        api_version,
         namespace: namespace.into(),
-        name: name.into(),
-        value,
+        name,
+        doc,
         origin,
     });
     Ok(())
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
 }
 
 #[cfg(test)]
@@ -446,9 +443,9 @@ mod tests {
         assert!(report.errors.is_empty(), "{:?}", report.errors);
         let store = builder.build();
         let (_, cm) = store.iter().next().expect("config map");
-        assert!(cm.value.get("data").is_none());
+        assert!(cm.root().get("data").is_none());
         assert_eq!(cm.label("a"), Some("b"));
         let (_, svc) = store.iter().nth(1).expect("service");
-        assert!(svc.value.get("spec").is_some());
+        assert!(svc.root().get("spec").is_some());
     }
 }

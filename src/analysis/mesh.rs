@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::kinds::MESH_NETWORKS;
 use super::resource::{Origin, Resource, Source};
+use crate::tree::Document;
 
 /// The mesh configuration in effect (istio's `MeshConfig`, as JSON), and mesh networks.
 #[derive(Debug, Clone)]
@@ -52,23 +53,15 @@ impl MeshConfig {
 /// The MeshNetworks read from a file (`--meshNetworksFile`), as the resource
 /// `MeshNetworks <istio namespace>/meshnetworks` istioctl reports about, located in that file.
 pub fn networks_resource(file: &str, text: &str, value: Value, istio_namespace: &str) -> Resource {
-    let source = Arc::new(Source {
-        name: file.to_owned(),
-        text: Arc::from(text),
-    });
+    let source = Arc::new(Source::new(file.to_owned(), Arc::from(text), None));
     Resource {
         kind_key: MESH_NETWORKS.0.into(),
         api_version: "v1alpha1".into(),
         namespace: istio_namespace.into(),
         name: "meshnetworks".into(),
-        value,
-        origin: Origin::File {
-            source,
-            range: 0..text.len(),
-            first_line: 1,
-            list_item: None,
-            line: 1,
-        },
+        // The file's own tree, for the lines of its fields.
+        doc: crate::yaml::parse_tree(text, 1, 0).unwrap_or_else(|_| Document::from_json(&value)),
+        origin: Origin::File { source, line: 1 },
     }
 }
 

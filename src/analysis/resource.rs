@@ -2,36 +2,68 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
-
-use crate::yaml::{field_line, PathSegment};
+use crate::tree::{Document, Map, Node};
+use crate::yaml::PathSegment;
 
 /// Index of a resource in its [`super::store::Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceId(pub u32);
 
-/// A file (or stdin) that resources were read from, kept for line look-ups and code frames.
+/// A file (or stdin) that resources were read from, for code frames.
+///
+/// Resources carry the lines of their fields, so once a file is loaded its text is needed only
+/// to draw code frames: a file's text is released after loading ([`Source::release`]) and read
+/// again when a frame is drawn. Text that cannot be read again (stdin) stays.
 #[derive(Debug)]
 pub struct Source {
     /// The name shown to users: the path as given, or `-` for stdin.
     pub name: String,
-    /// The whole text.
-    pub text: Arc<str>,
+    /// Where to read the text again; `None` for stdin and generated text.
+    path: Option<std::path::PathBuf>,
+    text: std::sync::Mutex<Option<Arc<str>>>,
+}
+
+impl Source {
+    /// A source named `name` holding `text`, which can be read again from `path` (if any).
+    pub fn new(name: String, text: Arc<str>, path: Option<std::path::PathBuf>) -> Source {
+        Source {
+            name,
+            path,
+            text: std::sync::Mutex::new(Some(text)),
+        }
+    }
+
+    /// The whole text (read again from the file if it was released; empty if that fails).
+    pub fn text(&self) -> Arc<str> {
+        let mut text = self.text.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = text.as_ref() {
+            return t.clone();
+        }
+        let bytes = self
+            .path
+            .as_ref()
+            .and_then(|p| crate::inputs::read(p).ok())
+            .unwrap_or_default();
+        let read: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).as_ref());
+        *text = Some(read.clone());
+        read
+    }
+
+    /// Drops the text when it can be read again, to keep memory to the analysis itself.
+    pub fn release(&self) {
+        if self.path.is_some() {
+            *self.text.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+    }
 }
 
 /// Where a resource came from.
 #[derive(Debug, Clone)]
 pub enum Origin {
-    /// A document of a local file.
+    /// A document (or an item of a `List`) of a local file.
     File {
         /// The file, shared by all its resources.
         source: Arc<Source>,
-        /// Byte range of the document in the file.
-        range: std::ops::Range<usize>,
-        /// 1-based line on which the document's text starts.
-        first_line: u32,
-        /// For an item of a `List`, its index in `items`.
-        list_item: Option<usize>,
         /// 1-based line of the resource itself (its first field).
         line: u32,
     },
@@ -50,17 +82,10 @@ pub struct Resource {
     pub namespace: Box<str>,
     /// metadata.name.
     pub name: Box<str>,
-    /// The whole object.
-    pub value: Value,
+    /// The whole object (or, for kinds no selected analyzer reads, its identity only).
+    pub doc: Document,
     /// Where it came from.
     pub origin: Origin,
-}
-
-static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-
-/// An empty mapping, for fields that are absent (`labels`, `selector`, …).
-pub fn empty_map() -> &'static Map<String, Value> {
-    &EMPTY
 }
 
 impl Resource {
@@ -87,69 +112,64 @@ impl Resource {
         }
     }
 
+    /// The whole object.
+    pub fn root(&self) -> Node<'_> {
+        self.doc.root()
+    }
+
     /// The `metadata` mapping (empty when absent).
-    pub fn metadata(&self) -> &Map<String, Value> {
-        self.value
+    pub fn metadata(&self) -> Map<'_> {
+        self.root()
             .get("metadata")
-            .and_then(Value::as_object)
-            .unwrap_or(&EMPTY)
+            .and_then(Node::as_object)
+            .unwrap_or(Map::empty())
     }
 
     /// metadata.labels (empty when absent).
-    pub fn labels(&self) -> &Map<String, Value> {
+    pub fn labels(&self) -> Map<'_> {
         self.metadata()
             .get("labels")
-            .and_then(Value::as_object)
-            .unwrap_or(&EMPTY)
+            .and_then(Node::as_object)
+            .unwrap_or(Map::empty())
     }
 
     /// metadata.annotations (empty when absent).
-    pub fn annotations(&self) -> &Map<String, Value> {
+    pub fn annotations(&self) -> Map<'_> {
         self.metadata()
             .get("annotations")
-            .and_then(Value::as_object)
-            .unwrap_or(&EMPTY)
+            .and_then(Node::as_object)
+            .unwrap_or(Map::empty())
     }
 
     /// One label's value.
     pub fn label(&self, key: &str) -> Option<&str> {
-        self.labels().get(key).and_then(Value::as_str)
+        self.labels().get(key).and_then(Node::as_str)
     }
 
     /// One annotation's value.
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.annotations().get(key).and_then(Value::as_str)
+        self.annotations().get(key).and_then(Node::as_str)
     }
 
-    /// `spec` (Null when absent).
-    pub fn spec(&self) -> &Value {
-        self.value.get("spec").unwrap_or(&Value::Null)
+    /// `spec` (null when absent).
+    pub fn spec(&self) -> Node<'_> {
+        self.root().at("spec")
     }
 
     /// The file name and the line of the field at `path` (e.g. `spec.http[0].route`), or of the
     /// resource when the path is empty or absent. `None` for cluster objects.
     pub fn location(&self, path: Option<&str>) -> Option<(&Source, u32)> {
-        let Origin::File {
-            source,
-            range,
-            first_line,
-            list_item,
-            line,
-        } = &self.origin
-        else {
+        let Origin::File { source, line, .. } = &self.origin else {
             return None;
         };
-        let Some(path) = path.filter(|p| !p.is_empty()) else {
-            return Some((source, *line));
-        };
-        let mut segments = Vec::new();
-        if let Some(i) = list_item {
-            segments.push(PathSegment::Key("items".to_owned()));
-            segments.push(PathSegment::Index(*i));
-        }
-        segments.extend(PathSegment::parse_path(path));
-        let text = source.text.get(range.clone()).unwrap_or("");
-        let found = field_line(text, *first_line, &segments).unwrap_or(*line);
-        Some((source, found))
+        Some((source, self.line_of(path).unwrap_or(*line)))
+    }
+
+    /// The line of the field at `path`, or of its deepest existing ancestor; `None` when the
+    /// path is empty or leads to no line (the whole resource, or a cluster object).
+    pub fn line_of(&self, path: Option<&str>) -> Option<u32> {
+        let path = path.filter(|p| !p.is_empty())?;
+        let node = self.root().deepest(&PathSegment::parse_path(path));
+        Some(node.line()).filter(|&l| l > 0)
     }
 }

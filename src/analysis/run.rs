@@ -1,7 +1,6 @@
 //! Running the selected analyzers over a store and turning their messages into findings:
 //! resolved wording, level, origin and location, filtered and in a stable order.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::analyzer::{Analyzer, Context};
@@ -13,7 +12,6 @@ use super::message::{Level, Message};
 use super::resource::{Origin, Source};
 use super::store::{Store, StoreBuilder};
 use super::suppress::{annotation_suppresses, Suppressions};
-use crate::yaml::{field_lines, PathSegment};
 
 /// A message ready to be shown.
 #[derive(Debug, Clone)]
@@ -213,58 +211,15 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
     })
 }
 
-/// Moves each finding that names a field to that field's line. The findings about one
-/// document are located together, in one pass over its text.
+/// Moves each finding that names a field to that field's line (or its deepest existing
+/// ancestor's), which the resource's tree knows.
 fn locate(findings: &mut [Finding], store: &Store) {
-    let mut by_document: HashMap<(*const Source, usize), Vec<usize>> = HashMap::new();
-    for (i, f) in findings.iter().enumerate() {
-        let has_field = f.message.field.as_deref().is_some_and(|p| !p.is_empty());
-        if let (true, Some(id)) = (has_field, f.message.resource) {
-            if let Origin::File { source, range, .. } = &store.get(id).origin {
-                by_document
-                    .entry((Arc::as_ptr(source), range.start))
-                    .or_default()
-                    .push(i);
-            }
-        }
-    }
-    for indices in by_document.into_values() {
-        let Some(Origin::File {
-            source,
-            range,
-            first_line,
-            ..
-        }) = findings[indices[0]]
-            .message
-            .resource
-            .map(|id| &store.get(id).origin)
-        else {
+    for f in findings {
+        let (Some(id), Some(location)) = (f.message.resource, f.location.as_mut()) else {
             continue;
         };
-        let paths: Vec<Vec<PathSegment>> = indices
-            .iter()
-            .map(|&i| {
-                let f = &findings[i];
-                let mut path = Vec::new();
-                if let Some(Origin::File {
-                    list_item: Some(item),
-                    ..
-                }) = f.message.resource.map(|id| &store.get(id).origin)
-                {
-                    path.push(PathSegment::Key("items".to_owned()));
-                    path.push(PathSegment::Index(*item));
-                }
-                path.extend(PathSegment::parse_path(
-                    f.message.field.as_deref().unwrap_or_default(),
-                ));
-                path
-            })
-            .collect();
-        let text = source.text.get(range.clone()).unwrap_or_default();
-        for (&i, line) in indices.iter().zip(field_lines(text, *first_line, &paths)) {
-            if let (Some(line), Some(location)) = (line, findings[i].location.as_mut()) {
-                location.1 = line;
-            }
+        if let Some(line) = store.get(id).line_of(f.message.field.as_deref()) {
+            location.1 = line;
         }
     }
 }

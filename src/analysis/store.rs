@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
+use crate::tree::Map;
 
 use super::kinds::Kind;
 use super::resource::{Resource, ResourceId};
@@ -12,7 +12,8 @@ use super::resource::{Resource, ResourceId};
 #[derive(Debug, Default)]
 struct NamespaceIndex {
     ids: Vec<ResourceId>,
-    by_name: HashMap<Box<str>, ResourceId>,
+    /// `ids` sorted by name, for look-ups by binary search.
+    by_name: Vec<ResourceId>,
     /// `key=value` → resources carrying that label; built on first selection.
     by_label: OnceLock<HashMap<String, Vec<ResourceId>>>,
 }
@@ -31,55 +32,91 @@ pub struct Store {
     kinds: HashMap<Box<str>, KindIndex>,
 }
 
-/// `(kind, namespace, name)` of a resource.
-type Identity = (Box<str>, Box<str>, Box<str>);
-
 /// Collects resources; a later resource with the same kind, namespace and name replaces the
 /// earlier one (as applying both would).
 #[derive(Debug, Default)]
 pub struct StoreBuilder {
     resources: Vec<Resource>,
-    keys: HashMap<Identity, usize>,
+    /// Hash of `(kind, namespace, name)` → indexes of the resources with that hash.
+    keys: HashMap<u64, Vec<u32>>,
+}
+
+/// The hash of a resource identity (equal identities, equal hashes).
+fn identity_hash(kind_key: &str, namespace: &str, name: &str) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    static STATE: std::sync::LazyLock<std::collections::hash_map::RandomState> =
+        std::sync::LazyLock::new(Default::default);
+    let mut h = STATE.build_hasher();
+    (kind_key, namespace, name).hash(&mut h);
+    h.finish()
 }
 
 impl StoreBuilder {
     /// Adds (or replaces) a resource.
     pub fn add(&mut self, resource: Resource) {
-        let key = (
-            resource.kind_key.clone(),
-            resource.namespace.clone(),
-            resource.name.clone(),
-        );
-        match self.keys.get(&key) {
-            Some(&i) => self.resources[i] = resource,
+        let hash = identity_hash(&resource.kind_key, &resource.namespace, &resource.name);
+        match self.position(
+            hash,
+            &resource.kind_key,
+            &resource.namespace,
+            &resource.name,
+        ) {
+            Some(i) => self.resources[i] = resource,
             None => {
-                self.keys.insert(key, self.resources.len());
+                self.keys
+                    .entry(hash)
+                    .or_default()
+                    .push(self.resources.len() as u32);
                 self.resources.push(resource);
             }
         }
     }
 
+    fn position(&self, hash: u64, kind_key: &str, namespace: &str, name: &str) -> Option<usize> {
+        self.keys
+            .get(&hash)?
+            .iter()
+            .map(|&i| i as usize)
+            .find(|&i| {
+                let r = &self.resources[i];
+                &*r.kind_key == kind_key && &*r.namespace == namespace && &*r.name == name
+            })
+    }
+
     /// True when a resource with this identity was added.
     pub fn contains(&self, kind_key: &str, namespace: &str, name: &str) -> bool {
-        self.keys
-            .contains_key(&(kind_key.into(), namespace.into(), name.into()))
+        let hash = identity_hash(kind_key, namespace, name);
+        self.position(hash, kind_key, namespace, name).is_some()
     }
 
     /// Builds the indexes.
     pub fn build(self) -> Store {
+        let StoreBuilder {
+            mut resources,
+            keys,
+        } = self;
+        drop(keys);
+        resources.shrink_to_fit();
         let mut kinds: HashMap<Box<str>, KindIndex> = HashMap::new();
-        for (i, r) in self.resources.iter().enumerate() {
+        for (i, r) in resources.iter().enumerate() {
             let id = ResourceId(i as u32);
             let kind = kinds.entry(r.kind_key.clone()).or_default();
             kind.ids.push(id);
             let ns = kind.namespaces.entry(r.namespace.clone()).or_default();
             ns.ids.push(id);
-            ns.by_name.insert(r.name.clone(), id);
         }
-        Store {
-            resources: self.resources,
-            kinds,
+        for kind in kinds.values_mut() {
+            for ns in kind.namespaces.values_mut() {
+                let mut by_name = ns.ids.clone();
+                by_name.sort_by(|a, b| {
+                    resources[a.0 as usize]
+                        .name
+                        .cmp(&resources[b.0 as usize].name)
+                });
+                ns.by_name = by_name;
+            }
         }
+        Store { resources, kinds }
     }
 }
 
@@ -132,7 +169,11 @@ impl Store {
 
     /// The resource of a kind with this namespace and name.
     pub fn find(&self, kind: Kind, namespace: &str, name: &str) -> Option<(ResourceId, &Resource)> {
-        let id = *self.namespace_index(kind, namespace)?.by_name.get(name)?;
+        let by_name = &self.namespace_index(kind, namespace)?.by_name;
+        let at = by_name
+            .binary_search_by(|id| (*self.get(*id).name).cmp(name))
+            .ok()?;
+        let id = by_name[at];
         Some((id, self.get(id)))
     }
 
@@ -147,7 +188,7 @@ impl Store {
         &self,
         kind: Kind,
         namespace: &str,
-        selector: &Map<String, Value>,
+        selector: Map<'_>,
     ) -> Vec<(ResourceId, &Resource)> {
         let Some(ns) = self.namespace_index(kind, namespace) else {
             return Vec::new();
@@ -168,10 +209,7 @@ impl Store {
         });
         let mut postings = Vec::with_capacity(selector.len());
         for (k, v) in selector {
-            let v = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
+            let v = v.text();
             match by_label.get(&format!("{k}={v}")) {
                 Some(ids) => postings.push(ids),
                 None => return Vec::new(),
@@ -206,15 +244,16 @@ mod tests {
     use super::*;
     use crate::analysis::kinds::{POD, SERVICE};
     use crate::analysis::resource::Origin;
+    use crate::tree::Document;
     use serde_json::json;
 
-    fn pod(ns: &str, name: &str, labels: Value) -> Resource {
+    fn pod(ns: &str, name: &str, labels: serde_json::Value) -> Resource {
         Resource {
             kind_key: "Pod".into(),
             api_version: "v1".into(),
             namespace: ns.into(),
             name: name.into(),
-            value: json!({"metadata": {"name": name, "labels": labels}}),
+            doc: Document::from_json(&json!({"metadata": {"name": name, "labels": labels}})),
             origin: Origin::Cluster,
         }
     }
@@ -231,10 +270,11 @@ mod tests {
         assert_eq!(store.in_namespace(POD, "a").count(), 2);
         assert!(store.find(POD, "b", "p3").is_some());
         assert!(store.find(SERVICE, "b", "p3").is_none());
-        let sel = |s: Value| {
-            let m = s.as_object().cloned().unwrap_or_default();
+        let sel = |s: serde_json::Value| {
+            let d = Document::from_json(&s);
+            let m = d.root().as_object().unwrap_or(Map::empty());
             store
-                .select(POD, "a", &m)
+                .select(POD, "a", m)
                 .into_iter()
                 .map(|(_, r)| r.name.to_string())
                 .collect::<Vec<_>>()

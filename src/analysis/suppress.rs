@@ -139,7 +139,9 @@ mod tests {
             api_version: "v1".into(),
             namespace: ns.into(),
             name: name.into(),
-            value: json!({"metadata": {"name": name, "annotations": annotations}}),
+            doc: crate::tree::Document::from_json(
+                &json!({"metadata": {"name": name, "annotations": annotations}}),
+            ),
             origin: Origin::Cluster,
         }
     }

@@ -160,6 +160,19 @@ fn write_stdout(text: &str) -> miette::Result<()> {
     }
 }
 
+/// Writes to stdout through a buffer, as [`write_stdout`] does (a closed pipe is not an error).
+fn stream_stdout(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) -> miette::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(miette!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Runs `istioctl analyze`.
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     if args.list_analyzers {
@@ -262,22 +275,24 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         .into_iter()
         .filter(|f| f.level >= args.output_threshold)
         .collect();
-    let text = match args.output {
+    match args.output {
         OutputFormat::Log => {
             let terminal = std::io::stdout().is_terminal();
-            output::log::render(
+            write_stdout(&output::log::render(
                 &shown,
                 LogStyle {
                     color: args.color.enabled(terminal),
                     frames: terminal,
                 },
-            )
+            ))?;
         }
-        OutputFormat::Json => output::json::render(&shown).into_diagnostic()?,
-        OutputFormat::Yaml => output::yaml::render(&shown).into_diagnostic()?,
-        OutputFormat::Sarif => output::sarif::render(&shown, &report.errors).into_diagnostic()?,
-    };
-    write_stdout(&text)?;
+        // Records go out one by one: a large report is never held whole in memory.
+        OutputFormat::Json => stream_stdout(|out| output::json::write(&shown, out))?,
+        OutputFormat::Yaml => stream_stdout(|out| output::yaml::write(&shown, out))?,
+        OutputFormat::Sarif => {
+            write_stdout(&output::sarif::render(&shown, &report.errors).into_diagnostic()?)?
+        }
+    }
     let scope = scope(args, global);
     if shown.is_empty() {
         eprintln!("\u{2714} No validation issues found when analyzing {scope}.");

@@ -1,11 +1,12 @@
-//! Parsing one YAML document into a JSON value, iteratively and within limits, so that hostile
-//! input (alias bombs, deep nesting) fails fast with a located error instead of exhausting memory
-//! or the stack.
+//! Parsing one YAML document into a [`Document`] tree, iteratively and within limits, so that
+//! hostile input (alias bombs, deep nesting) fails fast with a located error instead of
+//! exhausting memory or the stack.
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::scalar;
+use crate::tree::{Builder, Document, Mark, Scalar};
 
 /// Deepest nesting of mappings and sequences accepted in one document.
 pub const MAX_DEPTH: usize = 256;
@@ -28,100 +29,13 @@ pub struct YamlError {
     pub offset: usize,
 }
 
-/// An entry of a mapping being read: key, value, and whether it came from a merge key (`<<`),
-/// which an explicit key overrides wherever it stands.
-type MapEntry = (String, Value, bool);
-
-/// An open collection with its anchor. Mapping entries are gathered first and the map is built
-/// at its end with the exact capacity: growing maps one entry at a time wastes a quarter of
-/// their memory on average, and the values of every resource stay in memory.
-enum Frame {
-    Seq(Vec<Value>, usize),
-    Map(Vec<MapEntry>, Option<String>, usize),
-}
-
-/// Builds a map from gathered entries: later explicit keys replace earlier ones, merged keys
-/// never replace anything.
-fn build_map(entries: Vec<MapEntry>) -> Map<String, Value> {
-    let mut map = Map::with_capacity(entries.len());
-    for (k, v, merged) in entries {
-        if merged {
-            map.entry(k).or_insert(v);
-        } else {
-            map.insert(k, v);
+/// Remembers the node anchored as `id` (0: no anchor) and its expanded size.
+fn record_anchor(anchors: &mut Vec<Option<(Mark, usize)>>, b: &Builder, id: usize, mark: Mark) {
+    if id > 0 {
+        if anchors.len() <= id {
+            anchors.resize(id + 1, None);
         }
-    }
-    map
-}
-
-struct Builder {
-    stack: Vec<Frame>,
-    anchors: Vec<(Value, usize)>,
-    alias_nodes: usize,
-    root: Option<Value>,
-}
-
-/// Counts the nodes of `value`, iteratively.
-fn node_count(value: &Value) -> usize {
-    let mut count = 0;
-    let mut todo = vec![value];
-    while let Some(v) = todo.pop() {
-        count += 1;
-        match v {
-            Value::Array(items) => todo.extend(items.iter()),
-            Value::Object(map) => todo.extend(map.values()),
-            _ => {}
-        }
-    }
-    count
-}
-
-/// Turns a mapping key into a string, as JSON requires.
-fn key_string(value: Value) -> String {
-    match value {
-        Value::String(s) => s,
-        Value::Null => "null".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-impl Builder {
-    /// Adds a finished node to its parent (or makes it the root); records its anchor.
-    fn push(&mut self, value: Value, anchor: usize) {
-        if anchor > 0 {
-            let count = node_count(&value);
-            if self.anchors.len() <= anchor {
-                self.anchors.resize(anchor + 1, (Value::Null, 0));
-            }
-            self.anchors[anchor] = (value.clone(), count);
-        }
-        match self.stack.last_mut() {
-            None => self.root = Some(value),
-            Some(Frame::Seq(items, _)) => items.push(value),
-            Some(Frame::Map(entries, pending, _)) => match pending.take() {
-                None => *pending = Some(key_string(value)),
-                Some(key) => {
-                    // YAML merge keys (`<<: *base`) fold the aliased mapping in.
-                    if key == "<<" {
-                        merge_into(entries, value);
-                    } else {
-                        entries.push((key, value, false));
-                    }
-                }
-            },
-        }
-    }
-}
-
-fn merge_into(entries: &mut Vec<MapEntry>, value: Value) {
-    let sources = match value {
-        Value::Array(items) => items,
-        other => vec![other],
-    };
-    for source in sources {
-        if let Value::Object(fields) = source {
-            entries.extend(fields.into_iter().map(|(k, v)| (k, v, true)));
-        }
+        anchors[id] = Some((mark, b.count(mark)));
     }
 }
 
@@ -143,21 +57,28 @@ fn scan_error(err: &ScanError, base_line: u32, base_offset: usize, text: &str) -
 /// Parses `text`, the body of one document that starts on line `base_line` and at byte
 /// `base_offset` of its stream, into a JSON value. An empty document yields `Value::Null`.
 pub fn parse_document(text: &str, base_line: u32, base_offset: usize) -> Result<Value, YamlError> {
+    parse_tree(text, base_line, base_offset).map(|doc| doc.root().to_json())
+}
+
+/// Parses `text`, the body of one document that starts on line `base_line` and at byte
+/// `base_offset` of its stream, into a [`Document`] whose nodes carry their stream lines. An
+/// empty document yields a `null` root.
+pub fn parse_tree(text: &str, base_line: u32, base_offset: usize) -> Result<Document, YamlError> {
     let mut parser = Parser::new_from_str(text);
-    let mut b = Builder {
-        stack: Vec::new(),
-        anchors: Vec::new(),
-        alias_nodes: 0,
-        root: None,
-    };
+    let mut b = Builder::new();
+    // Anchored nodes by anchor id, with the number of nodes each expands to.
+    let mut anchors: Vec<Option<(Mark, usize)>> = Vec::new();
+    let mut alias_nodes = 0usize;
     let located = |message: String, line: usize, col: usize, offset: Option<usize>| YamlError {
         message,
         line: base_line + line.saturating_sub(1) as u32,
         column: col as u32 + 1,
         offset: base_offset + offset.unwrap_or(0),
     };
+    let mut open_anchors: Vec<usize> = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| scan_error(&e, base_line, base_offset, text))?;
+        let line = base_line + span.start.line().saturating_sub(1) as u32;
         let at = |message: String| {
             located(
                 message,
@@ -169,58 +90,54 @@ pub fn parse_document(text: &str, base_line: u32, base_offset: usize) -> Result<
         match event {
             Event::StreamStart | Event::DocumentStart(..) | Event::DocumentEnd => {}
             Event::StreamEnd => break,
-            Event::Scalar(text, style, anchor, tag) => {
+            Event::Scalar(text, style, id, tag) => {
                 let value = match (&tag, style) {
                     (Some(tag), _) if tag.handle() == "tag:yaml.org,2002:" => {
-                        scalar::tagged(&text, tag.suffix())
-                            .unwrap_or(Value::String(text.into_owned()))
+                        scalar::tagged(&text, tag.suffix()).unwrap_or(Scalar::Str(&text))
                     }
                     (_, ScalarStyle::Plain) => scalar::plain(&text),
-                    _ => Value::String(text.into_owned()),
+                    _ => Scalar::Str(&text),
                 };
-                b.push(value, anchor);
+                let mark = b.scalar(value, line);
+                record_anchor(&mut anchors, &b, id, mark);
             }
-            Event::SequenceStart(_, anchor, _) | Event::MappingStart(_, anchor, _) => {
-                if b.stack.len() >= MAX_DEPTH {
+            Event::SequenceStart(_, id, _) | Event::MappingStart(_, id, _) => {
+                if b.depth() >= MAX_DEPTH {
                     return Err(at(format!(
                         "the document nests deeper than {MAX_DEPTH} levels"
                     )));
                 }
                 if matches!(event, Event::SequenceStart(..)) {
-                    b.stack.push(Frame::Seq(Vec::new(), anchor));
+                    b.begin_seq(line);
                 } else {
-                    b.stack.push(Frame::Map(Vec::new(), None, anchor));
+                    b.begin_map(line);
                 }
+                // The anchor of a collection is recorded when it ends.
+                open_anchors.push(id);
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor) = match b.stack.pop() {
-                    Some(Frame::Seq(mut items, anchor)) => {
-                        items.shrink_to_fit();
-                        (Value::Array(items), anchor)
-                    }
-                    Some(Frame::Map(entries, _, anchor)) => {
-                        (Value::Object(build_map(entries)), anchor)
-                    }
-                    None => return Err(at("unbalanced collection end".to_owned())),
+                let Some(mark) = b.end() else {
+                    return Err(at("unbalanced collection end".to_owned()));
                 };
-                b.push(value, anchor);
+                let id = open_anchors.pop().unwrap_or(0);
+                record_anchor(&mut anchors, &b, id, mark);
             }
             Event::Alias(id) => {
-                let Some((value, count)) = b.anchors.get(id).cloned() else {
+                let Some((mark, count)) = anchors.get(id).copied().flatten() else {
                     return Err(at("alias to an unknown anchor".to_owned()));
                 };
-                b.alias_nodes += count;
-                if b.alias_nodes > MAX_ALIAS_NODES {
+                alias_nodes += count;
+                if alias_nodes > MAX_ALIAS_NODES {
                     return Err(at(format!(
                         "aliases expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
                     )));
                 }
-                b.push(value, 0);
+                b.repeat(mark, line);
             }
             _ => {}
         }
     }
-    Ok(b.root.unwrap_or(Value::Null))
+    Ok(b.finish())
 }
 
 #[cfg(test)]

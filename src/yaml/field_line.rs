@@ -1,7 +1,5 @@
 //! Finding the line of one field of a document, by re-reading only that document's events.
 
-use std::collections::HashMap;
-
 use granit_parser::{Event, Parser};
 
 /// One step of a field path: a mapping key or a sequence index.
@@ -145,176 +143,6 @@ pub fn field_line(text: &str, base_line: u32, path: &[PathSegment]) -> Option<u3
     best.map(|(_, line)| line)
 }
 
-/// A trie of the paths asked for, with the line where each node was first seen.
-#[derive(Default)]
-struct Trie {
-    children: Vec<HashMap<PathSegment, usize>>,
-    lines: Vec<Option<u32>>,
-}
-
-impl Trie {
-    fn node(&mut self) -> usize {
-        self.children.push(HashMap::new());
-        self.lines.push(None);
-        self.children.len() - 1
-    }
-
-    fn insert(&mut self, path: &[PathSegment]) {
-        let mut at = 0;
-        for seg in path {
-            at = match self.children[at].get(seg) {
-                Some(&next) => next,
-                None => {
-                    let next = self.node();
-                    self.children[at].insert(seg.clone(), next);
-                    next
-                }
-            };
-        }
-    }
-
-    /// The child of `parent` for `seg`, marking it seen on `line` the first time.
-    fn visit(&mut self, parent: Option<usize>, seg: &PathSegment, line: u32) -> Option<usize> {
-        let child = *self.children[parent?].get(seg)?;
-        self.lines[child].get_or_insert(line);
-        Some(child)
-    }
-
-    /// The line of the deepest node of `path` that was seen.
-    fn best(&self, path: &[PathSegment]) -> Option<u32> {
-        let mut at = 0;
-        let mut best = None;
-        for seg in path {
-            let Some(&next) = self.children[at].get(seg) else {
-                break;
-            };
-            at = next;
-            best = self.lines[at].or(best);
-        }
-        best
-    }
-}
-
-/// An open collection while reading events: its trie node, and where it is.
-enum Open {
-    Seq {
-        node: Option<usize>,
-        index: usize,
-    },
-    Map {
-        node: Option<usize>,
-        expecting_key: bool,
-        value_node: Option<usize>,
-    },
-}
-
-/// [`field_line`] for many paths of one document at once, in a single pass over its events
-/// (for documents with many findings, such as a long `List`). Returns a line (or `None`) per
-/// path, in order.
-pub fn field_lines(text: &str, base_line: u32, paths: &[Vec<PathSegment>]) -> Vec<Option<u32>> {
-    let mut trie = Trie::default();
-    trie.node();
-    for path in paths {
-        trie.insert(path);
-    }
-    let mut parser = Parser::new_from_str(text);
-    let mut open: Vec<Open> = Vec::new();
-    while let Some(Ok((event, span))) = parser.next_event() {
-        let line = base_line + span.start.line().saturating_sub(1) as u32;
-        let is_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::Alias(..)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-        );
-        if is_node {
-            // The trie node of this YAML node (None: off every path asked for).
-            let node = match open.last_mut() {
-                None => Some(0),
-                Some(Open::Seq { node, index }) => {
-                    let seg = PathSegment::Index(*index);
-                    *index += 1;
-                    trie.visit(*node, &seg, line)
-                }
-                Some(Open::Map {
-                    node,
-                    expecting_key,
-                    value_node,
-                }) => {
-                    if *expecting_key {
-                        *expecting_key = false;
-                        *value_node = match &event {
-                            Event::Scalar(key, ..) => {
-                                trie.visit(*node, &PathSegment::Key(key.to_string()), line)
-                            }
-                            _ => None,
-                        };
-                        // A key is not a value: a collection key is walked but matches nothing.
-                        None
-                    } else {
-                        *expecting_key = true;
-                        value_node.take()
-                    }
-                }
-            };
-            match event {
-                Event::SequenceStart(..) => open.push(Open::Seq { node, index: 0 }),
-                Event::MappingStart(..) => open.push(Open::Map {
-                    node,
-                    expecting_key: true,
-                    value_node: None,
-                }),
-                _ => {}
-            }
-        } else if matches!(event, Event::SequenceEnd | Event::MappingEnd) {
-            open.pop();
-        }
-    }
-    paths.iter().map(|p| trie.best(p)).collect()
-}
-
-/// Returns the 1-based stream lines of the items of the sequence under the top-level `key` of
-/// the document `text` (which starts on `base_line`), e.g. the `items` of a `List`, in one pass.
-pub fn item_lines(text: &str, base_line: u32, key: &str) -> Vec<u32> {
-    let mut parser = Parser::new_from_str(text);
-    let mut depth = 0usize;
-    let mut is_key = true;
-    let mut after_key = false;
-    let mut in_items = false;
-    let mut lines = Vec::new();
-    while let Some(Ok((event, span))) = parser.next_event() {
-        let starts_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::Alias(..)
-                | Event::SequenceStart(..)
-                | Event::MappingStart(..)
-        );
-        if starts_node && depth == 1 {
-            if is_key {
-                after_key = matches!(&event, Event::Scalar(text, ..) if text == key);
-            } else if after_key && matches!(event, Event::SequenceStart(..)) {
-                in_items = true;
-            }
-            is_key = !is_key;
-        } else if starts_node && in_items && depth == 2 {
-            lines.push(base_line + span.start.line().saturating_sub(1) as u32);
-        }
-        match event {
-            Event::SequenceStart(..) | Event::MappingStart(..) => depth += 1,
-            Event::SequenceEnd | Event::MappingEnd => {
-                depth = depth.saturating_sub(1);
-                if in_items && depth == 1 {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,30 +163,31 @@ mod tests {
     }
 
     #[test]
-    fn many_paths_in_one_pass_agree_with_field_line() {
-        let paths = [
+    fn tree_lines_agree_with_field_line() {
+        let tree = crate::yaml::parse_tree(DOC, 5, 0).expect("valid");
+        for path in [
             "kind",
             "spec.http",
             "spec.http[0]",
             "spec.http[0].route[1].weight",
             "spec.http[0].route[1].destination.host",
             "spec.http[0].route[7].weight",
-            "nothing",
-            "",
-        ];
-        let parsed: Vec<_> = paths.iter().map(|p| PathSegment::parse_path(p)).collect();
-        let many = field_lines(DOC, 5, &parsed);
-        for (path, got) in paths.iter().zip(many) {
-            let want = if path.is_empty() { None } else { line(path) };
-            assert_eq!(got, want, "{path}");
+        ] {
+            let node = tree.root().deepest(&PathSegment::parse_path(path));
+            assert_eq!(Some(node.line()), line(path), "{path}");
         }
     }
 
     #[test]
-    fn lines_of_list_items() {
+    fn tree_lines_of_list_items() {
         let list = "apiVersion: v1\nkind: List\nmeta: {items: [9]}\nitems:\n- kind: A\n  x: 1\n-   kind: B\n- [c]\nafter: [1]\n";
-        assert_eq!(item_lines(list, 3, "items"), vec![7, 9, 10]);
-        assert!(item_lines("kind: X\n", 1, "items").is_empty());
+        let tree = crate::yaml::parse_tree(list, 3, 0).expect("valid");
+        let items = tree
+            .root()
+            .get("items")
+            .and_then(crate::tree::Node::as_array);
+        let lines: Vec<u32> = items.into_iter().flatten().map(|i| i.line()).collect();
+        assert_eq!(lines, vec![7, 9, 10]);
     }
 
     #[test]

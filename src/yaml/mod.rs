@@ -7,6 +7,6 @@ mod field_line;
 mod scalar;
 mod split;
 
-pub use document::{parse_document, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
-pub use field_line::{field_line, field_lines, item_lines, PathSegment};
+pub use document::{parse_document, parse_tree, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
+pub use field_line::{field_line, PathSegment};
 pub use split::{split_documents, DocumentChunk};

@@ -51,7 +51,8 @@ struct LineStarts {
 impl LineStarts {
     /// The byte span of 1-based `line` of `source`, without its indentation and line break.
     fn span(&mut self, source: &Arc<Source>, line: u32) -> Option<SourceSpan> {
-        let text: &str = &source.text;
+        let text = source.text();
+        let text: &str = &text;
         let starts = self
             .by_source
             .entry(Arc::as_ptr(source))
@@ -78,7 +79,7 @@ fn frame(handler: &GraphicalReportHandler, f: &Finding, span: SourceSpan) -> Opt
     let source = f.source.as_ref()?;
     let diagnostic = Frame {
         code: f.entry.code.clone(),
-        text: NamedSource::new(&source.name, source.text.clone()),
+        text: NamedSource::new(&source.name, source.text()),
         span,
     };
     let mut rendered = String::new();

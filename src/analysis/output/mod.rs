@@ -52,9 +52,13 @@ impl<'a> Record<'a> {
     }
 }
 
-/// The records of `findings`, in order.
-pub fn records(findings: &[Finding]) -> Vec<Record<'_>> {
-    findings.iter().map(Record::new).collect()
+/// The records of findings, in order, serialized one by one (no list of records is built).
+pub struct Records<'a>(pub &'a [Finding]);
+
+impl Serialize for Records<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Record::new))
+    }
 }
 
 /// Renders load errors as miette diagnostics, `file:line: message` and a code frame, for stderr.

@@ -2,8 +2,6 @@
 //! that Istio does not know, that belong on another kind, that are deprecated, or whose value
 //! Istio would reject.
 
-use serde_json::Value;
-
 use super::known::{lookup, validate};
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, DEPLOYMENT, NAMESPACE, POD, SERVICE};
@@ -33,7 +31,7 @@ fn check(ctx: &mut Context<'_>, id: crate::analysis::resource::ResourceId, r: &R
         }
         let at = format!("metadata.annotations[\"{name}\"]");
         let Some(known) = lookup(name) else {
-            ctx.report(Message::new("IST0108", id, vec![name.clone()]).at(at));
+            ctx.report(Message::new("IST0108", id, vec![name.to_owned()]).at(at));
             continue;
         };
         if known.deprecated {
@@ -45,7 +43,9 @@ fn check(ctx: &mut Context<'_>, id: crate::analysis::resource::ResourceId, r: &R
                 } else {
                     String::new()
                 };
-                ctx.report(Message::new("IST0135", id, vec![name.clone(), extra]).at(at.clone()));
+                ctx.report(
+                    Message::new("IST0135", id, vec![name.to_owned(), extra]).at(at.clone()),
+                );
             }
         }
         if known.kinds.contains(&"Any") {
@@ -53,19 +53,18 @@ fn check(ctx: &mut Context<'_>, id: crate::analysis::resource::ResourceId, r: &R
         }
         if !known.kinds.contains(&kind) {
             ctx.report(
-                Message::new("IST0107", id, vec![name.clone(), known.kinds.join(", ")]).at(at),
+                Message::new("IST0107", id, vec![name.to_owned(), known.kinds.join(", ")]).at(at),
             );
             continue;
         }
         let Some(rule) = known.check else {
             continue;
         };
-        let text = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
         if let Err(problem) = validate(rule, &text) {
-            ctx.report(Message::new("IST0125", id, vec![name.clone(), problem]).at(at));
+            ctx.report(Message::new("IST0125", id, vec![name.to_owned(), problem]).at(at));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `applicationUID.Analyzer`: application containers of Pods and Deployments that run as user
 //! 1337, the UID reserved for the sidecar proxy (its traffic is not intercepted).
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
@@ -23,23 +23,23 @@ fn is_control_plane(r: &Resource) -> bool {
     [r.labels(), template].iter().any(|l| {
         l.contains_key("istio")
             || l.get("istio.io/rev")
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .is_some_and(|v| !v.is_empty())
     })
 }
 
 /// The field paths (under the pod spec) that set user 1337 for the application.
-fn offending_fields(spec: &Value) -> Vec<String> {
-    let runs_as_proxy = |ctx: Option<&Value>| {
-        ctx.and_then(|c| c.get("runAsUser")).and_then(Value::as_i64) == Some(PROXY_UID)
+fn offending_fields(spec: Node<'_>) -> Vec<String> {
+    let runs_as_proxy = |ctx: Option<Node<'_>>| {
+        ctx.and_then(|c| c.get("runAsUser")).and_then(Node::as_i64) == Some(PROXY_UID)
     };
     let mut fields = Vec::new();
     if runs_as_proxy(spec.get("securityContext")) {
         fields.push("securityContext.runAsUser".to_owned());
     }
-    let containers = spec.get("containers").and_then(Value::as_array);
+    let containers = spec.get("containers").and_then(Node::as_array);
     for (i, c) in containers.into_iter().flatten().enumerate() {
-        let name = c.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = c.get("name").and_then(Node::as_str).unwrap_or("");
         if name != ISTIO_PROXY
             && name != "istio-operator"
             && runs_as_proxy(c.get("securityContext"))

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::{
@@ -49,7 +49,7 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
             let targeted = spec.get("targetRef").is_some_and(|t| !t.is_null())
                 || spec
                     .get("targetRefs")
-                    .and_then(Value::as_array)
+                    .and_then(Node::as_array)
                     .is_some_and(|t| !t.is_empty());
             if !targeted {
                 let selector = match_labels(policy);
@@ -57,7 +57,7 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
                 // A policy of the root namespace selects workloads in every namespace.
                 let own = [&*policy.namespace];
                 let scope: &[&str] = if mesh_wide { &pod_namespaces } else { &own };
-                let matches = |labels: &Map<String, Value>| {
+                let matches = |labels: Map<'_>| {
                     scope.iter().any(|ns| {
                         store
                             .select(POD, ns, labels)
@@ -91,19 +91,19 @@ impl Analyzer for AuthorizationPoliciesAnalyzer {
 /// Reports each `from.source.namespaces`/`notNamespaces` entry that matches no Namespace.
 fn check_namespaces(
     id: ResourceId,
-    spec: &Value,
+    spec: Node<'_>,
     namespaces: &Namespaces<'_>,
     out: &mut Vec<Message>,
 ) {
-    let rules = spec.get("rules").and_then(Value::as_array);
+    let rules = spec.get("rules").and_then(Node::as_array);
     for (i, rule) in rules.into_iter().flatten().enumerate() {
-        let froms = rule.get("from").and_then(Value::as_array);
+        let froms = rule.get("from").and_then(Node::as_array);
         for (j, from) in froms.into_iter().flatten().enumerate() {
             for field in ["namespaces", "notNamespaces"] {
                 let list = from
                     .get("source")
                     .and_then(|s| s.get(field))
-                    .and_then(Value::as_array);
+                    .and_then(Node::as_array);
                 for (k, expr) in list.into_iter().flatten().enumerate() {
                     let Some(expr) = expr.as_str() else { continue };
                     if !namespaces.any_matches(expr) {

@@ -4,7 +4,7 @@
 //! address. Reported on each istiod Deployment without the setting while RequestAuthentications
 //! that fetch keys exist.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, DEPLOYMENT, REQUEST_AUTHENTICATION};
@@ -28,12 +28,12 @@ fn is_istiod(deployment: &Resource) -> bool {
 fn fetches_keys(ra: &Resource) -> bool {
     ra.spec()
         .get("jwtRules")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .into_iter()
         .flatten()
         .any(|rule| {
             rule.get("jwks")
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .is_none_or(str::is_empty)
         })
 }
@@ -44,21 +44,22 @@ fn discovery_container(deployment: &Resource) -> Option<(usize, bool)> {
     let containers = deployment
         .spec()
         .pointer("/template/spec/containers")
-        .and_then(Value::as_array)?;
+        .and_then(Node::as_array)?;
     let i = containers
         .iter()
-        .position(|c| c.get("name").and_then(Value::as_str) == Some(DISCOVERY))
+        .position(|c| c.get("name").and_then(Node::as_str) == Some(DISCOVERY))
         .or_else(|| (containers.len() == 1).then_some(0))?;
-    let set = containers[i]
+    let set = containers
+        .get(i)?
         .get("env")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .into_iter()
         .flatten()
         .any(|e| {
-            e.get("name").and_then(Value::as_str) == Some(BLOCKED_CIDRS)
+            e.get("name").and_then(Node::as_str) == Some(BLOCKED_CIDRS)
                 && (e
                     .get("value")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .is_some_and(|v| !v.trim().is_empty())
                     || e.get("valueFrom").is_some_and(|v| !v.is_null()))
         });

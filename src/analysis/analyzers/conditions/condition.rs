@@ -2,7 +2,7 @@
 //! controller, that say a resource is not (fully) working: `status: "False"` on a condition
 //! that should be true, `status: "True"` on one that should not, or a `PartiallyInvalid` reason.
 
-use serde_json::Value;
+use crate::tree::{Node, Seq};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{
@@ -34,8 +34,8 @@ fn is_ours(condition_type: &str) -> bool {
 }
 
 /// True when a condition reports a problem.
-fn is_negative(condition: &Value) -> bool {
-    let field = |k: &str| condition.get(k).and_then(Value::as_str).unwrap_or("");
+fn is_negative(condition: Node<'_>) -> bool {
+    let field = |k: &str| condition.get(k).and_then(Node::as_str).unwrap_or("");
     let kind = field("type");
     if !is_ours(kind) {
         return false;
@@ -73,19 +73,19 @@ impl Analyzer for ConditionAnalyzer {
     fn analyze(&self, ctx: &mut Context<'_>) {
         for (kind, per_parent) in KINDS {
             for (id, resource) in ctx.store.of_kind(kind) {
-                let Some(status) = resource.value.get("status") else {
+                let Some(status) = resource.root().get("status") else {
                     continue;
                 };
                 // (field path prefix, conditions)
-                let mut lists: Vec<(String, &Vec<Value>)> = Vec::new();
+                let mut lists: Vec<(String, Seq<'_>)> = Vec::new();
                 if per_parent {
-                    let parents = status.get("parents").and_then(Value::as_array);
+                    let parents = status.get("parents").and_then(Node::as_array);
                     for (p, parent) in parents.into_iter().flatten().enumerate() {
-                        if let Some(c) = parent.get("conditions").and_then(Value::as_array) {
+                        if let Some(c) = parent.get("conditions").and_then(Node::as_array) {
                             lists.push((format!("status.parents[{p}].conditions"), c));
                         }
                     }
-                } else if let Some(c) = status.get("conditions").and_then(Value::as_array) {
+                } else if let Some(c) = status.get("conditions").and_then(Node::as_array) {
                     lists.push(("status.conditions".to_owned(), c));
                 }
                 for (prefix, conditions) in lists {
@@ -96,7 +96,7 @@ impl Analyzer for ConditionAnalyzer {
                         let field = |k: &str| {
                             condition
                                 .get(k)
-                                .and_then(Value::as_str)
+                                .and_then(Node::as_str)
                                 .unwrap_or("")
                                 .to_owned()
                         };
@@ -139,11 +139,15 @@ mod tests {
 
     #[test]
     fn polarity() {
-        let c = |t: &str, s: &str| serde_json::json!({"type": t, "status": s, "reason": "X"});
-        assert!(is_negative(&c("Programmed", "False")));
-        assert!(!is_negative(&c("Programmed", "True")));
-        assert!(is_negative(&c("PartiallyInvalid", "True")));
-        assert!(!is_negative(&c("example.com/Ready", "False")));
-        assert!(is_negative(&c("istio.io/WaypointBound", "False")));
+        let c = |t: &str, s: &str| {
+            crate::tree::Document::from_json(
+                &serde_json::json!({"type": t, "status": s, "reason": "X"}),
+            )
+        };
+        assert!(is_negative(c("Programmed", "False").root()));
+        assert!(!is_negative(c("Programmed", "True").root()));
+        assert!(is_negative(c("PartiallyInvalid", "True").root()));
+        assert!(!is_negative(c("example.com/Ready", "False").root()));
+        assert!(is_negative(c("istio.io/WaypointBound", "False").root()));
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
@@ -44,12 +44,12 @@ impl Analyzer for MultiServiceAnalyzer {
             for svc_id in selecting {
                 let svc = store.get(svc_id);
                 let name = svc.full_name();
-                let ports = svc.spec().get("ports").and_then(Value::as_array);
+                let ports = svc.spec().get("ports").and_then(Node::as_array);
                 for port in ports.into_iter().flatten() {
                     let number = port.get("port").and_then(int_of).unwrap_or(0);
                     let protocol = port
                         .get("protocol")
-                        .and_then(Value::as_str)
+                        .and_then(Node::as_str)
                         .filter(|p| !p.is_empty())
                         .unwrap_or("TCP");
                     protocols
@@ -59,8 +59,10 @@ impl Analyzer for MultiServiceAnalyzer {
                         .or_default()
                         .push(name.clone());
                     let target = match port.get("targetPort") {
-                        Some(Value::String(s)) if !s.is_empty() && s != "0" => s.clone(),
-                        Some(Value::Number(n)) if n.as_i64() != Some(0) => n.to_string(),
+                        Some(t) if t.as_str().is_some_and(|s| !s.is_empty() && s != "0") => {
+                            t.text().into_owned()
+                        }
+                        Some(t) if t.is_number() && t.as_i64() != Some(0) => t.to_string(),
                         _ => number.to_string(),
                     };
                     targets

@@ -2,7 +2,7 @@
 //! replaced them or stopped honouring them, and CustomResourceDefinitions of API groups Istio
 //! has removed.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, CRD, SIDECAR, VIRTUAL_SERVICE};
@@ -42,11 +42,11 @@ impl Analyzer for DeprecationAnalyzer {
     fn analyze(&self, ctx: &mut Context<'_>) {
         let store = ctx.store;
         for (id, vs) in store.of_kind(VIRTUAL_SERVICE) {
-            let routes = vs.spec().get("http").and_then(Value::as_array);
+            let routes = vs.spec().get("http").and_then(Node::as_array);
             for (i, route) in routes.into_iter().flatten().enumerate() {
                 let percent = route
                     .pointer("/fault/delay/percent")
-                    .and_then(Value::as_i64)
+                    .and_then(Node::as_i64)
                     .unwrap_or(0);
                 if percent > 0 {
                     ctx.report(
@@ -96,11 +96,11 @@ impl Analyzer for DeprecationAnalyzer {
         }
         for (id, crd) in store.of_kind(CRD) {
             let spec = crd.spec();
-            let group = spec.get("group").and_then(Value::as_str).unwrap_or("");
+            let group = spec.get("group").and_then(Node::as_str).unwrap_or("");
             if REMOVED_GROUPS.contains(&group) {
                 let kind = spec
                     .pointer("/names/kind")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .unwrap_or("");
                 ctx.report(
                     Message::new(

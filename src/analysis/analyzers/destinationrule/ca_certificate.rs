@@ -1,7 +1,7 @@
 //! `destinationrule.CaCertificateAnalyzer`: TLS origination (`SIMPLE` or `MUTUAL`) without
 //! `caCertificates` does not verify the server's certificate.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::items;
@@ -28,7 +28,7 @@ impl Analyzer for CaCertificateAnalyzer {
     fn analyze(&self, ctx: &mut Context<'_>) {
         for (id, dr) in ctx.store.of_kind(DESTINATION_RULE) {
             let policy = dr.spec().get("trafficPolicy");
-            let host = dr.spec().get("host").and_then(Value::as_str).unwrap_or("");
+            let host = dr.spec().get("host").and_then(Node::as_str).unwrap_or("");
             let base = || vec![dr.name.to_string(), dr.namespace.to_string()];
             if let Some(mode) = unverified(dr, policy.and_then(|p| p.get("tls"))) {
                 let mut args = base();
@@ -55,15 +55,15 @@ impl Analyzer for CaCertificateAnalyzer {
 
 /// The TLS mode of `tls` when it originates TLS without a way to verify the server: no
 /// `caCertificates`, and no `credentialName` on a gateway-bound (workloadSelector) rule.
-fn unverified<'a>(dr: &Resource, tls: Option<&'a Value>) -> Option<&'a str> {
+fn unverified<'a>(dr: &Resource, tls: Option<Node<'a>>) -> Option<&'a str> {
     let tls = tls?;
-    let mode = tls.get("mode").and_then(Value::as_str)?;
+    let mode = tls.get("mode").and_then(Node::as_str)?;
     if mode != "SIMPLE" && mode != "MUTUAL" {
         return None;
     }
     let set = |k: &str| {
         tls.get(k)
-            .and_then(Value::as_str)
+            .and_then(Node::as_str)
             .is_some_and(|s| !s.is_empty())
     };
     if set("caCertificates")

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::{fqdn, items, HostIndex, ServiceHost};
@@ -43,7 +43,7 @@ impl Analyzer for SubsetSelectPodAnalyzer {
         let store = ctx.store;
         let index = HostIndex::build(store, ctx.mesh);
         for (id, dr) in store.of_kind(DESTINATION_RULE) {
-            let written = dr.spec().get("host").and_then(Value::as_str).unwrap_or("");
+            let written = dr.spec().get("host").and_then(Node::as_str).unwrap_or("");
             if written.is_empty() {
                 // A missing host is a schema error (IST0106), not an unknown host.
                 continue;
@@ -58,7 +58,7 @@ impl Analyzer for SubsetSelectPodAnalyzer {
                 continue;
             };
             for (i, subset) in items(dr.spec().get("subsets")).enumerate() {
-                let wanted = subset.get("labels").and_then(Value::as_object);
+                let wanted = subset.get("labels").and_then(Node::as_object);
                 let wanted = wanted.into_iter().flatten();
                 let selects = |pod: &&Resource| {
                     wanted.clone().all(|(k, v)| {
@@ -66,7 +66,7 @@ impl Analyzer for SubsetSelectPodAnalyzer {
                     })
                 };
                 if !pods.iter().any(selects) {
-                    let name = subset.get("name").and_then(Value::as_str).unwrap_or("");
+                    let name = subset.get("name").and_then(Node::as_str).unwrap_or("");
                     ctx.report(
                         Message::new("IST0173", id, vec![name.to_owned()])
                             .at(format!("spec.subsets[{i}]")),
@@ -81,12 +81,12 @@ impl Analyzer for SubsetSelectPodAnalyzer {
 /// selects in its namespace; `None` when it does not select pods by labels.
 fn workloads<'s>(store: &'s Store, service: &ServiceHost<'s>) -> Option<Vec<&'s Resource>> {
     let spec = service.resource.spec();
-    let selector: &Map<String, Value> = if service.is_service() {
-        spec.get("selector").and_then(Value::as_object)?
+    let selector: Map<'_> = if service.is_service() {
+        spec.get("selector").and_then(Node::as_object)?
     } else {
         spec.get("workloadSelector")
             .and_then(|s| s.get("labels"))
-            .and_then(Value::as_object)?
+            .and_then(Node::as_object)?
     };
     if selector.is_empty() {
         return None;
@@ -102,17 +102,14 @@ fn workloads<'s>(store: &'s Store, service: &ServiceHost<'s>) -> Option<Vec<&'s 
 }
 
 /// A label value as text (`1` for a number written unquoted).
-fn scalar_text(value: &Value) -> Cow<'_, str> {
-    match value {
-        Value::String(s) => Cow::Borrowed(s),
-        other => Cow::Owned(other.to_string()),
-    }
+fn scalar_text(value: Node<'_>) -> Cow<'_, str> {
+    value.text()
 }
 
 /// A label of a pod as Istio sees the workload: node locality labels and the node name come from
 /// its node, anything else from the pod.
 fn workload_label<'s>(store: &'s Store, pod: &'s Resource, key: &str) -> Option<&'s str> {
-    let node_name = pod.spec().get("nodeName").and_then(Value::as_str);
+    let node_name = pod.spec().get("nodeName").and_then(Node::as_str);
     if NODE_LOCALITY_LABELS.contains(&key) {
         let node = store.find(NODE, "", node_name?).map(|(_, n)| n)?;
         node.label(key).filter(|v| !v.is_empty())

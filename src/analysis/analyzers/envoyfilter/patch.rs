@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, ENVOY_FILTER};
@@ -39,27 +39,27 @@ impl Analyzer for EnvoyPatchAnalyzer {
             let spec = filter.spec();
             let prioritized = spec
                 .get("priority")
-                .and_then(Value::as_i64)
+                .and_then(Node::as_i64)
                 .is_some_and(|p| p != 0);
-            let patches = spec.get("configPatches").and_then(Value::as_array);
+            let patches = spec.get("configPatches").and_then(Node::as_array);
             for (i, patch) in patches.into_iter().flatten().enumerate() {
                 let value_name = patch
                     .pointer("/patch/value/name")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .map(str::to_owned);
                 let proxy_version = patch
                     .pointer("/match/proxy/proxyVersion")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .is_some_and(|v| !v.is_empty());
                 if proxy_version {
                     if let Some(name) = &value_name {
                         versioned.insert(name.clone());
                     }
                 }
-                let apply_to = patch.get("applyTo").and_then(Value::as_str).unwrap_or("");
+                let apply_to = patch.get("applyTo").and_then(Node::as_str).unwrap_or("");
                 let operation = patch
                     .pointer("/patch/operation")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .unwrap_or("");
                 // (misuse, relative operation, weighs proxy versions)
                 let (misuse, relative, version_sensitive) = match operation {

@@ -2,7 +2,7 @@
 //! webhooks must reach istiod either through a Service or through a URL; a webhook with
 //! neither, or with a URL that names no host, cannot reach an external control plane.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, MUTATING_WEBHOOK, VALIDATING_WEBHOOK};
@@ -40,10 +40,10 @@ fn url_host(url: &str) -> Option<&str> {
     (!host.is_empty()).then_some(host)
 }
 
-fn check(client: Option<&Value>) -> Option<Problem> {
+fn check(client: Option<Node<'_>>) -> Option<Problem> {
     let url = client
         .and_then(|c| c.get("url"))
-        .and_then(Value::as_str)
+        .and_then(Node::as_str)
         .map(str::trim)
         .filter(|u| !u.is_empty());
     match url {
@@ -57,7 +57,7 @@ fn check(client: Option<&Value>) -> Option<Problem> {
         None => {
             let service = client.and_then(|c| c.get("service"));
             service
-                .is_none_or(Value::is_null)
+                .is_none_or(Node::is_null)
                 .then_some(Problem::Unreachable("is blank"))
         }
     }
@@ -68,15 +68,15 @@ fn check_configuration(
     id: crate::analysis::resource::ResourceId,
     r: &Resource,
 ) {
-    let hooks = r.value.get("webhooks").and_then(Value::as_array);
+    let hooks = r.root().get("webhooks").and_then(Node::as_array);
     for (i, hook) in hooks.into_iter().flatten().enumerate() {
-        let name = hook.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = hook.get("name").and_then(Node::as_str).unwrap_or("");
         let field = format!("webhooks[{i}].clientConfig");
         match check(hook.get("clientConfig")) {
             Some(Problem::Unreachable(why)) => {
                 let url = hook
                     .pointer("/clientConfig/url")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .filter(|u| !u.trim().is_empty())
                     .map_or_else(|| "\"\"".to_owned(), str::to_owned);
                 ctx.report(

@@ -4,14 +4,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::labels_match;
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
 use crate::analysis::resource::ResourceId;
+use crate::tree::Map as TreeMap;
 
 /// See the module documentation.
 pub struct CertificateAnalyzer;
@@ -23,14 +23,14 @@ enum Certificate<'s> {
     File(&'s str),
 }
 
-fn certificates(gw: &Value) -> Vec<Certificate<'_>> {
-    let servers = gw.get("servers").and_then(Value::as_array);
+fn certificates(gw: Node<'_>) -> Vec<Certificate<'_>> {
+    let servers = gw.get("servers").and_then(Node::as_array);
     let mut certs: Vec<Certificate<'_>> = servers
         .into_iter()
         .flatten()
         .filter_map(|s| s.get("tls"))
         .filter_map(|tls| {
-            let field = |f: &str| tls.get(f).and_then(Value::as_str).filter(|v| !v.is_empty());
+            let field = |f: &str| tls.get(f).and_then(Node::as_str).filter(|v| !v.is_empty());
             field("credentialName")
                 .map(Certificate::Credential)
                 .or_else(|| field("serverCertificate").map(Certificate::File))
@@ -69,8 +69,8 @@ impl Analyzer for CertificateAnalyzer {
                 .get(id)
                 .spec()
                 .get("selector")
-                .and_then(Value::as_object)
-                .unwrap_or(empty_map())
+                .and_then(Node::as_object)
+                .unwrap_or(TreeMap::empty())
         };
         for (id, gw) in store.of_kind(GATEWAY) {
             let mine = selector(id);

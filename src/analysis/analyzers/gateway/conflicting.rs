@@ -4,15 +4,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::labels_match;
 use crate::analysis::kinds::{Kind, GATEWAY};
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
 use crate::analysis::resource::{Resource, ResourceId};
+use crate::tree::Map as TreeMap;
 
 /// See the module documentation.
 pub struct ConflictingGatewayAnalyzer;
@@ -30,7 +30,7 @@ impl PortGroup<'_> {
     /// The selector groups that may share a workload with `selector`: those whose selector
     /// contains it or is contained in it. Any such group shares a label pair with it, or one of
     /// the two is empty.
-    fn compatible(&self, selector: &Map<String, Value>) -> Vec<&SelectorGroup<'_>> {
+    fn compatible(&self, selector: Map<'_>) -> Vec<&SelectorGroup<'_>> {
         let keys: BTreeSet<&String> = if selector.is_empty() {
             self.by_pair.values().flatten().collect()
         } else {
@@ -49,7 +49,7 @@ impl PortGroup<'_> {
     }
 }
 
-fn pair(k: &str, v: &Value) -> String {
+fn pair(k: &str, v: Node<'_>) -> String {
     format!(
         "{k}={}",
         v.as_str().map_or_else(|| v.to_string(), str::to_owned)
@@ -57,7 +57,7 @@ fn pair(k: &str, v: &Value) -> String {
 }
 
 struct SelectorGroup<'s> {
-    selector: &'s Map<String, Value>,
+    selector: Map<'s>,
     /// Non-wildcard host → gateways serving it.
     exact: HashMap<&'s str, Vec<ResourceId>>,
     /// Wildcard hosts (`*`, `*.example.com`) and their gateways.
@@ -79,35 +79,35 @@ fn dns_name(host: &str) -> &str {
     host.rsplit_once('/').map_or(host, |(_, h)| h)
 }
 
-fn selector_of(gw: &Resource) -> &Map<String, Value> {
+fn selector_of(gw: &Resource) -> Map<'_> {
     gw.spec()
         .get("selector")
-        .and_then(Value::as_object)
-        .unwrap_or(empty_map())
+        .and_then(Node::as_object)
+        .unwrap_or(TreeMap::empty())
 }
 
-fn servers_of(gw: &Resource) -> &[Value] {
+fn servers_of(gw: &Resource) -> impl Iterator<Item = Node<'_>> {
     gw.spec()
         .get("servers")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+        .and_then(Node::as_array)
+        .into_iter()
+        .flatten()
 }
 
-fn port_of(server: &Value) -> String {
+fn port_of(server: Node<'_>) -> String {
     server
         .pointer("/port/number")
         .map(|n| n.as_str().map_or_else(|| n.to_string(), str::to_owned))
         .unwrap_or_else(|| "0".to_owned())
 }
 
-fn hosts_of(server: &Value) -> Vec<&str> {
+fn hosts_of(server: Node<'_>) -> Vec<&str> {
     server
         .get("hosts")
-        .and_then(Value::as_array)
+        .and_then(Node::as_array)
         .into_iter()
         .flatten()
-        .filter_map(Value::as_str)
+        .filter_map(Node::as_str)
         .collect()
 }
 
@@ -163,7 +163,7 @@ impl Analyzer for ConflictingGatewayAnalyzer {
         for (id, gw) in store.of_kind(GATEWAY) {
             let selector = selector_of(gw);
             let selector_text = selector_string(selector);
-            for (i, server) in servers_of(gw).iter().enumerate() {
+            for (i, server) in servers_of(gw).enumerate() {
                 let port = port_of(server);
                 let Some(group) = ports.get(&port) else {
                     continue;

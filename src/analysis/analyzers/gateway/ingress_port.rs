@@ -3,15 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::{int_of, pods_selected_anywhere, ServiceIndex};
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SERVICE};
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
 use crate::analysis::store::Store;
+use crate::tree::Map as TreeMap;
 
 /// See the module documentation.
 pub struct IngressGatewayPortAnalyzer;
@@ -21,7 +21,7 @@ pub struct IngressGatewayPortAnalyzer;
 fn workload_ports(
     store: &Store,
     services: &ServiceIndex<'_>,
-    selector: &Map<String, Value>,
+    selector: Map<'_>,
 ) -> Option<HashSet<i64>> {
     let pods = pods_selected_anywhere(store, selector);
     if pods.is_empty() {
@@ -30,9 +30,9 @@ fn workload_ports(
     let mut ports = HashSet::new();
     for (_, pod) in pods {
         for svc in services.selecting(&pod.namespace, pod.labels()) {
-            let svc_ports = store.get(svc).spec().get("ports").and_then(Value::as_array);
+            let svc_ports = store.get(svc).spec().get("ports").and_then(Node::as_array);
             for port in svc_ports.into_iter().flatten() {
-                let protocol = port.get("protocol").and_then(Value::as_str).unwrap_or("");
+                let protocol = port.get("protocol").and_then(Node::as_str).unwrap_or("");
                 if !(protocol.is_empty() || protocol == "TCP") {
                     continue;
                 }
@@ -69,8 +69,8 @@ impl Analyzer for IngressGatewayPortAnalyzer {
             let selector = gw
                 .spec()
                 .get("selector")
-                .and_then(Value::as_object)
-                .unwrap_or(empty_map());
+                .and_then(Node::as_object)
+                .unwrap_or(TreeMap::empty());
             let text = selector_string(selector);
             let ports = cache
                 .entry(text.clone())
@@ -82,7 +82,7 @@ impl Analyzer for IngressGatewayPortAnalyzer {
                 );
                 continue;
             };
-            let servers = gw.spec().get("servers").and_then(Value::as_array);
+            let servers = gw.spec().get("servers").and_then(Node::as_array);
             for (i, server) in servers.into_iter().flatten().enumerate() {
                 let Some(number) = server.pointer("/port/number").and_then(int_of) else {
                     continue;

@@ -6,25 +6,29 @@
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::selectors::selector_string;
 use crate::analysis::analyzers::util::workloads::pods_selected_anywhere;
 use crate::analysis::kinds::{Kind, GATEWAY, POD, SECRET};
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
 use crate::analysis::resource::Resource;
+use crate::tree::Map as TreeMap;
 
 /// See the module documentation.
 pub struct SecretAnalyzer;
 
 /// One value of a Secret: `data` (base64) or `stringData` (plain).
 fn secret_value(secret: &Resource, key: &str) -> Option<Vec<u8>> {
-    if let Some(v) = secret.value.pointer("/stringData").and_then(|d| d.get(key)) {
+    if let Some(v) = secret
+        .root()
+        .pointer("/stringData")
+        .and_then(|d| d.get(key))
+    {
         return v.as_str().map(|s| s.as_bytes().to_vec());
     }
-    let v = secret.value.get("data")?.get(key)?.as_str()?;
+    let v = secret.root().get("data")?.get(key)?.as_str()?;
     base64_decode(v)
 }
 
@@ -225,8 +229,8 @@ impl Analyzer for SecretAnalyzer {
             let selector = gw
                 .spec()
                 .get("selector")
-                .and_then(Value::as_object)
-                .unwrap_or(empty_map());
+                .and_then(Node::as_object)
+                .unwrap_or(TreeMap::empty());
             let text = selector_string(selector);
             let ns = workload_ns.entry(text.clone()).or_insert_with(|| {
                 let pods = pods_selected_anywhere(store, selector);
@@ -243,11 +247,11 @@ impl Analyzer for SecretAnalyzer {
                 );
                 continue;
             };
-            let servers = gw.spec().get("servers").and_then(Value::as_array);
+            let servers = gw.spec().get("servers").and_then(Node::as_array);
             for (i, server) in servers.into_iter().flatten().enumerate() {
                 let Some(name) = server
                     .pointer("/tls/credentialName")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .filter(|n| !n.is_empty())
                 else {
                     continue;

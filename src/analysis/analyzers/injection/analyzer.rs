@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
@@ -25,10 +25,10 @@ pub struct InjectionAnalyzer;
 /// are injected (`sidecarInjectorWebhook.enableNamespacesByDefault` in its `values`).
 pub fn enable_namespaces_by_default(config_map: &Resource) -> bool {
     let values = config_map
-        .value
+        .root()
         .pointer("/data/values")
-        .and_then(Value::as_str)
-        .and_then(|v| serde_json::from_str::<Value>(v).ok());
+        .and_then(Node::as_str)
+        .and_then(|v| serde_json::from_str::<serde_json::Value>(v).ok());
     values
         .as_ref()
         .and_then(|v| v.pointer("/sidecarInjectorWebhook/enableNamespacesByDefault"))
@@ -106,7 +106,7 @@ impl Analyzer for InjectionAnalyzer {
                     continue;
                 }
                 let spec = pod.spec();
-                if spec.get("hostNetwork").and_then(Value::as_bool) == Some(true) {
+                if spec.get("hostNetwork").and_then(Node::as_bool) == Some(true) {
                     continue;
                 }
                 if proxy_image(spec).is_none_or(str::is_empty) {

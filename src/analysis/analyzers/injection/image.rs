@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 
+use crate::tree::Node;
+
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
     labels_match, proxy_image, INJECTION_LABEL, INJECTOR_CONFIG_MAP, REVISION_LABEL,
@@ -27,7 +29,7 @@ pub struct ImageAnalyzer;
 /// The proxy image an injector ConfigMap injects: `global.proxy.image` when it is a full
 /// reference, else `<global.hub>/<global.proxy.image>:<global.tag>`.
 pub fn injector_proxy_image(config_map: &Resource) -> Option<String> {
-    let values = config_map.value.pointer("/data/values")?.as_str()?;
+    let values = config_map.root().pointer("/data/values")?.as_str()?;
     let values: Value = serde_json::from_str(values).ok()?;
     let global = values.get("global")?;
     let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_owned();
@@ -60,14 +62,14 @@ fn image_type(store: &Store, root_namespace: &str, mesh: &Value, pod: &Resource)
             let selector = pc
                 .spec()
                 .pointer("/selector/matchLabels")
-                .and_then(Value::as_object);
+                .and_then(Node::as_object);
             let applies = match (selected, selector) {
                 (false, None) => true,
                 (true, Some(sel)) => !sel.is_empty() && labels_match(sel, pod.labels()),
                 _ => false,
             };
             if applies {
-                if let Some(v) = of(pc.spec()) {
+                if let Some(v) = of(&pc.spec().to_json()) {
                     variant = v;
                 }
             }

@@ -2,7 +2,7 @@
 //! injector rewrites it. A Deployment that no injector webhook selects gets a warning; such a
 //! Pod cannot start at all, which is an error.
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
@@ -10,17 +10,16 @@ use crate::analysis::analyzers::util::workloads::{
 };
 use crate::analysis::kinds::{Kind, DEPLOYMENT, MUTATING_WEBHOOK, NAMESPACE, POD};
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
 
 /// See the module documentation.
 pub struct ImageAutoAnalyzer;
 
 /// The index of the first container whose image is `auto`.
-fn auto_image(spec: &Value) -> Option<usize> {
+fn auto_image(spec: Node<'_>) -> Option<usize> {
     spec.get("containers")
-        .and_then(Value::as_array)?
+        .and_then(Node::as_array)?
         .iter()
-        .position(|c| c.get("image").and_then(Value::as_str) == Some("auto"))
+        .position(|c| c.get("image").and_then(Node::as_str) == Some("auto"))
 }
 
 impl Analyzer for ImageAutoAnalyzer {
@@ -38,20 +37,20 @@ impl Analyzer for ImageAutoAnalyzer {
 
     fn analyze(&self, ctx: &mut Context<'_>) {
         let store = ctx.store;
-        let webhooks: Vec<&Value> = store
+        let webhooks: Vec<Node<'_>> = store
             .of_kind(MUTATING_WEBHOOK)
-            .filter_map(|(_, c)| c.value.get("webhooks").and_then(Value::as_array))
+            .filter_map(|(_, c)| c.root().get("webhooks").and_then(Node::as_array))
             .flatten()
             .filter(|h| {
                 h.get("name")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .is_some_and(|n| n.ends_with("sidecar-injector.istio.io"))
             })
             .collect();
-        let injected = |namespace: &str, pod_labels: &Map<String, Value>| {
+        let injected = |namespace: &str, pod_labels: Map<'_>| {
             let ns_labels = store
                 .find(NAMESPACE, "", namespace)
-                .map_or(empty_map(), |(_, ns)| ns.labels());
+                .map_or(Map::empty(), |(_, ns)| ns.labels());
             webhooks.iter().any(|h| {
                 label_selector_matches(h.get("namespaceSelector"), ns_labels)
                     && label_selector_matches(h.get("objectSelector"), pod_labels)

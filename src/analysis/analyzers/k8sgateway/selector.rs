@@ -1,14 +1,14 @@
 //! `k8sgateway.SelectorAnalyzer`: policies that pick Kubernetes Gateway pods with a workload
 //! selector. Istio ignores selectors for those pods; the policy must use `targetRefs`.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{
     Kind, AUTHORIZATION_POLICY, POD, REQUEST_AUTHENTICATION, TELEMETRY, WASM_PLUGIN,
 };
 use crate::analysis::message::Message;
-use crate::analysis::resource::empty_map;
+use crate::tree::Map as TreeMap;
 
 /// Label Istio puts on the pods of a Kubernetes Gateway, naming it.
 const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
@@ -50,7 +50,7 @@ impl Analyzer for SelectorAnalyzer {
                 let has_target = spec.get("targetRef").is_some_and(|t| !t.is_null())
                     || spec
                         .get("targetRefs")
-                        .and_then(Value::as_array)
+                        .and_then(Node::as_array)
                         .is_some_and(|t| !t.is_empty());
                 let Some(selector) = spec.get("selector").filter(|s| !s.is_null()) else {
                     continue;
@@ -60,8 +60,8 @@ impl Analyzer for SelectorAnalyzer {
                 }
                 let match_labels = selector
                     .get("matchLabels")
-                    .and_then(Value::as_object)
-                    .unwrap_or(empty_map());
+                    .and_then(Node::as_object)
+                    .unwrap_or(TreeMap::empty());
                 let mut gateways: Vec<&str> = store
                     .select(POD, &policy.namespace, match_labels)
                     .into_iter()

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, MESH_NETWORKS, SECRET};
@@ -39,27 +39,26 @@ impl Analyzer for MeshNetworksAnalyzer {
                 continue;
             }
             for data in ["data", "stringData"] {
-                if let Some(map) = secret.value.get(data).and_then(Value::as_object) {
-                    clusters.extend(map.keys().map(String::as_str));
+                if let Some(map) = secret.root().get(data).and_then(Node::as_object) {
+                    clusters.extend(map.keys());
                 }
             }
         }
         for (id, networks) in store.of_kind(MESH_NETWORKS) {
-            let Some(map) = networks.value.get("networks").and_then(Value::as_object) else {
+            let Some(map) = networks.root().get("networks").and_then(Node::as_object) else {
                 continue;
             };
             for (network, spec) in map {
-                let endpoints = spec.get("endpoints").and_then(Value::as_array);
+                let endpoints = spec.get("endpoints").and_then(Node::as_array);
                 for (i, endpoint) in endpoints.into_iter().flatten().enumerate() {
-                    let Some(registry) = endpoint.get("fromRegistry").and_then(Value::as_str)
-                    else {
+                    let Some(registry) = endpoint.get("fromRegistry").and_then(Node::as_str) else {
                         continue;
                     };
                     if BUILT_IN.contains(&registry) || clusters.contains(registry) {
                         continue;
                     }
                     ctx.report(
-                        Message::new("IST0126", id, vec![registry.to_owned(), network.clone()])
+                        Message::new("IST0126", id, vec![registry.to_owned(), network.to_owned()])
                             .at(format!("networks.{network}.endpoints[{i}].fromRegistry")),
                     );
                 }

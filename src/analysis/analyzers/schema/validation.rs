@@ -5,13 +5,13 @@
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{self, Kind};
 use crate::analysis::message::Message;
-use crate::analysis::resource::{Resource, ResourceId};
+use crate::analysis::resource::ResourceId;
 use crate::api;
 
 use super::virtual_service::check_routes;
 
 /// Checks a kind needs beyond its schema.
-type ExtraCheck = fn(&mut Context<'_>, ResourceId, &Resource);
+type ExtraCheck = fn(&mut Context<'_>, ResourceId, &serde_json::Value);
 
 /// Schema validation of one Istio kind.
 pub struct ValidationAnalyzer {
@@ -130,7 +130,8 @@ impl Analyzer for ValidationAnalyzer {
     fn analyze(&self, ctx: &mut Context<'_>) {
         for &kind in self.inputs {
             for (id, resource) in ctx.store.of_kind(kind) {
-                match api::validate(&resource.value) {
+                let object = resource.root().to_json();
+                match api::validate(&object) {
                     Ok(violations) => {
                         for v in violations {
                             let detail = if v.path.is_empty() {
@@ -148,7 +149,7 @@ impl Analyzer for ValidationAnalyzer {
                     }
                 }
                 if let Some(extra) = self.extra {
-                    extra(ctx, id, resource);
+                    extra(ctx, id, &object);
                 }
             }
         }

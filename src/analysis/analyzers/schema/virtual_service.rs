@@ -6,15 +6,21 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::analysis::analyzer::Context;
-use crate::analysis::analyzers::util::hosts::items;
 use crate::analysis::message::Message;
-use crate::analysis::resource::{Resource, ResourceId};
+use crate::analysis::resource::ResourceId;
 
-/// Reports the unreachable rules and ineffective matches of a VirtualService.
-pub fn check_routes(ctx: &mut Context<'_>, id: ResourceId, vs: &Resource) {
+/// Reports the unreachable rules and ineffective matches of a VirtualService (`object`, the
+/// whole resource).
+pub fn check_routes(ctx: &mut Context<'_>, id: ResourceId, object: &Value) {
+    let spec = object.get("spec").unwrap_or(&Value::Null);
     for kind in ["http", "tcp", "tls"] {
-        unreachable_rules(ctx, id, vs.spec(), kind);
+        unreachable_rules(ctx, id, spec, kind);
     }
+}
+
+/// The items of a list field (none when absent or not a list).
+fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
+    value.and_then(Value::as_array).into_iter().flatten()
 }
 
 /// An HTTP match already seen: its rule, its URI prefix, and the rest of its conditions.

@@ -1,7 +1,7 @@
 //! `service.PortNameAnalyzer`: Service ports whose name (or appProtocol) does not tell Istio the
 //! protocol, so that it falls back to protocol sniffing.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, SERVICE};
@@ -70,13 +70,10 @@ impl Analyzer for PortNameAnalyzer {
             {
                 continue;
             }
-            let ports = svc.spec().get("ports").and_then(Value::as_array);
+            let ports = svc.spec().get("ports").and_then(Node::as_array);
             for (i, port) in ports.into_iter().flatten().enumerate() {
-                let app_protocol = port
-                    .get("appProtocol")
-                    .and_then(Value::as_str)
-                    .unwrap_or("");
-                let name = port.get("name").and_then(Value::as_str).unwrap_or("");
+                let app_protocol = port.get("appProtocol").and_then(Node::as_str).unwrap_or("");
+                let name = port.get("name").and_then(Node::as_str).unwrap_or("");
                 if names_protocol(app_protocol) || names_protocol(name) {
                     continue;
                 }
@@ -94,11 +91,8 @@ impl Analyzer for PortNameAnalyzer {
     }
 }
 
-fn render(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+fn render(value: Node<'_>) -> String {
+    value.text().into_owned()
 }
 
 #[cfg(test)]

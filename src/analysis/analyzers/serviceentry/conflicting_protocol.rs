@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::{as_u64, fqdn, items, strings, Visibility};
@@ -46,7 +46,7 @@ impl Analyzer for ConflictingServiceEntryProtocolAnalyzer {
                 .enumerate()
                 .filter_map(|(i, p)| {
                     let number = p.get("number").and_then(as_u64)?;
-                    let protocol = p.get("protocol").and_then(Value::as_str)?;
+                    let protocol = p.get("protocol").and_then(Node::as_str)?;
                     (!protocol.is_empty()).then(|| (i, number, protocol.to_ascii_uppercase()))
                 })
                 .collect();

@@ -1,7 +1,7 @@
 //! `serviceentry.Analyzer`: a ServiceEntry with TCP (or protocol-less) ports needs `addresses`
 //! unless the mesh captures DNS and auto-allocates addresses.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::items;
@@ -30,8 +30,12 @@ impl Analyzer for ProtocolAddressesAnalyzer {
             .config
             .get("defaultConfig")
             .and_then(|c| c.get("proxyMetadata"));
-        let flag =
-            |k: &str| metadata.and_then(|m| m.get(k)).and_then(Value::as_str) == Some("true");
+        let flag = |k: &str| {
+            metadata
+                .and_then(|m| m.get(k))
+                .and_then(serde_json::Value::as_str)
+                == Some("true")
+        };
         if flag("ISTIO_META_DNS_CAPTURE") && flag("ISTIO_META_DNS_AUTO_ALLOCATE") {
             return;
         }
@@ -40,7 +44,7 @@ impl Analyzer for ProtocolAddressesAnalyzer {
                 continue;
             }
             for (i, port) in items(se.spec().get("ports")).enumerate() {
-                let protocol = port.get("protocol").and_then(Value::as_str).unwrap_or("");
+                let protocol = port.get("protocol").and_then(Node::as_str).unwrap_or("");
                 if protocol.is_empty() || protocol.eq_ignore_ascii_case("TCP") {
                     ctx.report(Message::new("IST0134", id, vec![]).at(format!("spec.ports[{i}]")));
                 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, POD, SIDECAR};
@@ -34,7 +34,7 @@ impl Analyzer for SelectorAnalyzer {
                 .spec()
                 .get("workloadSelector")
                 .and_then(|s| s.get("labels"))
-                .and_then(Value::as_object);
+                .and_then(Node::as_object);
             let Some(labels) = labels.filter(|l| !l.is_empty()) else {
                 continue;
             };

@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, TELEMETRY};
 use crate::analysis::message::Message;
@@ -17,9 +15,9 @@ pub struct DefaultSelectorAnalyzer;
 fn namespace_wide(telemetry: &Resource) -> bool {
     let spec = telemetry.spec();
     let present = |key: &str| match spec.get(key) {
-        None | Some(Value::Null) => false,
-        Some(Value::Array(a)) => !a.is_empty(),
-        Some(_) => true,
+        None => false,
+        Some(v) if v.is_null() => false,
+        Some(v) => v.as_array().is_none_or(|a| !a.is_empty()),
     };
     !present("selector") && !present("targetRef") && !present("targetRefs")
 }

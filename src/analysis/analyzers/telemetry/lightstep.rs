@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, TELEMETRY};
@@ -30,21 +30,21 @@ impl Analyzer for LightstepAnalyzer {
             .mesh
             .config
             .get("extensionProviders")
-            .and_then(Value::as_array)
+            .and_then(serde_json::Value::as_array)
             .into_iter()
             .flatten()
             .filter(|p| p.get("lightstep").is_some_and(|l| !l.is_null()))
-            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .filter_map(|p| p.get("name").and_then(serde_json::Value::as_str))
             .collect();
         if lightstep.is_empty() {
             return;
         }
         for (id, telemetry) in ctx.store.of_kind(TELEMETRY) {
-            let tracing = telemetry.spec().get("tracing").and_then(Value::as_array);
+            let tracing = telemetry.spec().get("tracing").and_then(Node::as_array);
             for (i, entry) in tracing.into_iter().flatten().enumerate() {
-                let providers = entry.get("providers").and_then(Value::as_array);
+                let providers = entry.get("providers").and_then(Node::as_array);
                 for (j, provider) in providers.into_iter().flatten().enumerate() {
-                    let name = provider.get("name").and_then(Value::as_str).unwrap_or("");
+                    let name = provider.get("name").and_then(Node::as_str).unwrap_or("");
                     if lightstep.contains(name) {
                         ctx.report(
                             Message::new(

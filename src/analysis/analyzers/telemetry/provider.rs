@@ -1,7 +1,7 @@
 //! `telemetry.ProviderAnalyzer`: Telemetry access logging without providers while the mesh
 //! names no default access-logging provider, so that the configuration is ignored.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::kinds::{Kind, TELEMETRY};
@@ -28,7 +28,7 @@ impl Analyzer for ProviderAnalyzer {
             .mesh
             .config
             .pointer("/defaultProviders/accessLogging")
-            .and_then(Value::as_array)
+            .and_then(serde_json::Value::as_array)
             .is_some_and(|p| !p.is_empty());
         if has_default {
             return;
@@ -37,11 +37,11 @@ impl Analyzer for ProviderAnalyzer {
             let logging = telemetry
                 .spec()
                 .get("accessLogging")
-                .and_then(Value::as_array);
+                .and_then(Node::as_array);
             let empty = logging.into_iter().flatten().position(|entry| {
                 entry
                     .get("providers")
-                    .and_then(Value::as_array)
+                    .and_then(Node::as_array)
                     .is_none_or(|p| p.is_empty())
             });
             if let Some(i) = empty {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use crate::analysis::kinds::{DESTINATION_RULE, SERVICE, SERVICE_ENTRY, VIRTUAL_SERVICE};
 use crate::analysis::mesh::MeshConfig;
@@ -96,9 +96,9 @@ impl Visibility {
             if let Some(list) = resource.annotation(SERVICE_EXPORT_TO_ANNOTATION) {
                 return Visibility::parse(list.split(','), ns);
             }
-        } else if let Some(list) = resource.spec().get("exportTo").and_then(Value::as_array) {
+        } else if let Some(list) = resource.spec().get("exportTo").and_then(Node::as_array) {
             if !list.is_empty() {
-                return Visibility::parse(list.iter().filter_map(Value::as_str), ns);
+                return Visibility::parse(list.iter().filter_map(Node::as_str), ns);
             }
         }
         let default_key = match &*resource.kind_key {
@@ -107,9 +107,13 @@ impl Visibility {
             k if k == DESTINATION_RULE.0 => "defaultDestinationRuleExportTo",
             _ => return Visibility::All,
         };
-        match mesh.config.get(default_key).and_then(Value::as_array) {
+        match mesh
+            .config
+            .get(default_key)
+            .and_then(serde_json::Value::as_array)
+        {
             Some(list) if !list.is_empty() => {
-                Visibility::parse(list.iter().filter_map(Value::as_str), ns)
+                Visibility::parse(list.iter().filter_map(serde_json::Value::as_str), ns)
             }
             _ => Visibility::All,
         }
@@ -176,8 +180,8 @@ impl<'s> HostIndex<'s> {
         for (_, se) in store.of_kind(SERVICE_ENTRY) {
             let ports = port_list(se.spec().get("ports"), "number");
             let visibility = Visibility::of(se, mesh);
-            let hosts = se.spec().get("hosts").and_then(Value::as_array);
-            for host in hosts.into_iter().flatten().filter_map(Value::as_str) {
+            let hosts = se.spec().get("hosts").and_then(Node::as_array);
+            for host in hosts.into_iter().flatten().filter_map(Node::as_str) {
                 let host = fqdn(&se.namespace, host);
                 index.add(se, host, ports.clone(), visibility.clone());
             }
@@ -253,29 +257,27 @@ pub fn wildcard_candidates(host: &str) -> Vec<String> {
 }
 
 /// The port numbers of a Service (`number_key` `port`) or ServiceEntry (`number`).
-fn port_list(ports: Option<&Value>, number_key: &str) -> Vec<u64> {
+fn port_list(ports: Option<Node<'_>>, number_key: &str) -> Vec<u64> {
     items(ports)
         .filter_map(|p| p.get(number_key).and_then(as_u64))
         .collect()
 }
 
 /// A port number written as a number or a numeric string.
-pub fn as_u64(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.parse().ok(),
-        _ => None,
-    }
+pub fn as_u64(value: Node<'_>) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| value.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// The items of an optional sequence.
-pub fn items(value: Option<&Value>) -> impl Iterator<Item = &Value> {
-    value.and_then(Value::as_array).into_iter().flatten()
+pub fn items(value: Option<Node<'_>>) -> impl Iterator<Item = Node<'_>> {
+    value.and_then(Node::as_array).into_iter().flatten()
 }
 
 /// The strings of an optional sequence.
-pub fn strings(value: Option<&Value>) -> impl Iterator<Item = &str> {
-    items(value).filter_map(Value::as_str)
+pub fn strings(value: Option<Node<'_>>) -> impl Iterator<Item = &str> {
+    items(value).filter_map(Node::as_str)
 }
 
 #[cfg(test)]

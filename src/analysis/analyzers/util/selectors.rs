@@ -1,16 +1,16 @@
 //! Workload selectors: reading `selector.matchLabels`, rendering them as Kubernetes does, and
 //! deciding which Pods take part in the mesh (sidecar-injected or ambient).
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::kinds::NAMESPACE;
-use crate::analysis::resource::empty_map;
 use crate::analysis::resource::Resource;
 use crate::analysis::store::Store;
+use crate::tree::Map as TreeMap;
 
 /// `spec.selector.matchLabels` of a resource, when the resource has a `spec.selector` at all
 /// (an empty selector yields an empty map).
-pub fn match_labels(resource: &Resource) -> Option<&Map<String, Value>> {
+pub fn match_labels(resource: &Resource) -> Option<Map<'_>> {
     let selector = resource.spec().get("selector")?;
     if selector.is_null() {
         return None;
@@ -18,19 +18,16 @@ pub fn match_labels(resource: &Resource) -> Option<&Map<String, Value>> {
     Some(
         selector
             .get("matchLabels")
-            .and_then(Value::as_object)
-            .unwrap_or(empty_map()),
+            .and_then(Node::as_object)
+            .unwrap_or(TreeMap::empty()),
     )
 }
 
 /// The selector as `key=value,…` sorted by key, as Kubernetes prints a label selector.
-pub fn selector_string(labels: &Map<String, Value>) -> String {
+pub fn selector_string(labels: Map<'_>) -> String {
     let mut pairs: Vec<String> = labels
         .iter()
-        .map(|(k, v)| match v {
-            Value::String(s) => format!("{k}={s}"),
-            other => format!("{k}={other}"),
-        })
+        .map(|(k, v)| format!("{k}={}", v.text()))
         .collect();
     pairs.sort_unstable();
     pairs.join(",")
@@ -38,7 +35,7 @@ pub fn selector_string(labels: &Map<String, Value>) -> String {
 
 /// Field path of the first (by sorted key) label of `spec.selector.matchLabels`, or of the
 /// selector itself when it has no labels.
-pub fn selector_field(labels: &Map<String, Value>) -> String {
+pub fn selector_field(labels: Map<'_>) -> String {
     match labels.keys().min() {
         Some(key) => format!("spec.selector.matchLabels.{key}"),
         None => "spec.selector".to_owned(),
@@ -60,10 +57,10 @@ pub fn pod_has_sidecar(store: &Store, pod: &Resource) -> bool {
     let spec = pod.spec();
     let runs_proxy = ["containers", "initContainers"].iter().any(|list| {
         spec.get(list)
-            .and_then(Value::as_array)
+            .and_then(Node::as_array)
             .into_iter()
             .flatten()
-            .any(|c| c.get("name").and_then(Value::as_str) == Some("istio-proxy"))
+            .any(|c| c.get("name").and_then(Node::as_str) == Some("istio-proxy"))
     });
     if runs_proxy {
         return true;
@@ -100,10 +97,11 @@ mod tests {
 
     #[test]
     fn renders_selectors_sorted() {
-        let labels = json!({"version": "v1", "app": "x", "n": 3});
-        let labels = labels.as_object().cloned().unwrap_or_default();
-        assert_eq!(selector_string(&labels), "app=x,n=3,version=v1");
-        assert_eq!(selector_field(&labels), "spec.selector.matchLabels.app");
-        assert_eq!(selector_field(&Map::new()), "spec.selector");
+        let labels =
+            crate::tree::Document::from_json(&json!({"version": "v1", "app": "x", "n": 3}));
+        let labels = labels.root().as_object().expect("a mapping");
+        assert_eq!(selector_string(labels), "app=x,n=3,version=v1");
+        assert_eq!(selector_field(labels), "spec.selector.matchLabels.app");
+        assert_eq!(selector_field(Map::empty()), "spec.selector");
     }
 }

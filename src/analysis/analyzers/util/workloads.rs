@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use crate::analysis::kinds::{NAMESPACE, POD, SERVICE};
-use crate::analysis::resource::empty_map;
 use crate::analysis::resource::{Resource, ResourceId};
 use crate::analysis::store::Store;
+use crate::tree::Map as TreeMap;
 
 /// Name of the sidecar container Istio injects.
 pub const ISTIO_PROXY: &str = "istio-proxy";
@@ -32,7 +32,7 @@ pub fn is_system_namespace(namespace: &str) -> bool {
 
 /// The pod spec of a Pod (`spec`) or of a workload's template (`spec.template.spec`), with the
 /// dotted path to it.
-pub fn pod_spec(resource: &Resource) -> (&Value, &'static str) {
+pub fn pod_spec(resource: &Resource) -> (Node<'_>, &'static str) {
     if resource.kind_key.as_ref() == POD.0 {
         (resource.spec(), "spec")
     } else {
@@ -40,40 +40,40 @@ pub fn pod_spec(resource: &Resource) -> (&Value, &'static str) {
             resource
                 .spec()
                 .pointer("/template/spec")
-                .unwrap_or(&Value::Null),
+                .unwrap_or(Node::null()),
             "spec.template.spec",
         )
     }
 }
 
 /// The metadata of the pods a Pod or workload makes: the Pod's own, or the template's.
-pub fn pod_metadata(resource: &Resource) -> &Map<String, Value> {
+pub fn pod_metadata(resource: &Resource) -> Map<'_> {
     if resource.kind_key.as_ref() == POD.0 {
         resource.metadata()
     } else {
         resource
             .spec()
             .pointer("/template/metadata")
-            .and_then(Value::as_object)
-            .unwrap_or(empty_map())
+            .and_then(Node::as_object)
+            .unwrap_or(TreeMap::empty())
     }
 }
 
 /// A string map of `metadata` (`labels` or `annotations`), empty when absent.
-pub fn string_map<'a>(metadata: &'a Map<String, Value>, key: &str) -> &'a Map<String, Value> {
+pub fn string_map<'a>(metadata: Map<'a>, key: &str) -> Map<'a> {
     metadata
         .get(key)
-        .and_then(Value::as_object)
-        .unwrap_or(empty_map())
+        .and_then(Node::as_object)
+        .unwrap_or(TreeMap::empty())
 }
 
 /// The containers of a pod spec, then its init containers (where native sidecars live).
-pub fn containers(spec: &Value) -> impl Iterator<Item = &Value> {
+pub fn containers(spec: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     ["containers", "initContainers"]
         .into_iter()
         .flat_map(move |field| {
             spec.get(field)
-                .and_then(Value::as_array)
+                .and_then(Node::as_array)
                 .into_iter()
                 .flatten()
         })
@@ -81,25 +81,25 @@ pub fn containers(spec: &Value) -> impl Iterator<Item = &Value> {
 
 /// The image of the first `istio-proxy` container (regular or init), `""` when it has none;
 /// `None` when there is no such container.
-pub fn proxy_image(spec: &Value) -> Option<&str> {
+pub fn proxy_image(spec: Node<'_>) -> Option<&str> {
     containers(spec)
-        .find(|c| c.get("name").and_then(Value::as_str) == Some(ISTIO_PROXY))
-        .map(|c| c.get("image").and_then(Value::as_str).unwrap_or(""))
+        .find(|c| c.get("name").and_then(Node::as_str) == Some(ISTIO_PROXY))
+        .map(|c| c.get("image").and_then(Node::as_str).unwrap_or(""))
 }
 
 /// True when the pod spec carries an injected sidecar (an `istio-proxy` container with an image).
-pub fn has_proxy(spec: &Value) -> bool {
+pub fn has_proxy(spec: Node<'_>) -> bool {
     proxy_image(spec).is_some_and(|i| !i.is_empty())
 }
 
 /// What a pod says about its own injection: the `sidecar.istio.io/inject` label, else the
 /// (deprecated) annotation; `Some(true)` only for `"true"`.
-pub fn pod_injection(metadata: &Map<String, Value>) -> Option<bool> {
+pub fn pod_injection(metadata: Map<'_>) -> Option<bool> {
     pod_injection_value(metadata).map(|v| v == "true")
 }
 
 /// The raw value of a pod's `sidecar.istio.io/inject` label, else of the annotation.
-pub fn pod_injection_value(metadata: &Map<String, Value>) -> Option<&str> {
+pub fn pod_injection_value(metadata: Map<'_>) -> Option<&str> {
     let labels = string_map(metadata, "labels");
     let annotations = string_map(metadata, "annotations");
     labels
@@ -133,36 +133,36 @@ pub fn in_mesh(store: &Store, resource: &Resource) -> bool {
 }
 
 /// True when every `key: value` of `selector` is among `labels` (an empty selector matches).
-pub fn labels_match(selector: &Map<String, Value>, labels: &Map<String, Value>) -> bool {
+pub fn labels_match(selector: Map<'_>, labels: Map<'_>) -> bool {
     selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 /// True when a Kubernetes `LabelSelector` (`matchLabels` and `matchExpressions`) matches
 /// `labels`. A missing selector matches everything; a malformed one matches nothing.
-pub fn label_selector_matches(selector: Option<&Value>, labels: &Map<String, Value>) -> bool {
+pub fn label_selector_matches(selector: Option<Node<'_>>, labels: Map<'_>) -> bool {
     let Some(selector) = selector.filter(|s| !s.is_null()) else {
         return true;
     };
     let Some(selector) = selector.as_object() else {
         return false;
     };
-    if let Some(match_labels) = selector.get("matchLabels").and_then(Value::as_object) {
+    if let Some(match_labels) = selector.get("matchLabels").and_then(Node::as_object) {
         if !labels_match(match_labels, labels) {
             return false;
         }
     }
-    let expressions = selector.get("matchExpressions").and_then(Value::as_array);
+    let expressions = selector.get("matchExpressions").and_then(Node::as_array);
     expressions.into_iter().flatten().all(|e| {
-        let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+        let key = e.get("key").and_then(Node::as_str).unwrap_or("");
         let values: Vec<&str> = e
             .get("values")
-            .and_then(Value::as_array)
+            .and_then(Node::as_array)
             .into_iter()
             .flatten()
-            .filter_map(Value::as_str)
+            .filter_map(Node::as_str)
             .collect();
-        let value = labels.get(key).and_then(Value::as_str);
-        match e.get("operator").and_then(Value::as_str) {
+        let value = labels.get(key).and_then(Node::as_str);
+        match e.get("operator").and_then(Node::as_str) {
             Some("In") => value.is_some_and(|v| values.contains(&v)),
             Some("NotIn") => value.is_none_or(|v| !values.contains(&v)),
             Some("Exists") => value.is_some(),
@@ -173,22 +173,22 @@ pub fn label_selector_matches(selector: Option<&Value>, labels: &Map<String, Val
 }
 
 /// The keys a `LabelSelector` looks at.
-pub fn label_selector_keys(selector: Option<&Value>) -> Vec<String> {
-    let Some(selector) = selector.and_then(Value::as_object) else {
+pub fn label_selector_keys(selector: Option<Node<'_>>) -> Vec<String> {
+    let Some(selector) = selector.and_then(Node::as_object) else {
         return Vec::new();
     };
     let mut keys: Vec<String> = selector
         .get("matchLabels")
-        .and_then(Value::as_object)
+        .and_then(Node::as_object)
         .into_iter()
-        .flat_map(|m| m.keys().cloned())
+        .flat_map(|m| m.keys().map(str::to_owned))
         .collect();
-    let expressions = selector.get("matchExpressions").and_then(Value::as_array);
+    let expressions = selector.get("matchExpressions").and_then(Node::as_array);
     keys.extend(
         expressions
             .into_iter()
             .flatten()
-            .filter_map(|e| e.get("key").and_then(Value::as_str).map(str::to_owned)),
+            .filter_map(|e| e.get("key").and_then(Node::as_str).map(str::to_owned)),
     );
     keys
 }
@@ -196,7 +196,7 @@ pub fn label_selector_keys(selector: Option<&Value>) -> Vec<String> {
 /// Pods, in any namespace, whose labels match `selector` (all pods for an empty one).
 pub fn pods_selected_anywhere<'s>(
     store: &'s Store,
-    selector: &Map<String, Value>,
+    selector: Map<'_>,
 ) -> Vec<(ResourceId, &'s Resource)> {
     let mut namespaces: Vec<&str> = store.namespaces_of(POD).collect();
     namespaces.sort_unstable();
@@ -231,7 +231,7 @@ impl<'s> ServiceIndex<'s> {
     }
 
     /// Services of `namespace` whose (non-empty) selector matches `labels`, in load order.
-    pub fn selecting(&self, namespace: &str, labels: &Map<String, Value>) -> Vec<ResourceId> {
+    pub fn selecting(&self, namespace: &str, labels: Map<'_>) -> Vec<ResourceId> {
         let mut found: Vec<ResourceId> = labels
             .iter()
             .filter_map(|(k, v)| self.by_pair.get(&(namespace, pair(k, v))))
@@ -246,14 +246,14 @@ impl<'s> ServiceIndex<'s> {
 }
 
 /// A Service's `spec.selector` (empty when absent).
-pub fn service_selector(svc: &Resource) -> &Map<String, Value> {
+pub fn service_selector(svc: &Resource) -> Map<'_> {
     svc.spec()
         .get("selector")
-        .and_then(Value::as_object)
-        .unwrap_or(empty_map())
+        .and_then(Node::as_object)
+        .unwrap_or(TreeMap::empty())
 }
 
-fn pair(k: &str, v: &Value) -> String {
+fn pair(k: &str, v: Node<'_>) -> String {
     format!(
         "{k}={}",
         v.as_str().map_or_else(|| v.to_string(), str::to_owned)
@@ -261,50 +261,57 @@ fn pair(k: &str, v: &Value) -> String {
 }
 
 /// An integer field that may be written as a number or a string.
-pub fn int_of(value: &Value) -> Option<i64> {
-    match value {
-        Value::Number(n) => n.as_i64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+pub fn int_of(value: Node<'_>) -> Option<i64> {
+    value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tree::Document;
     use serde_json::json;
 
-    fn map(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn doc(v: serde_json::Value) -> Document {
+        Document::from_json(&v)
+    }
+
+    fn map(d: &Document) -> Map<'_> {
+        d.root().as_object().expect("a mapping")
     }
 
     #[test]
     fn label_selectors() {
-        let labels = map(json!({"app": "a", "tier": "web"}));
-        assert!(label_selector_matches(None, &labels));
-        let sel = json!({"matchLabels": {"app": "a"}, "matchExpressions": [
+        let labels = doc(json!({"app": "a", "tier": "web"}));
+        let labels = map(&labels);
+        assert!(label_selector_matches(None, labels));
+        let sel = doc(json!({"matchLabels": {"app": "a"}, "matchExpressions": [
             {"key": "tier", "operator": "In", "values": ["web", "db"]},
-            {"key": "gone", "operator": "DoesNotExist"}]});
-        assert!(label_selector_matches(Some(&sel), &labels));
-        let sel =
-            json!({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]});
-        assert!(!label_selector_matches(Some(&sel), &labels));
-        let sel = json!({"matchExpressions": [{"key": "tier", "operator": "Bogus"}]});
-        assert!(!label_selector_matches(Some(&sel), &labels));
+            {"key": "gone", "operator": "DoesNotExist"}]}));
+        assert!(label_selector_matches(Some(sel.root()), labels));
+        let sel = doc(
+            json!({"matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["web"]}]}),
+        );
+        assert!(!label_selector_matches(Some(sel.root()), labels));
+        let sel = doc(json!({"matchExpressions": [{"key": "tier", "operator": "Bogus"}]}));
+        assert!(!label_selector_matches(Some(sel.root()), labels));
     }
 
     #[test]
     fn proxies_and_injection() {
-        let spec = json!({"containers": [{"name": "app"}], "initContainers": [{"name": "istio-proxy", "image": "p:1"}]});
-        assert_eq!(proxy_image(&spec), Some("p:1"));
-        assert!(has_proxy(&spec));
+        let spec = doc(
+            json!({"containers": [{"name": "app"}], "initContainers": [{"name": "istio-proxy", "image": "p:1"}]}),
+        );
+        assert_eq!(proxy_image(spec.root()), Some("p:1"));
+        assert!(has_proxy(spec.root()));
         assert!(!has_proxy(
-            &json!({"containers": [{"name": "istio-proxy"}]})
+            doc(json!({"containers": [{"name": "istio-proxy"}]})).root()
         ));
-        let meta = map(
+        let meta = doc(
             json!({"labels": {SIDECAR_INJECT: "false"}, "annotations": {SIDECAR_INJECT: "true"}}),
         );
-        assert_eq!(pod_injection(&meta), Some(false));
-        assert_eq!(pod_injection(&Map::new()), None);
+        assert_eq!(pod_injection(map(&meta)), Some(false));
+        assert_eq!(pod_injection(Map::empty()), None);
     }
 }

@@ -65,7 +65,7 @@ impl Analyzer for DestinationHostAnalyzer {
                 .spec()
                 .get("gateways")
                 .and_then(|g| g.as_array())
-                .is_none_or(Vec::is_empty)
+                .is_none_or(|g| g.is_empty())
             {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! `virtualservice.GatewayAnalyzer`: the Gateways a VirtualService binds to must exist, must not
 //! be implementation-generated internal ones, and must serve at least one of its hosts.
 
-use serde_json::Value;
+use crate::tree::{Map, Node};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::hosts::{items, matches, strings, MESH_GATEWAY};
@@ -82,8 +82,8 @@ fn serves_any(gateway: &Resource, hosts: &[&str], vs_namespace: &str) -> bool {
 }
 
 /// The `spec.selector` of a Gateway, when it has one.
-pub fn selector(gateway: &Resource) -> Option<&serde_json::Map<String, Value>> {
-    gateway.spec().get("selector").and_then(Value::as_object)
+pub fn selector(gateway: &Resource) -> Option<Map<'_>> {
+    gateway.spec().get("selector").and_then(Node::as_object)
 }
 
 #[cfg(test)]

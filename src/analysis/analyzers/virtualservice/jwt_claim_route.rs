@@ -1,7 +1,7 @@
 //! `virtualservice.JWTClaimRouteAnalyzer`: routing on JWT claims (`@request.auth.claims.*`
 //! headers) at a gateway only works when a RequestAuthentication applies to the gateway's pods.
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use super::gateways::{gateway_ref, selector};
 use crate::analysis::analyzer::{Analyzer, Context};
@@ -75,18 +75,14 @@ impl Analyzer for JWTClaimRouteAnalyzer {
 
 /// The first header (or withoutHeaders) key of an HTTP match that routes on a JWT claim, with
 /// the path of that match.
-fn claim_key(spec: &Value) -> Option<(&str, String)> {
+fn claim_key(spec: Node<'_>) -> Option<(&str, String)> {
     for (i, rule) in items(spec.get("http")).enumerate() {
         for (j, m) in items(rule.get("match")).enumerate() {
             for field in ["headers", "withoutHeaders"] {
-                let keys = m
-                    .get(field)
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten();
+                let keys = m.get(field).and_then(Node::as_object).into_iter().flatten();
                 if let Some((key, _)) = keys.into_iter().find(|(k, _)| k.starts_with(CLAIM_PREFIX))
                 {
-                    return Some((key.as_str(), format!("spec.http[{i}].match[{j}].{field}")));
+                    return Some((key, format!("spec.http[{i}].match[{j}].{field}")));
                 }
             }
         }
@@ -96,7 +92,7 @@ fn claim_key(spec: &Value) -> Option<(&str, String)> {
 
 /// True when a RequestAuthentication of `namespace` or of the root namespace selects a workload
 /// with `labels` (one without selector or targetRef selects every workload of its scope).
-fn authenticated(store: &Store, root: &str, namespace: &str, labels: &Map<String, Value>) -> bool {
+fn authenticated(store: &Store, root: &str, namespace: &str, labels: Map<'_>) -> bool {
     let scopes = [namespace, root];
     let scopes = if namespace == root {
         &scopes[..1]
@@ -116,7 +112,7 @@ fn authenticated(store: &Store, root: &str, namespace: &str, labels: &Map<String
                     .spec()
                     .get("selector")
                     .and_then(|s| s.get("matchLabels"))
-                    .and_then(Value::as_object);
+                    .and_then(Node::as_object);
                 wanted
                     .into_iter()
                     .flatten()

@@ -1,6 +1,6 @@
 //! Analyzers of VirtualServices, and the walk over their route destinations they share.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 use super::util::hosts::{as_u64, items, strings, Visibility};
 use crate::analysis::resource::Resource;
@@ -27,11 +27,11 @@ pub struct RouteDestination<'a> {
 }
 
 impl<'a> RouteDestination<'a> {
-    fn new(destination: Option<&'a Value>, path: String, mirror: bool) -> Self {
+    fn new(destination: Option<Node<'a>>, path: String, mirror: bool) -> Self {
         let field = |k: &str| {
             destination
                 .and_then(|d| d.get(k))
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .unwrap_or("")
         };
         RouteDestination {
@@ -50,7 +50,7 @@ impl<'a> RouteDestination<'a> {
 /// The route destinations of a VirtualService spec: every `route[]` entry of its `tcp`, `tls`
 /// and `http` rules in that order (an entry without a destination yields an empty host), then
 /// the `mirror` and `mirrors` of its `http` rules.
-pub fn destinations(spec: &Value) -> Vec<RouteDestination<'_>> {
+pub fn destinations(spec: Node<'_>) -> Vec<RouteDestination<'_>> {
     let mut out = Vec::new();
     for kind in ["tcp", "tls", "http"] {
         for (i, rule) in items(spec.get(kind)).enumerate() {

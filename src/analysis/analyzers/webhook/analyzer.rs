@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use serde_json::{Map, Value};
+use crate::tree::{Builder, Document, Map, Node, Scalar};
 
 use crate::analysis::analyzer::{Analyzer, Context};
 use crate::analysis::analyzers::util::workloads::{
@@ -25,31 +25,48 @@ struct Hook<'s> {
     index: usize,
     /// `configuration/webhook`.
     name: String,
-    hook: &'s Value,
+    hook: Node<'s>,
 }
 
-fn labels(pairs: &[(&str, &str)]) -> Map<String, Value> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
-        .collect()
+/// A label set of `key: value` pairs.
+fn labels<'v>(pairs: impl IntoIterator<Item = (&'v str, Node<'v>)>) -> Document {
+    let mut b = Builder::new();
+    b.begin_map(0);
+    for (k, v) in pairs {
+        b.scalar(Scalar::Str(k), 0);
+        b.copy(v);
+    }
+    b.end();
+    b.finish()
+}
+
+/// A label set of string pairs.
+fn string_labels(pairs: &[(&str, &str)]) -> Document {
+    let mut b = Builder::new();
+    b.begin_map(0);
+    for (k, v) in pairs {
+        b.scalar(Scalar::Str(k), 0);
+        b.scalar(Scalar::Str(v), 0);
+    }
+    b.end();
+    b.finish()
 }
 
 /// `labels` reduced to the keys some selector looks at, so equal projections test alike.
-fn project(labels: &Map<String, Value>, keys: &HashSet<String>) -> Map<String, Value> {
-    labels
-        .iter()
-        .filter(|(k, _)| keys.contains(*k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+fn project(labels_of: Map<'_>, keys: &HashSet<String>) -> Document {
+    labels(labels_of.iter().filter(|(k, _)| keys.contains(*k)))
 }
 
-fn dedup(cases: Vec<Map<String, Value>>) -> Vec<Map<String, Value>> {
+fn dedup(cases: Vec<Document>) -> Vec<Document> {
     let mut seen = HashSet::new();
     cases
         .into_iter()
-        .filter(|c| seen.insert(serde_json::to_string(c).unwrap_or_default()))
+        .filter(|c| seen.insert(c.root().to_string()))
         .collect()
+}
+
+fn map_of(labels: &Document) -> Map<'_> {
+    labels.root().as_object().unwrap_or(Map::empty())
 }
 
 impl Analyzer for WebhookAnalyzer {
@@ -74,19 +91,19 @@ impl Analyzer for WebhookAnalyzer {
                 .iter()
                 .filter_map(|l| config.label(l))
                 .collect();
-            let list = config.value.get("webhooks").and_then(Value::as_array);
-            let list = list.map(Vec::as_slice).unwrap_or_default();
+            let list = config.root().get("webhooks").and_then(Node::as_array);
+            let list: Vec<Node<'_>> = list.into_iter().flatten().collect();
             let istio = list.iter().any(|h| {
                 h.get("name")
-                    .and_then(Value::as_str)
+                    .and_then(Node::as_str)
                     .is_some_and(|n| n.ends_with("istio.io"))
             });
             if revs.is_empty() && !istio {
                 continue;
             }
             revisions.extend(revs);
-            for (index, hook) in list.iter().enumerate() {
-                let name = hook.get("name").and_then(Value::as_str).unwrap_or("");
+            for (index, hook) in list.into_iter().enumerate() {
+                let name = hook.get("name").and_then(Node::as_str).unwrap_or("");
                 hooks.push(Hook {
                     config: id,
                     index,
@@ -106,22 +123,22 @@ impl Analyzer for WebhookAnalyzer {
             .iter()
             .flat_map(|h| label_selector_keys(h.hook.get("objectSelector")))
             .collect();
-        let mut namespaces: Vec<Map<String, Value>> = store
+        let mut namespaces: Vec<Document> = store
             .of_kind(NAMESPACE)
             .map(|(_, ns)| project(ns.labels(), &ns_keys))
             .collect();
-        let mut objects: Vec<Map<String, Value>> = store
+        let mut objects: Vec<Document> = store
             .of_kind(POD)
             .map(|(_, pod)| project(pod.labels(), &obj_keys))
             .collect();
         for rev in &revisions {
-            namespaces.push(labels(&[(REVISION_LABEL, rev)]));
-            objects.push(labels(&[(REVISION_LABEL, rev)]));
+            namespaces.push(string_labels(&[(REVISION_LABEL, rev)]));
+            objects.push(string_labels(&[(REVISION_LABEL, rev)]));
         }
-        namespaces.push(labels(&[(INJECTION_LABEL, "enabled")]));
-        namespaces.push(labels(&[(INJECTION_LABEL, "disabled")]));
-        objects.push(labels(&[(SIDECAR_INJECT, "true")]));
-        objects.push(labels(&[(SIDECAR_INJECT, "false")]));
+        namespaces.push(string_labels(&[(INJECTION_LABEL, "enabled")]));
+        namespaces.push(string_labels(&[(INJECTION_LABEL, "disabled")]));
+        objects.push(string_labels(&[(SIDECAR_INJECT, "true")]));
+        objects.push(string_labels(&[(SIDECAR_INJECT, "false")]));
         let namespaces = dedup(namespaces);
         let objects = dedup(objects);
         let mut reported: HashSet<(usize, String)> = HashSet::new();
@@ -131,8 +148,8 @@ impl Analyzer for WebhookAnalyzer {
                     .iter()
                     .enumerate()
                     .filter(|(_, h)| {
-                        label_selector_matches(h.hook.get("namespaceSelector"), ns)
-                            && label_selector_matches(h.hook.get("objectSelector"), obj)
+                        label_selector_matches(h.hook.get("namespaceSelector"), map_of(ns))
+                            && label_selector_matches(h.hook.get("objectSelector"), map_of(obj))
                     })
                     .map(|(i, _)| i)
                     .collect();
@@ -164,8 +181,8 @@ impl Analyzer for WebhookAnalyzer {
             let Some(svc) = hook.hook.pointer("/clientConfig/service") else {
                 continue;
             };
-            let ns = svc.get("namespace").and_then(Value::as_str).unwrap_or("");
-            let name = svc.get("name").and_then(Value::as_str).unwrap_or("");
+            let ns = svc.get("namespace").and_then(Node::as_str).unwrap_or("");
+            let name = svc.get("name").and_then(Node::as_str).unwrap_or("");
             if !store.contains(SERVICE, ns, name) {
                 ctx.report(
                     Message::new(

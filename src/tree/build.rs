@@ -1,0 +1,319 @@
+//! Building a [`Document`] from a stream of events (a YAML parser's, or a walk of another tree).
+
+use std::collections::HashMap;
+
+use super::{Document, Key, Node, Raw, Tag};
+
+/// A scalar value, as a parser delivers it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar<'s> {
+    /// `null`, `~` or nothing.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// An integer that fits an `i64`.
+    Int(i64),
+    /// An integer above `i64::MAX`.
+    UInt(u64),
+    /// Any other number.
+    Float(f64),
+    /// Text.
+    Str(&'s str),
+}
+
+/// A finished node, as handed back to the parser (for anchors and aliases).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark(Raw);
+
+/// A child of an open collection: its key (for mappings), the node, and whether it came in
+/// through a merge key (`<<`), which an explicit key overrides wherever it stands.
+#[derive(Clone, Copy)]
+struct Child {
+    key: Key,
+    raw: Raw,
+    merged: bool,
+}
+
+struct Frame {
+    map: bool,
+    line: u32,
+    /// Index of the frame's first child in `Builder::children`.
+    start: usize,
+    /// In a mapping: the key read, waiting for its value, with its line.
+    pending: Option<(Key, u32)>,
+}
+
+/// Builds one [`Document`]: call [`Builder::scalar`], [`Builder::begin_map`] /
+/// [`Builder::begin_seq`] … [`Builder::end`] in document order (in a mapping, keys and values
+/// alternate), then [`Builder::finish`].
+#[derive(Default)]
+pub struct Builder {
+    nodes: Vec<Raw>,
+    keys: Vec<Key>,
+    strings: String,
+    children: Vec<Child>,
+    frames: Vec<Frame>,
+    root: Option<Raw>,
+}
+
+impl Builder {
+    /// An empty builder.
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// How many collections are open.
+    pub fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Adds a scalar that starts on `line`.
+    pub fn scalar(&mut self, value: Scalar<'_>, line: u32) -> Mark {
+        let raw = match value {
+            Scalar::Null => Raw::new(Tag::Null, line, 0, 0),
+            Scalar::Bool(b) => Raw::new(Tag::Bool, line, u32::from(b), 0),
+            Scalar::Int(n) => Raw::with_bits(Tag::Int, line, n as u64),
+            Scalar::UInt(n) => Raw::with_bits(Tag::UInt, line, n),
+            Scalar::Float(f) => Raw::with_bits(Tag::Float, line, f.to_bits()),
+            Scalar::Str(s) => {
+                let key = self.intern(s);
+                Raw::new(Tag::Str, line, key.off, key.len)
+            }
+        };
+        self.attach(raw);
+        Mark(raw)
+    }
+
+    /// Opens a mapping that starts on `line`.
+    pub fn begin_map(&mut self, line: u32) {
+        self.begin(true, line);
+    }
+
+    /// Opens a sequence that starts on `line`.
+    pub fn begin_seq(&mut self, line: u32) {
+        self.begin(false, line);
+    }
+
+    fn begin(&mut self, map: bool, line: u32) {
+        self.frames.push(Frame {
+            map,
+            line,
+            start: self.children.len(),
+            pending: None,
+        });
+    }
+
+    /// Closes the innermost collection; `None` when none is open.
+    pub fn end(&mut self) -> Option<Mark> {
+        let frame = self.frames.pop()?;
+        let mut children: Vec<Child> = self.children.drain(frame.start..).collect();
+        if frame.map {
+            children = self.without_duplicate_keys(children);
+        }
+        let tag = if frame.map { Tag::Map } else { Tag::Seq };
+        let raw = Raw::new(
+            tag,
+            frame.line,
+            self.nodes.len() as u32,
+            children.len() as u32,
+        );
+        for child in children {
+            self.nodes.push(child.raw);
+            self.keys.push(child.key);
+        }
+        self.attach(raw);
+        Some(Mark(raw))
+    }
+
+    /// Adds again a node added before (a YAML alias), now starting on `line`.
+    pub fn repeat(&mut self, mark: Mark, line: u32) {
+        self.attach(mark.0.at_line(line));
+    }
+
+    /// Number of nodes under (and including) `mark`, counting repeated nodes each time.
+    pub fn count(&self, mark: Mark) -> usize {
+        let mut count = 0;
+        let mut todo = vec![mark.0];
+        while let Some(raw) = todo.pop() {
+            count += 1;
+            if matches!(raw.tag(), Tag::Seq | Tag::Map) {
+                let range = raw.a as usize..(raw.a + raw.b) as usize;
+                todo.extend(self.nodes.get(range).unwrap_or_default());
+            }
+        }
+        count
+    }
+
+    /// Adds a copy of `node` (from any document) and everything under it.
+    pub fn copy(&mut self, node: Node<'_>) {
+        let line = node.line();
+        if let Some(map) = node.as_object() {
+            self.begin_map(line);
+            for (k, v) in map.iter() {
+                self.scalar(Scalar::Str(k), v.line());
+                self.copy(v);
+            }
+            self.end();
+        } else if let Some(seq) = node.as_array() {
+            self.begin_seq(line);
+            for item in seq.iter() {
+                self.copy(item);
+            }
+            self.end();
+        } else {
+            let raw = node.raw;
+            let raw = if raw.tag() == Tag::Str {
+                let key = self.intern(node.doc.str_at(raw.a, raw.b));
+                Raw {
+                    a: key.off,
+                    b: key.len,
+                    ..raw
+                }
+            } else {
+                raw
+            };
+            self.attach(raw);
+        }
+    }
+
+    /// The finished document (`null` when nothing was added). Open collections are closed.
+    pub fn finish(mut self) -> Document {
+        while self.end().is_some() {}
+        Document {
+            nodes: self.nodes.into_boxed_slice(),
+            keys: self.keys.into_boxed_slice(),
+            strings: self.strings.into_boxed_str(),
+            root: self.root.unwrap_or(Raw::NULL),
+        }
+    }
+
+    fn intern(&mut self, s: &str) -> Key {
+        let key = Key {
+            off: self.strings.len() as u32,
+            len: s.len() as u32,
+        };
+        self.strings.push_str(s);
+        key
+    }
+
+    fn str_of(&self, key: Key) -> &str {
+        self.strings
+            .get(key.off as usize..(key.off + key.len) as usize)
+            .unwrap_or_default()
+    }
+
+    /// Hands a finished node to its parent: as a key or a value in a mapping, an item in a
+    /// sequence, or the root.
+    fn attach(&mut self, raw: Raw) {
+        let Some(frame) = self.frames.last_mut() else {
+            self.root = Some(raw);
+            return;
+        };
+        if !frame.map {
+            self.children.push(Child {
+                key: Key::default(),
+                raw,
+                merged: false,
+            });
+            return;
+        }
+        match frame.pending.take() {
+            None => {
+                let key = self.key_of(raw);
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.pending = Some((key, raw.line()));
+                }
+            }
+            Some((key, line)) => {
+                if self.str_of(key) == "<<" {
+                    self.merge(raw);
+                } else {
+                    self.children.push(Child {
+                        key,
+                        raw: raw.at_line(line),
+                        merged: false,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A mapping key as text: strings as they are, other scalars as they print, collections
+    /// as JSON.
+    fn key_of(&mut self, raw: Raw) -> Key {
+        let text = match raw.tag() {
+            Tag::Str => {
+                return Key {
+                    off: raw.a,
+                    len: raw.b,
+                }
+            }
+            Tag::Null => "null".to_owned(),
+            _ => {
+                let doc = Document {
+                    nodes: self.nodes.clone().into_boxed_slice(),
+                    keys: self.keys.clone().into_boxed_slice(),
+                    strings: self.strings.clone().into_boxed_str(),
+                    root: raw,
+                };
+                doc.root().to_json().to_string()
+            }
+        };
+        self.intern(&text)
+    }
+
+    /// Folds the entries of the mapping(s) in `raw` (a mapping or a list of mappings) into the
+    /// open mapping, as merged entries.
+    fn merge(&mut self, raw: Raw) {
+        let sources: Vec<Raw> = match raw.tag() {
+            Tag::Map => vec![raw],
+            Tag::Seq => self.slice(raw).to_vec(),
+            _ => Vec::new(),
+        };
+        for source in sources.into_iter().filter(|r| r.tag() == Tag::Map) {
+            let range = source.a as usize..(source.a + source.b) as usize;
+            for i in range {
+                if let (Some(&raw), Some(&key)) = (self.nodes.get(i), self.keys.get(i)) {
+                    self.children.push(Child {
+                        key,
+                        raw,
+                        merged: true,
+                    });
+                }
+            }
+        }
+    }
+
+    fn slice(&self, raw: Raw) -> &[Raw] {
+        self.nodes
+            .get(raw.a as usize..(raw.a + raw.b) as usize)
+            .unwrap_or_default()
+    }
+
+    /// Keeps the first place of each key; its value is the last explicit one, or else the
+    /// first merged one.
+    fn without_duplicate_keys(&self, children: Vec<Child>) -> Vec<Child> {
+        let mut out: Vec<Child> = Vec::with_capacity(children.len());
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        let large = children.len() > 16;
+        for child in children {
+            let key = self.str_of(child.key);
+            let found = if large {
+                index.get(key).copied()
+            } else {
+                out.iter().position(|c| self.str_of(c.key) == key)
+            };
+            match found {
+                Some(at) if !child.merged => out[at].raw = child.raw,
+                Some(_) => {}
+                None => {
+                    if large {
+                        index.insert(key, out.len());
+                    }
+                    out.push(child);
+                }
+            }
+        }
+        out
+    }
+}
