@@ -406,7 +406,7 @@ pub fn add_resource(
             .unwrap_or(&opts.default_namespace)
             .to_owned()
     };
-    let (api_version, name): (Box<str>, Box<str>) = (api_version.into(), name.into());
+    let (api_version, name): (Arc<str>, Box<str>) = (api_version.into(), name.into());
     store.add(Resource {
         kind_key: key.into(),
         api_version,

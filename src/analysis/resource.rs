@@ -75,11 +75,11 @@ pub enum Origin {
 #[derive(Debug, Clone)]
 pub struct Resource {
     /// `group/Kind`, as in [`super::kinds::Kind`].
-    pub kind_key: Box<str>,
+    pub kind_key: Arc<str>,
     /// The object's apiVersion.
-    pub api_version: Box<str>,
+    pub api_version: Arc<str>,
     /// The namespace; empty for cluster-scoped kinds.
-    pub namespace: Box<str>,
+    pub namespace: Arc<str>,
     /// metadata.name.
     pub name: Box<str>,
     /// The whole object (or, for kinds no selected analyzer reads, its identity only).

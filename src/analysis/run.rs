@@ -16,17 +16,12 @@ use super::suppress::{annotation_suppresses, Suppressions};
 /// A message ready to be shown.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    /// The raw message.
-    pub message: Message,
     /// Its catalog entry.
     pub entry: &'static Entry,
     /// Its level.
     pub level: Level,
     /// `Kind namespace/name` of the resource, or empty.
     pub origin: String,
-    /// The resource's namespace (a Namespace's own name; empty for other cluster-scoped
-    /// resources or no resource).
-    pub namespace: String,
     /// File and 1-based line, for resources read from files.
     pub location: Option<(String, u32)>,
     /// The file's text, for code frames (resources read from files only).
@@ -152,24 +147,26 @@ pub fn run(
     let mut findings: Vec<Finding> = messages
         .into_iter()
         .filter(|m| !suppressed(m, store, &opts.suppressions))
-        .filter_map(|m| finding(m, store))
-        .filter(|f| match &opts.namespace {
-            Some(ns) => f.namespace.is_empty() || &f.namespace == ns,
+        .filter(|m| match &opts.namespace {
+            Some(ns) => in_namespace(m, store, ns),
             None => true,
         })
+        .filter_map(|m| finding(m, store))
         .collect();
-    locate(&mut findings, store);
-    // By resource, code and text (stable, and what analyzer tests expect); the same message
-    // about the same resource is reported once, as istioctl does.
-    findings.sort_by(|a, b| {
-        (&a.origin, a.entry.code.as_str(), &a.text).cmp(&(
+    // By resource, code, text and line (what analyzer tests expect); the same message about
+    // the same resource is reported once, as istioctl does, at its first line.
+    findings.sort_unstable_by(|a, b| {
+        let line = |f: &Finding| f.location.as_ref().map(|(_, l)| *l);
+        (&a.origin, a.entry.code.as_str(), &a.text, line(a)).cmp(&(
             &b.origin,
             b.entry.code.as_str(),
             &b.text,
+            line(b),
         ))
     });
     findings
         .dedup_by(|a, b| a.entry.code == b.entry.code && a.origin == b.origin && a.text == b.text);
+    findings.shrink_to_fit();
     findings
 }
 
@@ -180,46 +177,39 @@ fn suppressed(message: &Message, store: &Store, rules: &Suppressions) -> bool {
         || (!rules.is_empty() && rules.matches(message.code, resource))
 }
 
+/// True when the message is about a resource of namespace `ns`, a cluster-scoped resource or
+/// no resource. As in istioctl, a Namespace belongs to itself.
+fn in_namespace(message: &Message, store: &Store, ns: &str) -> bool {
+    let Some(r) = message.resource.map(|id| store.get(id)) else {
+        return true;
+    };
+    let own: &str = if r.kind_key.as_ref() == super::kinds::NAMESPACE.0 {
+        &r.name
+    } else {
+        &r.namespace
+    };
+    own.is_empty() || own == ns
+}
+
 fn finding(message: Message, store: &Store) -> Option<Finding> {
     let entry = catalog::entry(message.code)?;
     let resource = message.resource.map(|id| store.get(id));
-    let (location, source) = match resource.map(|r| &r.origin) {
-        Some(Origin::File { source, line, .. }) => {
-            (Some((source.name.clone(), *line)), Some(source.clone()))
+    // A finding that names a field is placed on that field's line (or its deepest existing
+    // ancestor's), which the resource's tree knows.
+    let (location, source) = match resource.map(|r| (r, &r.origin)) {
+        Some((r, Origin::File { source, line, .. })) => {
+            let line = r.line_of(message.field.as_deref()).unwrap_or(*line);
+            (Some((source.name.clone(), line)), Some(source.clone()))
         }
         _ => (None, None),
     };
     Some(Finding {
         level: entry.level,
         origin: resource.map(|r| r.origin_name()).unwrap_or_default(),
-        // As in istioctl, a Namespace belongs to itself when filtering by namespace.
-        namespace: resource
-            .map(|r| {
-                if r.kind_key.as_ref() == super::kinds::NAMESPACE.0 {
-                    r.name.to_string()
-                } else {
-                    r.namespace.to_string()
-                }
-            })
-            .unwrap_or_default(),
         location,
         source,
         text: catalog::fill(&entry.message, &message.args),
         hint: catalog::fill(&entry.hint, &message.args),
         entry,
-        message,
     })
-}
-
-/// Moves each finding that names a field to that field's line (or its deepest existing
-/// ancestor's), which the resource's tree knows.
-fn locate(findings: &mut [Finding], store: &Store) {
-    for f in findings {
-        let (Some(id), Some(location)) = (f.message.resource, f.location.as_mut()) else {
-            continue;
-        };
-        if let Some(line) = store.get(id).line_of(f.message.field.as_deref()) {
-            location.1 = line;
-        }
-    }
 }

@@ -22,14 +22,14 @@ struct NamespaceIndex {
 #[derive(Debug, Default)]
 struct KindIndex {
     ids: Vec<ResourceId>,
-    namespaces: HashMap<Box<str>, NamespaceIndex>,
+    namespaces: HashMap<std::sync::Arc<str>, NamespaceIndex>,
 }
 
 /// All resources under analysis, with indexes. Built once by [`StoreBuilder`], then read-only.
 #[derive(Debug, Default)]
 pub struct Store {
     resources: Vec<Resource>,
-    kinds: HashMap<Box<str>, KindIndex>,
+    kinds: HashMap<std::sync::Arc<str>, KindIndex>,
 }
 
 /// Collects resources; a later resource with the same kind, namespace and name replaces the
@@ -37,6 +37,8 @@ pub struct Store {
 #[derive(Debug, Default)]
 pub struct StoreBuilder {
     resources: Vec<Resource>,
+    /// One shared copy of each kind, apiVersion and namespace text.
+    names: std::collections::HashSet<std::sync::Arc<str>>,
     /// Hash of `(kind, namespace, name)` → indexes of the resources with that hash.
     keys: HashMap<u64, Vec<u32>>,
 }
@@ -53,7 +55,10 @@ fn identity_hash(kind_key: &str, namespace: &str, name: &str) -> u64 {
 
 impl StoreBuilder {
     /// Adds (or replaces) a resource.
-    pub fn add(&mut self, resource: Resource) {
+    pub fn add(&mut self, mut resource: Resource) {
+        resource.kind_key = self.shared(&resource.kind_key);
+        resource.api_version = self.shared(&resource.api_version);
+        resource.namespace = self.shared(&resource.namespace);
         let hash = identity_hash(&resource.kind_key, &resource.namespace, &resource.name);
         match self.position(
             hash,
@@ -68,6 +73,17 @@ impl StoreBuilder {
                     .or_default()
                     .push(self.resources.len() as u32);
                 self.resources.push(resource);
+            }
+        }
+    }
+
+    /// The shared copy of `text`.
+    fn shared(&mut self, text: &std::sync::Arc<str>) -> std::sync::Arc<str> {
+        match self.names.get(&**text) {
+            Some(s) => s.clone(),
+            None => {
+                self.names.insert(text.clone());
+                text.clone()
             }
         }
     }
@@ -94,10 +110,11 @@ impl StoreBuilder {
         let StoreBuilder {
             mut resources,
             keys,
+            names,
         } = self;
-        drop(keys);
+        drop((keys, names));
         resources.shrink_to_fit();
-        let mut kinds: HashMap<Box<str>, KindIndex> = HashMap::new();
+        let mut kinds: HashMap<std::sync::Arc<str>, KindIndex> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             let id = ResourceId(i as u32);
             let kind = kinds.entry(r.kind_key.clone()).or_default();

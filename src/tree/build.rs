@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Document, Key, Node, Raw, Tag};
+use super::{common, Document, Key, Node, Raw, Slot, Span, Tag, COMMON_STRING};
 
 /// A scalar value, as a parser delivers it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,8 +48,7 @@ struct Frame {
 /// alternate), then [`Builder::finish`].
 #[derive(Default)]
 pub struct Builder {
-    nodes: Vec<Raw>,
-    keys: Vec<Key>,
+    nodes: Vec<Slot>,
     strings: String,
     children: Vec<Child>,
     frames: Vec<Frame>,
@@ -75,9 +74,24 @@ impl Builder {
             Scalar::Int(n) => Raw::with_bits(Tag::Int, line, n as u64),
             Scalar::UInt(n) => Raw::with_bits(Tag::UInt, line, n),
             Scalar::Float(f) => Raw::with_bits(Tag::Float, line, f.to_bits()),
+            Scalar::Str(s) if self.expects_key() => {
+                // A key is stored once, in key form; the node points into it.
+                let key = self.intern_key(s);
+                let raw = match common::index_of(s) {
+                    Some(index) => Raw::new(Tag::Str, line, index, COMMON_STRING),
+                    None => {
+                        let end = self.strings.len() as u32;
+                        Raw::new(Tag::Str, line, end - s.len() as u32, s.len() as u32)
+                    }
+                };
+                if let Some(frame) = self.frames.last_mut() {
+                    frame.pending = Some((key, line));
+                }
+                return Mark(raw);
+            }
             Scalar::Str(s) => {
-                let key = self.intern(s);
-                Raw::new(Tag::Str, line, key.off, key.len)
+                let span = self.intern(s);
+                Raw::new(Tag::Str, line, span.off, span.len)
             }
         };
         self.attach(raw);
@@ -117,10 +131,10 @@ impl Builder {
             self.nodes.len() as u32,
             children.len() as u32,
         );
-        for child in children {
-            self.nodes.push(child.raw);
-            self.keys.push(child.key);
-        }
+        self.nodes.extend(children.into_iter().map(|c| Slot {
+            raw: c.raw,
+            key: c.key,
+        }));
         self.attach(raw);
         Some(Mark(raw))
     }
@@ -138,7 +152,13 @@ impl Builder {
             count += 1;
             if matches!(raw.tag(), Tag::Seq | Tag::Map) {
                 let range = raw.a as usize..(raw.a + raw.b) as usize;
-                todo.extend(self.nodes.get(range).unwrap_or_default());
+                todo.extend(
+                    self.nodes
+                        .get(range)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|s| s.raw),
+                );
             }
         }
         count
@@ -163,10 +183,10 @@ impl Builder {
         } else {
             let raw = node.raw;
             let raw = if raw.tag() == Tag::Str {
-                let key = self.intern(node.doc.str_at(raw.a, raw.b));
+                let span = self.intern(node.doc.str_at(raw.a, raw.b));
                 Raw {
-                    a: key.off,
-                    b: key.len,
+                    a: span.off,
+                    b: span.len,
                     ..raw
                 }
             } else {
@@ -178,28 +198,68 @@ impl Builder {
 
     /// The finished document (`null` when nothing was added). Open collections are closed.
     pub fn finish(mut self) -> Document {
-        while self.end().is_some() {}
-        Document {
-            nodes: self.nodes.into_boxed_slice(),
-            keys: self.keys.into_boxed_slice(),
-            strings: self.strings.into_boxed_str(),
-            root: self.root.unwrap_or(Raw::NULL),
-        }
+        self.take()
     }
 
-    fn intern(&mut self, s: &str) -> Key {
-        let key = Key {
+    /// The finished document, leaving the builder empty but with its buffers: parsing many
+    /// documents with one builder allocates each document's memory once, at its exact size.
+    pub fn take(&mut self) -> Document {
+        while self.end().is_some() {}
+        let doc = Document {
+            slots: self.nodes.as_slice().into(),
+            strings: self.strings.as_str().into(),
+            root: self.root.take().unwrap_or(Raw::NULL),
+        };
+        self.nodes.clear();
+        self.strings.clear();
+        self.children.clear();
+        doc
+    }
+
+    /// True when the next node added is a mapping key.
+    fn expects_key(&self) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.map && f.pending.is_none())
+    }
+
+    fn intern(&mut self, s: &str) -> Span {
+        if let Some(index) = common::index_of(s) {
+            return Span {
+                off: index,
+                len: COMMON_STRING,
+            };
+        }
+        let span = Span {
             off: self.strings.len() as u32,
             len: s.len() as u32,
         };
+        self.strings.push_str(s);
+        span
+    }
+
+    /// Stores a mapping key (see [`Key`]).
+    fn intern_key(&mut self, s: &str) -> Key {
+        if let Some(index) = common::index_of(s) {
+            return Key::common(index);
+        }
+        let key = Key(self.strings.len() as u32);
+        let mut len = s.len();
+        loop {
+            let digit = (len & 0x3f) as u8;
+            len >>= 6;
+            let more = if len > 0 { 0x40 } else { 0 };
+            self.strings.push(char::from(digit | more));
+            if len == 0 {
+                break;
+            }
+        }
         self.strings.push_str(s);
         key
     }
 
     fn str_of(&self, key: Key) -> &str {
-        self.strings
-            .get(key.off as usize..(key.off + key.len) as usize)
-            .unwrap_or_default()
+        key.text(&self.strings)
     }
 
     /// Hands a finished node to its parent: as a key or a value in a mapping, an item in a
@@ -211,7 +271,7 @@ impl Builder {
         };
         if !frame.map {
             self.children.push(Child {
-                key: Key::default(),
+                key: Key::NONE,
                 raw,
                 merged: false,
             });
@@ -242,24 +302,23 @@ impl Builder {
     /// as JSON.
     fn key_of(&mut self, raw: Raw) -> Key {
         let text = match raw.tag() {
-            Tag::Str => {
-                return Key {
-                    off: raw.a,
-                    len: raw.b,
-                }
-            }
+            Tag::Str if raw.b == COMMON_STRING => return Key::common(raw.a),
+            Tag::Str => self
+                .strings
+                .get(raw.a as usize..(raw.a + raw.b) as usize)
+                .unwrap_or_default()
+                .to_owned(),
             Tag::Null => "null".to_owned(),
             _ => {
                 let doc = Document {
-                    nodes: self.nodes.clone().into_boxed_slice(),
-                    keys: self.keys.clone().into_boxed_slice(),
+                    slots: self.nodes.clone().into_boxed_slice(),
                     strings: self.strings.clone().into_boxed_str(),
                     root: raw,
                 };
                 doc.root().to_json().to_string()
             }
         };
-        self.intern(&text)
+        self.intern_key(&text)
     }
 
     /// Folds the entries of the mapping(s) in `raw` (a mapping or a list of mappings) into the
@@ -267,13 +326,13 @@ impl Builder {
     fn merge(&mut self, raw: Raw) {
         let sources: Vec<Raw> = match raw.tag() {
             Tag::Map => vec![raw],
-            Tag::Seq => self.slice(raw).to_vec(),
+            Tag::Seq => self.slice(raw),
             _ => Vec::new(),
         };
         for source in sources.into_iter().filter(|r| r.tag() == Tag::Map) {
             let range = source.a as usize..(source.a + source.b) as usize;
             for i in range {
-                if let (Some(&raw), Some(&key)) = (self.nodes.get(i), self.keys.get(i)) {
+                if let Some(&Slot { raw, key }) = self.nodes.get(i) {
                     self.children.push(Child {
                         key,
                         raw,
@@ -284,10 +343,13 @@ impl Builder {
         }
     }
 
-    fn slice(&self, raw: Raw) -> &[Raw] {
+    fn slice(&self, raw: Raw) -> Vec<Raw> {
         self.nodes
             .get(raw.a as usize..(raw.a + raw.b) as usize)
             .unwrap_or_default()
+            .iter()
+            .map(|s| s.raw)
+            .collect()
     }
 
     /// Keeps the first place of each key; its value is the last explicit one, or else the

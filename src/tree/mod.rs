@@ -11,6 +11,7 @@
 //! follow `serde_json::Value`'s names (`get`, `as_str`, `as_array`, …).
 
 mod build;
+mod common;
 mod json;
 
 pub use build::{Builder, Mark, Scalar};
@@ -92,25 +93,69 @@ impl Raw {
     }
 }
 
-/// The span of a mapping key in the string buffer.
+/// The `len` of a string span that stands for an entry of the [`common`] table (whose index
+/// is then the `off`).
+const COMMON_STRING: u32 = u32::MAX;
+
+/// A string: a span of the string buffer, or an entry of the common-strings table.
 #[derive(Debug, Clone, Copy, Default)]
-struct Key {
+struct Span {
     off: u32,
     len: u32,
 }
 
-/// One parsed object (or any YAML/JSON value), immutable.
+/// A mapping key in 4 bytes: with the top bit set, an index in the common-strings table;
+/// otherwise the offset, in the string buffer, of the key's length (ASCII digits of 6 bits,
+/// `0x40` marking that more follow) followed by its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key(u32);
+
+impl Key {
+    const COMMON_BIT: u32 = 1 << 31;
+    /// The key of a node that is not a mapping entry.
+    const NONE: Key = Key(u32::MAX);
+
+    fn common(index: u32) -> Key {
+        Key(Key::COMMON_BIT | index)
+    }
+
+    /// The key's text in `strings`.
+    fn text(self, strings: &str) -> &str {
+        if self.0 & Key::COMMON_BIT != 0 {
+            return common::get(self.0 & !Key::COMMON_BIT);
+        }
+        let bytes = strings.as_bytes();
+        let (mut at, mut len, mut shift) = (self.0 as usize, 0usize, 0);
+        while let Some(&b) = bytes.get(at) {
+            at += 1;
+            len |= usize::from(b & 0x3f) << shift;
+            shift += 6;
+            if b & 0x40 == 0 || shift > 30 {
+                break;
+            }
+        }
+        strings.get(at..at + len).unwrap_or_default()
+    }
+}
+
+/// A node with, when it is a mapping entry, its key: 16 bytes.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    raw: Raw,
+    key: Key,
+}
+
+/// One parsed object (or any YAML/JSON value), immutable: two allocations (the nodes and
+/// the strings), whatever its size.
 #[derive(Debug, Clone)]
 pub struct Document {
-    nodes: Box<[Raw]>,
-    keys: Box<[Key]>,
+    slots: Box<[Slot]>,
     strings: Box<str>,
     root: Raw,
 }
 
 static EMPTY: std::sync::LazyLock<Document> = std::sync::LazyLock::new(|| Document {
-    nodes: Box::new([]),
-    keys: Box::new([]),
+    slots: Box::new([]),
     strings: "".into(),
     root: Raw::NULL,
 });
@@ -127,13 +172,6 @@ impl Document {
             doc: self,
             raw: self.root,
         }
-    }
-
-    /// Bytes held by the document (its arrays and strings), for memory accounting.
-    pub fn heap_bytes(&self) -> usize {
-        std::mem::size_of_val(&*self.nodes)
-            + std::mem::size_of_val(&*self.keys)
-            + self.strings.len()
     }
 
     /// A new document holding a copy of `node` and everything under it (lines kept).
@@ -159,18 +197,21 @@ impl Document {
     }
 
     fn str_at(&self, off: u32, len: u32) -> &str {
+        if len == COMMON_STRING {
+            return common::get(off);
+        }
         self.strings
             .get(off as usize..off as usize + len as usize)
             .unwrap_or_default()
     }
 
     fn key(&self, index: u32) -> &str {
-        let k = self.keys.get(index as usize).copied().unwrap_or_default();
-        self.str_at(k.off, k.len)
+        let key = self.slots.get(index as usize).map_or(Key::NONE, |s| s.key);
+        key.text(&self.strings)
     }
 
     fn node(&self, index: u32) -> Raw {
-        self.nodes.get(index as usize).copied().unwrap_or(Raw::NULL)
+        self.slots.get(index as usize).map_or(Raw::NULL, |s| s.raw)
     }
 }
 

@@ -111,3 +111,13 @@ fn nodes_compare_structurally() {
     assert_eq!(a.root(), b.root());
     assert_ne!(a.root(), c.root());
 }
+
+#[test]
+fn keys_of_any_length_and_common_strings_read_back() {
+    let long = "k".repeat(70_000);
+    let value =
+        json!({"apiVersion": "v1", "x": 1, &long: "spec", "mid": {"a".repeat(100): [true]}});
+    let doc = Document::from_json(&value);
+    assert_eq!(doc.root().to_json(), value);
+    assert_eq!(doc.root().get(&long).and_then(Node::as_str), Some("spec"));
+}

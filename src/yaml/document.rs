@@ -64,8 +64,31 @@ pub fn parse_document(text: &str, base_line: u32, base_offset: usize) -> Result<
 /// `base_offset` of its stream, into a [`Document`] whose nodes carry their stream lines. An
 /// empty document yields a `null` root.
 pub fn parse_tree(text: &str, base_line: u32, base_offset: usize) -> Result<Document, YamlError> {
+    thread_local! {
+        static BUILDER: std::cell::RefCell<Builder> = std::cell::RefCell::new(Builder::new());
+    }
+    BUILDER.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            let parsed = parse_with(&mut b, text, base_line, base_offset);
+            // Whatever happened, the builder is left empty for the next document.
+            let doc = b.take();
+            parsed.map(|()| doc)
+        }
+        Err(_) => {
+            let mut b = Builder::new();
+            parse_with(&mut b, text, base_line, base_offset).map(|()| b.finish())
+        }
+    })
+}
+
+/// Feeds the events of `text` to `b`.
+fn parse_with(
+    b: &mut Builder,
+    text: &str,
+    base_line: u32,
+    base_offset: usize,
+) -> Result<(), YamlError> {
     let mut parser = Parser::new_from_str(text);
-    let mut b = Builder::new();
     // Anchored nodes by anchor id, with the number of nodes each expands to.
     let mut anchors: Vec<Option<(Mark, usize)>> = Vec::new();
     let mut alias_nodes = 0usize;
@@ -99,7 +122,7 @@ pub fn parse_tree(text: &str, base_line: u32, base_offset: usize) -> Result<Docu
                     _ => Scalar::Str(&text),
                 };
                 let mark = b.scalar(value, line);
-                record_anchor(&mut anchors, &b, id, mark);
+                record_anchor(&mut anchors, b, id, mark);
             }
             Event::SequenceStart(_, id, _) | Event::MappingStart(_, id, _) => {
                 if b.depth() >= MAX_DEPTH {
@@ -120,7 +143,7 @@ pub fn parse_tree(text: &str, base_line: u32, base_offset: usize) -> Result<Docu
                     return Err(at("unbalanced collection end".to_owned()));
                 };
                 let id = open_anchors.pop().unwrap_or(0);
-                record_anchor(&mut anchors, &b, id, mark);
+                record_anchor(&mut anchors, b, id, mark);
             }
             Event::Alias(id) => {
                 let Some((mark, count)) = anchors.get(id).copied().flatten() else {
@@ -137,7 +160,7 @@ pub fn parse_tree(text: &str, base_line: u32, base_offset: usize) -> Result<Docu
             _ => {}
         }
     }
-    Ok(b.finish())
+    Ok(())
 }
 
 #[cfg(test)]

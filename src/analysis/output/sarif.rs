@@ -154,16 +154,9 @@ mod tests {
     fn finding(code: &'static str, origin: &str, location: Option<(&str, u32)>) -> Finding {
         let entry = catalog::entry(code).expect("catalog entry");
         Finding {
-            message: crate::analysis::message::Message {
-                code,
-                args: Vec::new(),
-                resource: None,
-                field: None,
-            },
             entry,
             level: entry.level,
             origin: origin.to_owned(),
-            namespace: String::new(),
             location: location.map(|(f, l)| (f.to_owned(), l)),
             source: None,
             text: format!("{code} text"),
