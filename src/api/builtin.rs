@@ -298,10 +298,16 @@ struct DeError {
 
 #[derive(Debug)]
 enum ErrorKind {
-    InvalidType { expected: String },
-    InvalidValue { expected: String },
+    InvalidType {
+        expected: String,
+    },
+    InvalidValue {
+        expected: String,
+    },
     MissingField(&'static str),
     Custom(String),
+    /// A complete message.
+    Described(String),
 }
 
 impl DeError {
@@ -330,6 +336,7 @@ impl DeError {
                 child_key(path, field),
                 format!("missing required field {field:?}"),
             ),
+            ErrorKind::Described(message) => (path.to_owned(), message.clone()),
             ErrorKind::Custom(message) => match value {
                 Value::Object(_) | Value::Array(_) | Value::Null => {
                     (path.to_owned(), message.clone())
@@ -368,7 +375,7 @@ impl fmt::Display for DeError {
             ErrorKind::InvalidType { expected } => write!(f, "must be {}", noun(expected)),
             ErrorKind::InvalidValue { expected } => write!(f, "invalid value; expected {expected}"),
             ErrorKind::MissingField(field) => write!(f, "missing required field {field:?}"),
-            ErrorKind::Custom(message) => f.write_str(message),
+            ErrorKind::Custom(message) | ErrorKind::Described(message) => f.write_str(message),
         }
     }
 }
@@ -452,6 +459,55 @@ fn wrong_type(expected: &str, value: &Value) -> String {
     format!("must be {noun}, not {got}{hint}")
 }
 
+/// Why `s` is not a Kubernetes quantity (`100m`, `1.5Gi`, `2e3`), if it is not one: a signed
+/// decimal number followed by a binary suffix (Ki … Ei), a decimal suffix (n, u, m, k, M, G, T,
+/// P, E) or a decimal exponent (`e3`, `E-2`).
+fn quantity_problem(s: &str) -> Option<String> {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let number_end = unsigned
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(unsigned.len());
+    let (number, suffix) = unsigned.split_at(number_end);
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let dots = number.len() - digits;
+    let exponent = |e: &str| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    };
+    let suffix_ok = matches!(
+        suffix,
+        "" | "Ki"
+            | "Mi"
+            | "Gi"
+            | "Ti"
+            | "Pi"
+            | "Ei"
+            | "n"
+            | "u"
+            | "m"
+            | "k"
+            | "M"
+            | "G"
+            | "T"
+            | "P"
+            | "E"
+    ) || suffix.strip_prefix(['e', 'E']).is_some_and(exponent);
+    if digits > 0 && dots <= 1 && suffix_ok {
+        return None;
+    }
+    let fix = match suffix {
+        "KB" | "kB" | "MB" | "GB" | "TB" | "PB" | "EB" => {
+            let unit = suffix[..1].to_uppercase();
+            format!(
+                "write {number}{} (powers of 1000) or {number}{unit}i (powers of 1024)",
+                unit.replace('K', "k")
+            )
+        }
+        _ => "write a number with an optional suffix, such as 100m, 128Mi or 2".to_owned(),
+    };
+    Some(format!("{s:?} is not a quantity; {fix}"))
+}
+
 /// A scalar as written in JSON, long strings cut.
 fn shown(value: &Value) -> String {
     match value {
@@ -531,13 +587,21 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DeError> {
         let (path, value) = (self.path.clone(), self.value);
-        visitor
-            .visit_newtype_struct(self)
-            .map_err(|e| e.locate(&path, value))
+        let result = match (name, value) {
+            // Kubernetes takes any number as a quantity (`cpu: 0.5`); k8s-openapi only integers.
+            ("Quantity", Value::Number(n)) => visitor
+                .visit_newtype_struct(de::value::StringDeserializer::<DeError>::new(n.to_string())),
+            ("Quantity", Value::String(s)) => match quantity_problem(s) {
+                Some(problem) => Err(DeError::new(ErrorKind::Described(problem))),
+                None => visitor.visit_newtype_struct(self),
+            },
+            _ => visitor.visit_newtype_struct(self),
+        };
+        result.map_err(|e| e.locate(&path, value))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -578,7 +642,11 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
         if let Some((key, known)) = self.field {
             let hint = match did_you_mean(key, known.iter().copied()) {
                 Some(c) => format!("; did you mean {c:?}?"),
-                None => format!("; known fields are: {}", known.join(", ")),
+                None => {
+                    let mut names = known.to_vec();
+                    names.sort_unstable();
+                    format!("; known fields are: {}", names.join(", "))
+                }
             };
             self.ctx.unknown.borrow_mut().push(ShapeError {
                 path: self.path.clone(),
