@@ -738,3 +738,154 @@ impl<'de> de::SeqAccess<'de> for SeqDe<'de, '_, '_> {
         Ok(None)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse_document, split_documents};
+    use k8s_openapi::api::{apps, autoscaling, batch, core, networking, policy, rbac};
+
+    fn documents(text: &str) -> Vec<Value> {
+        split_documents(text)
+            .into_iter()
+            .filter_map(|c| {
+                let doc = text.get(c.range.clone())?;
+                parse_document(doc, c.first_line, c.range.start).ok()
+            })
+            .filter(|v| !v.is_null())
+            .collect()
+    }
+
+    /// Our deserializer builds the same object as serde_json's.
+    fn same<T: DeserializeOwned + PartialEq + fmt::Debug>(value: &Value) {
+        let ctx = Ctx::default();
+        let ours = T::deserialize(ValueDe::new(value, String::new(), None, &ctx))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let theirs: T = serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ours, theirs);
+        assert!(ctx.unknown.into_inner().is_empty());
+    }
+
+    #[test]
+    fn valid_fixtures_deserialize_like_serde_json() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/validate/builtin"
+        );
+        let mut seen = 0;
+        for file in ["deployment", "service", "workloads"] {
+            let text = std::fs::read_to_string(format!("{dir}/{file}.valid.yaml"))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            for v in documents(&text) {
+                seen += 1;
+                assert_eq!(check(&v), vec![], "{v}");
+                match v["kind"].as_str().unwrap_or("") {
+                    "Deployment" => same::<apps::v1::Deployment>(&v),
+                    "Service" => same::<core::v1::Service>(&v),
+                    "ServiceAccount" => same::<core::v1::ServiceAccount>(&v),
+                    "ConfigMap" => same::<core::v1::ConfigMap>(&v),
+                    "Secret" => same::<core::v1::Secret>(&v),
+                    "CronJob" => same::<batch::v1::CronJob>(&v),
+                    "HorizontalPodAutoscaler" => {
+                        same::<autoscaling::v2::HorizontalPodAutoscaler>(&v)
+                    }
+                    "PodDisruptionBudget" => same::<policy::v1::PodDisruptionBudget>(&v),
+                    "Ingress" => same::<networking::v1::Ingress>(&v),
+                    "Role" => same::<rbac::v1::Role>(&v),
+                    "RoleBinding" => same::<rbac::v1::RoleBinding>(&v),
+                    _ => seen -= 1,
+                }
+            }
+        }
+        assert_eq!(seen, 11);
+    }
+
+    fn errors(yaml: &str) -> Vec<(String, String)> {
+        documents(yaml)
+            .iter()
+            .flat_map(check)
+            .map(|e| (e.path, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn other_groups_and_list_kinds_pass_through() {
+        assert!(errors("apiVersion: example.com/v1\nkind: Deployment\nspec: 1\n").is_empty());
+        assert!(errors("apiVersion: apps/v1\nkind: DeploymentList\nitems: 3\n").is_empty());
+        assert!(errors("kind: Deployment\nspec: 1\n").is_empty());
+    }
+
+    #[test]
+    fn every_type_error_is_reported_not_only_the_first() {
+        let mut yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n".to_owned();
+        for i in 0..60 {
+            yaml.push_str(&format!("  k{i}: {i}\n"));
+        }
+        let found = errors(&yaml);
+        assert_eq!(found.len(), MAX_ERRORS);
+        assert_eq!(
+            found[0],
+            (
+                "data.k0".to_owned(),
+                "must be a string, not an integer (0); quote the value".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn keys_with_dots_are_quoted_in_paths() {
+        assert_eq!(
+            errors("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n  labels:\n    istio.io/rev: 1\n"),
+            vec![(
+                "metadata.labels[\"istio.io/rev\"]".to_owned(),
+                "must be a string, not an integer (1); quote the value".to_owned()
+            )]
+        );
+        assert_eq!(child_key("", "a"), "a");
+        assert_eq!(child_key("a", "b"), "a.b");
+        assert_eq!(child_key("a", ""), "a[\"\"]");
+    }
+
+    #[test]
+    fn quantities_follow_kubernetes_syntax() {
+        for ok in [
+            "1",
+            "100m",
+            "1.5Gi",
+            "+.5",
+            "-1",
+            "2e3",
+            "5E-3",
+            "1.",
+            "128974848",
+            "12Ei",
+        ] {
+            assert_eq!(quantity_problem(ok), None, "{ok}");
+        }
+        for bad in ["", "1 Gi", "1GB", "1..2", "m", "1e", "1Kb", "0x10"] {
+            assert!(quantity_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_missing_required_field_skips_its_object_and_goes_on() {
+        let yaml = "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nstatus:\n  conditions:\n  - type: A\n    status: \"True\"\n  - type: B\n    status: 1\n";
+        assert_eq!(
+            errors(yaml),
+            vec![
+                (
+                    "status.conditions[0].lastTransitionTime".to_owned(),
+                    "missing required field \"lastTransitionTime\"".to_owned()
+                ),
+                (
+                    "status.conditions[1].status".to_owned(),
+                    "must be a string, not an integer (1); quote the value".to_owned()
+                ),
+                (
+                    "status.conditions[1].lastTransitionTime".to_owned(),
+                    "missing required field \"lastTransitionTime\"".to_owned()
+                ),
+            ]
+        );
+    }
+}
