@@ -131,7 +131,8 @@ items:
 
 #[test]
 fn kubernetes_conventions_are_accepted() {
-    // Numbers as quantities, null as an absent field, int-or-string ports, base64 Secret data,
+    // Numbers as quantities, null as an absent field, int-or-string ports, base64 Secret data
+    // (line breaks ignored, as Go's decoder does),
     // arbitrary JSON in a CRD's schema, and kinds of other groups.
     let input = "\
 apiVersion: v1
@@ -162,6 +163,9 @@ metadata:
   name: s
 data:
   token: aGVsbG8=
+  wrapped: |
+    aGVsbG8g
+    d29ybGQ=
 ---
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -238,7 +242,7 @@ spec:
         .code(1)
         .stdout("")
         .stderr(
-            "Error: -:6: data.token: \"not base64!\" is not valid: Invalid symbol 32, offset 3.\n\
+            "Error: -:6: data.token: \"not base64!\" is not valid base64: Invalid symbol 32, offset 3.\n\
              Error: -:12: zzz: unknown field \"zzz\"; known fields are: apiVersion, automountServiceAccountToken, imagePullSecrets, kind, metadata, secrets\n\
              Error: -:19: spec.replicas: 5000000000 does not fit in a 32-bit integer\n",
         );

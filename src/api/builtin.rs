@@ -638,6 +638,28 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
         }
     }
 
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        let Value::String(s) = self.value else {
+            return self.deserialize_any(visitor);
+        };
+        if (&visitor as &dyn de::Expected).to_string() != "a base64-encoded string" {
+            return self.deserialize_any(visitor);
+        }
+        // Kubernetes (Go's base64 decoder) ignores line breaks in base64 data such as a Secret's
+        // `data`; k8s-openapi's decoder does not.
+        let joined: String = s.chars().filter(|c| !matches!(c, '\n' | '\r')).collect();
+        visitor.visit_string(joined).map_err(|e: DeError| {
+            let e = match e.kind {
+                ErrorKind::Custom(why) => DeError::new(ErrorKind::Described(format!(
+                    "{} is not valid base64: {why}",
+                    shown(self.value)
+                ))),
+                _ => e,
+            };
+            e.locate(&self.path, self.value)
+        })
+    }
+
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         if let Some((key, known)) = self.field {
             let hint = match did_you_mean(key, known.iter().copied()) {
@@ -657,7 +679,7 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
     }
 
     serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char string bytes byte_buf
         unit unit_struct seq tuple tuple_struct map identifier
     }
 }
