@@ -131,7 +131,7 @@ items:
 
 #[test]
 fn kubernetes_conventions_are_accepted() {
-    // Numbers as quantities, null as an absent field, int-or-string ports, base64 Secret data
+    // Numbers as quantities, whole floats as integers, null as an absent field, int-or-string ports, base64 Secret data
     // (line breaks ignored, as Go's decoder does),
     // arbitrary JSON in a CRD's schema, and kinds of other groups.
     let input = "\
@@ -143,6 +143,7 @@ metadata:
   annotations: null
 spec:
   nodeSelector: null
+  terminationGracePeriodSeconds: 30.0
   containers:
   - name: c
     image: nginx
@@ -234,6 +235,7 @@ metadata:
   name: st
 spec:
   replicas: 5000000000
+  minReadySeconds: 2.5
 ";
     istioctl()
         .args(["validate", "-f", "-"])
@@ -244,7 +246,8 @@ spec:
         .stderr(
             "Error: -:6: data.token: \"not base64!\" is not valid base64: Invalid symbol 32, offset 3.\n\
              Error: -:12: zzz: unknown field \"zzz\"; known fields are: apiVersion, automountServiceAccountToken, imagePullSecrets, kind, metadata, secrets\n\
-             Error: -:19: spec.replicas: 5000000000 does not fit in a 32-bit integer\n",
+             Error: -:19: spec.replicas: 5000000000 does not fit in a 32-bit integer\n\
+             Error: -:20: spec.minReadySeconds: must be an integer, not a number (2.5)\n",
         );
 }
 

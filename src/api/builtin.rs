@@ -557,6 +557,10 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
             Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
                 (Some(u), _, _) => visitor.visit_u64(u),
                 (None, Some(i), _) => visitor.visit_i64(i),
+                // `replicas: 2.0` reaches Kubernetes as JSON `2`, a valid integer.
+                (None, None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    visitor.visit_i64(f as i64)
+                }
                 (None, None, f) => visitor.visit_f64(f.unwrap_or(f64::NAN)),
             },
             Value::String(s) => visitor.visit_borrowed_str(s),
