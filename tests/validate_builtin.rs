@@ -131,9 +131,9 @@ items:
 
 #[test]
 fn kubernetes_conventions_are_accepted() {
-    // Numbers as quantities, whole floats as integers, null as an absent field, int-or-string ports, base64 Secret data
-    // (line breaks ignored, as Go's decoder does),
-    // arbitrary JSON in a CRD's schema, and kinds of other groups.
+    // Numbers as quantities, whole floats as integers, null as an absent field, int-or-string
+    // ports, base64 Secret data (line breaks ignored, as Go's decoder does), arbitrary JSON in a
+    // CRD's schema, and kinds of other groups.
     let input = "\
 apiVersion: v1
 kind: Pod
