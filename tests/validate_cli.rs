@@ -91,7 +91,8 @@ fn kubernetes_resources_need_their_basic_shape() {
         .write_stdin("metadata:\n  name: x\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  anything: goes\n")
         .assert()
         .code(1)
-        .stderr("Error: -:1: apiVersion: missing apiVersion; add e.g. `apiVersion: v1`\nError: -:1: kind: missing kind; add e.g. `kind: Service`\n");
+        .stderr("Error: -:1: apiVersion: missing apiVersion; add e.g. `apiVersion: v1`\nError: -:1: kind: missing kind; add e.g. `kind: Service`\n\
+                 Error: -:9: spec.anything: unknown field \"anything\"; known fields are: minReadySeconds, paused, progressDeadlineSeconds, replicas, revisionHistoryLimit, selector, strategy, template\n");
 }
 
 #[test]

@@ -17,6 +17,7 @@
 //! [`schema::Schema::check`] and [`schema::Schema::deprecated_for`]; every CEL rule has a
 //! native implementation in [`rules`].
 
+pub mod builtin;
 mod crd;
 mod kinds;
 pub mod rules;

@@ -1,5 +1,6 @@
-//! `istioctl validate`: checks Istio resources in files against the Istio API, and Kubernetes
-//! resources for their basic shape. Prints `"FILE" is valid` for each valid file and every
+//! `istioctl validate`: checks Istio resources in files against the Istio API, and Kubernetes'
+//! own kinds (Deployment, Service, …) against their k8s-openapi types; other resources only for
+//! apiVersion, kind and metadata.name. Prints `"FILE" is valid` for each valid file and every
 //! problem as `Error: FILE:LINE: FIELD: message`; exits 0 when all files are valid, 1 otherwise.
 
 use crate::inputs::Input;
@@ -147,6 +148,13 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
             "missing metadata.name; every resource needs a name".to_owned(),
         ));
     }
+    // Kubernetes' own kinds are checked against their k8s-openapi types; other groups' kinds
+    // (custom resources) pass through.
+    out.extend(
+        api::builtin::check(value)
+            .into_iter()
+            .map(|e| error(&e.path, e.message)),
+    );
 }
 
 /// Expands files and directories (recursively, `.yaml`, `.yml` and `.json` files in sorted
