@@ -1,4 +1,5 @@
-//! The CustomResourceDefinitions of the Istio kinds, generated from the schemas.
+//! The CustomResourceDefinitions of the Istio kinds, generated from the API types (through the
+//! schemas read from them).
 
 use serde_json::{json, Map, Value};
 
