@@ -253,6 +253,17 @@ fn every_top_level_spec_field_has_our_description() {
 }
 
 #[test]
+fn committed_crds_are_generated_from_the_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(api::CRDS_PATH);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == api::crds_file(),
+        "{} is stale or missing; regenerate it with `cargo run --example gen-crds -- --write`",
+        path.display()
+    );
+}
+
+#[test]
 fn descriptions_stop_below_the_top_level_spec_fields() {
     fn count(s: &Schema) -> usize {
         usize::from(s.doc.is_some())

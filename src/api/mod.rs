@@ -7,7 +7,8 @@
 //! - [`validate`]: one pass over a resource, yielding [`Violation`]s with field paths
 //!   (errors map to IST0106 SchemaValidationError, warnings to IST0133 SchemaWarning).
 //! - [`crds`]: the CRDs with structural `openAPIV3Schema`s, names, versions, printer columns
-//!   and the status subresource (`cargo run --example gen-crds` prints them).
+//!   and the status subresource; they are committed as `manifests/crds/istio-crds.yaml`
+//!   (`cargo run --example gen-crds -- --write` regenerates it, a test fails when it is stale).
 //!
 //! The types in [`types`] state facts of Istio's API (field names, types, enums, oneofs,
 //! bounds, patterns, int-or-string and preserve-unknown-fields places, CEL rules) through serde
@@ -24,6 +25,6 @@ pub mod schema;
 pub mod types;
 mod validate;
 
-pub use crd::{crd, crds, crds_yaml};
+pub use crd::{crd, crds, crds_file, crds_yaml, CRDS_PATH};
 pub use kinds::{find, status_schema, Column, KindInfo, Version, GROUPS, KINDS};
 pub use validate::{validate, Level, UnknownVersion, Violation};
