@@ -148,7 +148,6 @@ const KEYWORDS: &[&str] = &[
     "type",
     "format",
     "description",
-    "title",
     "properties",
     "additionalProperties",
     "items",

@@ -48,17 +48,18 @@ pub use wasm_plugin::WasmPluginSpec;
 pub use workload_entry::WorkloadEntrySpec;
 pub use workload_group::WorkloadGroupSpec;
 
-/// The JSON schema of `T` with every subschema inlined (no `$ref`/`$defs`) and without
-/// `$schema`.
+/// The JSON schema of `T` with every subschema inlined (no `$ref`/`$defs`), without
+/// `$schema` and without the root `title` (the type's name).
 pub fn json_schema<T: JsonSchema>() -> Value {
-    schemars::generate::SchemaSettings::draft07()
+    let mut schema = schemars::generate::SchemaSettings::draft07()
         .with(|s| {
             s.inline_subschemas = true;
             s.meta_schema = None;
         })
         .into_generator()
-        .into_root_schema_for::<T>()
-        .to_value()
+        .into_root_schema_for::<T>();
+    schema.remove("title");
+    schema.to_value()
 }
 
 /// A whole number or a string (`x-kubernetes-int-or-string`), as in Kubernetes' `IntOrString`.
@@ -90,3 +91,65 @@ impl JsonSchema for IntOrString {
 
 /// A free-form object (protobuf `Struct`): any fields, kept as they are.
 pub type Struct = serde_json::Map<String, Value>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every JSON schema keyword used anywhere in `v`.
+    fn keywords(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, sub) in map {
+                    if k == "properties" {
+                        for p in sub.as_object().into_iter().flat_map(|m| m.values()) {
+                            keywords(p, out);
+                        }
+                    } else {
+                        out.insert(k.clone());
+                        keywords(sub, out);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|i| keywords(i, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn schemas_are_inlined_without_meta_schema_or_title() {
+        let mut seen = std::collections::BTreeSet::new();
+        for schema in [
+            json_schema::<AuthorizationPolicySpec>(),
+            json_schema::<DestinationRuleSpec>(),
+            json_schema::<EnvoyFilterSpec>(),
+            json_schema::<GatewaySpec>(),
+            json_schema::<PeerAuthenticationSpec>(),
+            json_schema::<ProxyConfigSpec>(),
+            json_schema::<RequestAuthenticationSpec>(),
+            json_schema::<ServiceEntrySpec>(),
+            json_schema::<SidecarSpec>(),
+            json_schema::<TelemetrySpec>(),
+            json_schema::<VirtualServiceSpec>(),
+            json_schema::<WasmPluginSpec>(),
+            json_schema::<WorkloadEntrySpec>(),
+            json_schema::<WorkloadGroupSpec>(),
+            json_schema::<IstioStatus>(),
+        ] {
+            keywords(&schema, &mut seen);
+        }
+        for banned in ["$ref", "$defs", "definitions", "$schema", "title"] {
+            assert!(!seen.contains(banned), "{banned} in {seen:?}");
+        }
+    }
+
+    #[test]
+    fn int_or_string_takes_both() {
+        let n: IntOrString = serde_json::from_value(serde_json::json!(3)).expect("int");
+        let s: IntOrString = serde_json::from_value(serde_json::json!("3")).expect("string");
+        assert_eq!(
+            (n, s),
+            (IntOrString::Int(3), IntOrString::String("3".into()))
+        );
+    }
+}
