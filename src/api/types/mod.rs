@@ -2,7 +2,7 @@
 //! several kinds share ([`shared`]) and Istio's `status` ([`IstioStatus`]).
 //!
 //! The types deserialize and serialize resources (serde, field names exactly Istio's) and
-//! derive their JSON schema (schemars); [`json_schema`] generates it with every subschema
+//! derive their JSON schema (schemars); [`json_schema()`] generates it with every subschema
 //! inlined, and [`crate::api::schema::Schema::from_json_schema`] turns it into the schema model
 //! the CRDs are rendered from and resources are validated against. What a type cannot say by
 //! itself (bounds, patterns, oneofs, CEL rules, our host/regex/port checks, deprecations) is
