@@ -1,4 +1,5 @@
-//! The CustomResourceDefinitions of the Istio kinds, generated from the schemas.
+//! The CustomResourceDefinitions of the Istio kinds, generated from the API types (through the
+//! schemas read from them), and the committed copy under `manifests/crds/`.
 
 use serde_json::{json, Map, Value};
 
@@ -85,4 +86,17 @@ pub fn crds_yaml() -> String {
         out.push_str(&serde_saphyr::to_string(&crd).unwrap_or_default());
     }
     out
+}
+
+/// Where the generated CRDs are committed, relative to the project root.
+pub const CRDS_PATH: &str = "manifests/crds/istio-crds.yaml";
+
+/// The content of the committed CRD file [`CRDS_PATH`]: a header saying how it is made, then
+/// [`crds_yaml`].
+pub fn crds_file() -> String {
+    format!(
+        "# The Istio CRDs, generated from the types in src/api/types.\n\
+         # Do not edit: regenerate with `cargo run --example gen-crds -- --write`.\n{}",
+        crds_yaml()
+    )
 }

@@ -1,9 +1,12 @@
-//! The 14 Istio kinds: their names, versions and printer columns, and their schemas (built once).
+//! The 14 Istio kinds: their names, versions and printer columns, and their schemas (read once
+//! from the types in [`super::types`]).
 
 use std::sync::LazyLock;
 
+use serde_json::Value;
+
 use super::schema::Schema;
-use super::spec;
+use super::types;
 
 /// The API groups of Istio's kinds.
 pub const GROUPS: [&str; 4] = [
@@ -56,12 +59,8 @@ pub struct KindInfo {
     pub columns: &'static [Column],
     /// Whether the resource must have a `spec`.
     pub spec_required: bool,
-    /// Our description of the kind, used for the CRD's `spec`.
-    pub doc: &'static str,
-    /// Our descriptions of the top-level `spec` fields.
-    pub field_docs: &'static [(&'static str, &'static str)],
-    /// Builds the schema of `spec`.
-    spec: fn() -> Schema,
+    /// The JSON schema of the `spec` type (its doc comments describe the spec and its fields).
+    spec: fn() -> Value,
 }
 
 impl KindInfo {
@@ -169,16 +168,7 @@ pub static KINDS: [KindInfo; 14] = [
             AGE,
         ],
         spec_required: false,
-        field_docs: &[
-            ("exportTo", "Namespaces the routes are visible to (`.` for this one, `*` for all)."),
-            ("gateways", "Gateways and sidecars (`mesh`) the routes apply to."),
-            ("hosts", "Hosts the routes match: names, wildcards like `*.example.com`, or IPs."),
-            ("http", "Ordered HTTP routes; the first match wins."),
-            ("tcp", "Ordered routes for opaque TCP traffic."),
-            ("tls", "Ordered routes for TLS traffic that is passed through, matched by SNI."),
-        ],
-        doc: "Routing rules for traffic addressed to a set of hosts.",
-        spec: spec::virtual_service::spec,
+        spec: types::json_schema::<types::VirtualServiceSpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -197,15 +187,7 @@ pub static KINDS: [KindInfo; 14] = [
             AGE,
         ],
         spec_required: false,
-        field_docs: &[
-            ("exportTo", "Namespaces the rule is visible to."),
-            ("host", "The service the rule applies to, as in the service registry."),
-            ("subsets", "Named groups of endpoints, selected by labels, each with optional policy overrides."),
-            ("trafficPolicy", "Default traffic policy for the host."),
-            ("workloadSelector", "Workloads the rule applies to, when not all."),
-        ],
-        doc: "Traffic policies (load balancing, connection pools, TLS, subsets) for a service.",
-        spec: spec::destination_rule::spec,
+        spec: types::json_schema::<types::DestinationRuleSpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -216,12 +198,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: V1_V1ALPHA3_V1BETA1,
         columns: &[],
         spec_required: false,
-        field_docs: &[
-            ("selector", "Labels of the gateway pods the configuration applies to."),
-            ("servers", "Ports, protocols, hosts and TLS settings the gateway serves."),
-        ],
-        doc: "Ports, protocols and hosts a load balancer at the mesh edge accepts.",
-        spec: spec::gateway::spec,
+        spec: types::json_schema::<types::GatewaySpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -252,19 +229,7 @@ pub static KINDS: [KindInfo; 14] = [
             AGE,
         ],
         spec_required: true,
-        field_docs: &[
-            ("addresses", "Virtual IPs or CIDR blocks of the service."),
-            ("endpoints", "Endpoints of the service, when not selected by workloadSelector."),
-            ("exportTo", "Namespaces the entry is visible to."),
-            ("hosts", "Host names of the service."),
-            ("location", "Whether the service is outside (MESH_EXTERNAL) or part of (MESH_INTERNAL) the mesh."),
-            ("ports", "Ports the service listens on."),
-            ("resolution", "How the endpoints are found: NONE, STATIC, DNS or DNS_ROUND_ROBIN."),
-            ("subjectAltNames", "Identities the service's certificates may carry."),
-            ("workloadSelector", "Selects in-mesh workloads (Pods, WorkloadEntries) as endpoints."),
-        ],
-        doc: "Adds a service, often outside the mesh, to Istio's service registry.",
-        spec: spec::service_entry::spec,
+        spec: types::json_schema::<types::ServiceEntrySpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -275,15 +240,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: V1_V1ALPHA3_V1BETA1,
         columns: &[],
         spec_required: false,
-        field_docs: &[
-            ("egress", "Outbound listeners and the hosts the workload may reach."),
-            ("inboundConnectionPool", "Connection limits for inbound traffic."),
-            ("ingress", "Inbound listeners of the workload."),
-            ("outboundTrafficPolicy", "What happens to traffic to hosts not in the registry."),
-            ("workloadSelector", "Workloads the configuration applies to (default: the whole namespace)."),
-        ],
-        doc: "Limits and tunes the traffic a workload's proxy accepts and sends.",
-        spec: spec::sidecar::spec,
+        spec: types::json_schema::<types::SidecarSpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -302,17 +259,7 @@ pub static KINDS: [KindInfo; 14] = [
             },
         ],
         spec_required: true,
-        field_docs: &[
-            ("address", "IP address, host name or Unix socket of the workload."),
-            ("labels", "Labels of the workload."),
-            ("locality", "Region/zone/subzone of the workload."),
-            ("network", "The network the workload is on, for multi-network meshes."),
-            ("ports", "Port numbers by service port name."),
-            ("serviceAccount", "Service account whose identity the workload has."),
-            ("weight", "Load balancing weight of the workload."),
-        ],
-        doc: "A single non-Kubernetes workload, such as a VM, in the mesh.",
-        spec: spec::workload_entry::spec,
+        spec: types::json_schema::<types::WorkloadEntrySpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -323,13 +270,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: V1_V1ALPHA3_V1BETA1,
         columns: &[AGE],
         spec_required: true,
-        field_docs: &[
-            ("metadata", "Labels and annotations copied to every WorkloadEntry."),
-            ("probe", "Readiness check of the workloads."),
-            ("template", "The WorkloadEntry template (address and labels are filled in per workload)."),
-        ],
-        doc: "A template for WorkloadEntries of workloads that join the mesh on their own.",
-        spec: spec::workload_group::spec,
+        spec: types::json_schema::<types::WorkloadGroupSpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -340,14 +281,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: &[only("v1alpha3", true)],
         columns: &[],
         spec_required: false,
-        field_docs: &[
-            ("configPatches", "Patches applied to the generated Envoy configuration."),
-            ("priority", "Order among filters in the same context (lower first)."),
-            ("targetRefs", "Resources the patches attach to."),
-            ("workloadSelector", "Workloads the patches apply to."),
-        ],
-        doc: "Patches to the Envoy configuration Istio generates.",
-        spec: spec::envoy_filter::spec,
+        spec: types::json_schema::<types::EnvoyFilterSpec>,
     },
     KindInfo {
         group: "networking.istio.io",
@@ -358,14 +292,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: &[only("v1beta1", true)],
         columns: &[],
         spec_required: false,
-        field_docs: &[
-            ("concurrency", "Number of proxy worker threads (0: one per core)."),
-            ("environmentVariables", "Extra environment variables of the proxy."),
-            ("image", "Which proxy image variant to use."),
-            ("selector", "Workloads the settings apply to."),
-        ],
-        doc: "Proxy settings for selected workloads.",
-        spec: spec::proxy_config::spec,
+        spec: types::json_schema::<types::ProxyConfigSpec>,
     },
     KindInfo {
         group: "security.istio.io",
@@ -384,16 +311,7 @@ pub static KINDS: [KindInfo; 14] = [
             AGE,
         ],
         spec_required: false,
-        field_docs: &[
-            ("action", "What happens to requests that match a rule."),
-            ("provider", "The external authorizer used with the CUSTOM action."),
-            ("rules", "Rules matching requests by source, operation and conditions."),
-            ("selector", "Workloads the policy applies to."),
-            ("targetRef", "A single resource the policy attaches to."),
-            ("targetRefs", "Resources the policy attaches to."),
-        ],
-        doc: "Access control for workloads: which requests to allow, deny or audit.",
-        spec: spec::authorization_policy::spec,
+        spec: types::json_schema::<types::AuthorizationPolicySpec>,
     },
     KindInfo {
         group: "security.istio.io",
@@ -412,13 +330,7 @@ pub static KINDS: [KindInfo; 14] = [
             AGE,
         ],
         spec_required: false,
-        field_docs: &[
-            ("mtls", "The mutual TLS mode of the selected workloads."),
-            ("portLevelMtls", "Mutual TLS modes for single ports."),
-            ("selector", "Workloads the policy applies to."),
-        ],
-        doc: "The mutual TLS mode workloads accept.",
-        spec: spec::peer_authentication::spec,
+        spec: types::json_schema::<types::PeerAuthenticationSpec>,
     },
     KindInfo {
         group: "security.istio.io",
@@ -429,14 +341,7 @@ pub static KINDS: [KindInfo; 14] = [
         versions: V1_V1BETA1,
         columns: &[],
         spec_required: false,
-        field_docs: &[
-            ("jwtRules", "Issuers and keys of the JWTs accepted."),
-            ("selector", "Workloads the policy applies to."),
-            ("targetRef", "A single resource the policy attaches to."),
-            ("targetRefs", "Resources the policy attaches to."),
-        ],
-        doc: "Which JWTs a workload accepts as request credentials.",
-        spec: spec::request_authentication::spec,
+        spec: types::json_schema::<types::RequestAuthenticationSpec>,
     },
     KindInfo {
         group: "telemetry.istio.io",
@@ -454,16 +359,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         columns: &[AGE],
         spec_required: false,
-        field_docs: &[
-            ("accessLogging", "Access log settings."),
-            ("metrics", "Metric settings and overrides."),
-            ("selector", "Workloads the settings apply to."),
-            ("targetRef", "A single resource the settings attach to."),
-            ("targetRefs", "Resources the settings attach to."),
-            ("tracing", "Tracing settings."),
-        ],
-        doc: "Metrics, access logging and tracing settings for workloads.",
-        spec: spec::telemetry::spec,
+        spec: types::json_schema::<types::TelemetrySpec>,
     },
     KindInfo {
         group: "extensions.istio.io",
@@ -474,43 +370,24 @@ pub static KINDS: [KindInfo; 14] = [
         versions: &[only("v1alpha1", true)],
         columns: &[AGE],
         spec_required: true,
-        field_docs: &[
-            ("failStrategy", "What happens when the plugin fails or cannot be loaded."),
-            ("imagePullPolicy", "When to pull an OCI image again."),
-            ("imagePullSecret", "Secret with credentials for the image registry."),
-            ("match", "Traffic (mode and ports) the plugin applies to."),
-            ("phase", "Where in the filter chain the plugin is inserted."),
-            ("pluginConfig", "Configuration handed to the plugin."),
-            ("pluginName", "Name of the plugin inside the module."),
-            ("priority", "Order among plugins in the same phase (higher first)."),
-            ("selector", "Workloads the plugin applies to."),
-            ("sha256", "Expected SHA-256 of the module, hex encoded."),
-            ("targetRef", "A single resource the plugin attaches to."),
-            ("targetRefs", "Resources the plugin attaches to."),
-            ("type", "Whether the plugin is an HTTP or a network filter."),
-            ("url", "Where to fetch the module: oci://, https://, http:// or file://."),
-            ("verificationKey", "Public key to verify module signatures."),
-            ("vmConfig", "Settings of the VM running the plugin."),
-        ],
-        doc: "A WebAssembly extension loaded into selected proxies.",
-        spec: spec::wasm_plugin::spec,
+        spec: types::json_schema::<types::WasmPluginSpec>,
     },
 ];
 
 static SPECS: LazyLock<Vec<Schema>> = LazyLock::new(|| KINDS.iter().map(build_spec).collect());
 
-/// The kind's `spec` schema with our descriptions of it and of its top-level fields.
+/// The kind's `spec` schema, read from its type, described down to its top-level fields.
 fn build_spec(kind: &KindInfo) -> Schema {
-    let mut spec = (kind.spec)().doc(kind.doc);
-    for (name, doc) in kind.field_docs {
-        if let Some((_, field)) = spec.properties.iter_mut().find(|(n, _)| n == name) {
-            field.doc = Some(doc);
-        }
-    }
+    let mut spec = Schema::from_json_schema(&(kind.spec)());
+    spec.keep_docs(2);
     spec
 }
 
-static STATUS: LazyLock<Schema> = LazyLock::new(spec::shared::istio_status);
+static STATUS: LazyLock<Schema> = LazyLock::new(|| {
+    let mut status = Schema::from_json_schema(&types::json_schema::<types::IstioStatus>());
+    status.keep_docs(0);
+    status
+});
 
 /// The schema of `status`, the same for every Istio kind.
 pub fn status_schema() -> &'static Schema {

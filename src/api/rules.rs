@@ -8,9 +8,9 @@ use serde_json::Value;
 #[derive(Debug, Clone)]
 pub struct Rule {
     /// The CEL expression, as rendered into the CRD.
-    pub rule: &'static str,
+    pub rule: String,
     /// The message the API server reports when the rule fails.
-    pub message: &'static str,
+    pub message: String,
     /// Returns `true` when `self` (the value at the node) satisfies the rule.
     pub check: Option<fn(&Value) -> bool>,
 }
@@ -18,11 +18,11 @@ pub struct Rule {
 impl Rule {
     /// Pairs a CEL rule with our native implementation of it, when we have one. Rules are
     /// matched with their white space collapsed (the CRDs wrap long rules over lines).
-    pub fn new(rule: &'static str, message: &'static str) -> Self {
+    pub fn new(rule: &str, message: &str) -> Self {
         let one_line = rule.split_whitespace().collect::<Vec<_>>().join(" ");
         Rule {
-            rule,
-            message,
+            rule: rule.to_owned(),
+            message: message.to_owned(),
             check: native(&one_line),
         }
     }

@@ -1,11 +1,12 @@
-//! The schema model: a small builder language in which the Istio API is written once. The same
-//! [`Schema`] tree renders the structural `openAPIV3Schema` of a CRD ([`Schema::to_openapi`]) and
-//! drives validation of resources (`super::validate`).
+//! The schema model: the JSON schema of an API type ([`crate::api::types`]) read into one tree
+//! ([`Schema::from_json_schema`]) that renders the structural `openAPIV3Schema` of a CRD
+//! ([`Schema::to_openapi`]) and drives validation of resources (`super::validate`).
 
 use regex::Regex;
 use serde_json::{json, Map, Value};
 
 use super::rules::Rule;
+use super::types::ext::{CHECK_KEY, DEPRECATED_KEY};
 
 /// The JSON type of a schema node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,26 +60,52 @@ pub enum Format {
     Port,
 }
 
-/// One node of the schema tree. Build nodes with [`obj`], [`map`], [`arr`], [`string`], … and
-/// refine them with the chained methods below.
+impl Format {
+    const ALL: [Format; 5] = [
+        Format::Regex,
+        Format::Host,
+        Format::NamespacedHost,
+        Format::NamespaceSlashHost,
+        Format::Port,
+    ];
+
+    /// The word naming the check in a type's JSON schema (`x-istioctl-check`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Regex => "regex",
+            Format::Host => "host",
+            Format::NamespacedHost => "namespaced-host",
+            Format::NamespaceSlashHost => "namespace-slash-host",
+            Format::Port => "port",
+        }
+    }
+
+    /// The check named `key`.
+    pub fn from_key(key: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+/// One node of the schema tree, read from a type's JSON schema with
+/// [`Schema::from_json_schema`].
 #[derive(Debug, Clone)]
 pub struct Schema {
     /// The node's type.
     pub ty: Type,
     /// Our own short description, rendered into the CRD.
-    pub doc: Option<&'static str>,
+    pub doc: Option<String>,
     /// OpenAPI `format` (`int32`, `double`, `date-time`, `byte`).
-    pub format: Option<&'static str>,
+    pub format: Option<String>,
     /// Declared properties of an object, in schema order.
-    pub properties: Vec<(&'static str, Schema)>,
+    pub properties: Vec<(String, Schema)>,
     /// The value schema of a map (`additionalProperties`).
     pub values: Option<Box<Schema>>,
     /// The item schema of a list.
     pub items: Option<Box<Schema>>,
     /// Properties that must be present.
-    pub required: Vec<&'static str>,
+    pub required: Vec<String>,
     /// Allowed string values.
-    pub enum_values: Vec<&'static str>,
+    pub enum_values: Vec<String>,
     /// Inclusive numeric bounds.
     pub minimum: Option<f64>,
     /// Inclusive numeric upper bound.
@@ -96,284 +123,284 @@ pub struct Schema {
     /// Upper size bound of an object.
     pub max_properties: Option<u64>,
     /// A pattern strings must match, with its compiled form.
-    pub pattern: Option<(&'static str, Regex)>,
+    pub pattern: Option<(String, Regex)>,
     /// Whether `null` is an explicit allowed value.
     pub nullable: bool,
     /// Whether unknown fields are kept (`x-kubernetes-preserve-unknown-fields`).
     pub preserve_unknown: bool,
     /// `x-kubernetes-list-type`.
-    pub list_type: Option<&'static str>,
+    pub list_type: Option<String>,
     /// `x-kubernetes-list-map-keys`.
-    pub list_map_keys: Vec<&'static str>,
+    pub list_map_keys: Vec<String>,
     /// Groups of properties of which at most one may be set (protobuf oneofs).
-    pub oneofs: Vec<Vec<&'static str>>,
+    pub oneofs: Vec<Vec<String>>,
     /// CEL rules (`x-kubernetes-validations`), each with our native check when we have one.
     pub rules: Vec<Rule>,
-    /// A check beyond the CRD schema.
+    /// A check beyond the CRD schema (`x-istioctl-check`).
     pub check: Option<Format>,
     /// Setting this field is deprecated: validation warns, naming the replacement field when
-    /// there is one (`Some("")` when there is none).
-    pub deprecated: Option<&'static str>,
+    /// there is one (`Some("")` when there is none) (`x-istioctl-deprecated`).
+    pub deprecated: Option<String>,
 }
 
-fn node(ty: Type) -> Schema {
-    Schema {
-        ty,
-        doc: None,
-        format: None,
-        properties: Vec::new(),
-        values: None,
-        items: None,
-        required: Vec::new(),
-        enum_values: Vec::new(),
-        minimum: None,
-        maximum: None,
-        min_length: None,
-        max_length: None,
-        min_items: None,
-        max_items: None,
-        min_properties: None,
-        max_properties: None,
-        pattern: None,
-        nullable: false,
-        preserve_unknown: false,
-        list_type: None,
-        list_map_keys: Vec::new(),
-        oneofs: Vec::new(),
-        rules: Vec::new(),
-        check: None,
-        deprecated: None,
-    }
+/// The keywords [`Schema::from_json_schema`] understands; any other is a programming error.
+const KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "description",
+    "properties",
+    "additionalProperties",
+    "items",
+    "required",
+    "enum",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minProperties",
+    "maxProperties",
+    "pattern",
+    "nullable",
+    "oneOf",
+    "allOf",
+    "anyOf",
+    "x-kubernetes-int-or-string",
+    "x-kubernetes-preserve-unknown-fields",
+    "x-kubernetes-list-type",
+    "x-kubernetes-list-map-keys",
+    "x-kubernetes-validations",
+    CHECK_KEY,
+    DEPRECATED_KEY,
+];
+
+fn is_null_schema(v: &Value) -> bool {
+    v.get("type").and_then(Value::as_str) == Some("null")
 }
 
-/// An object with these properties; any other field is unknown.
-pub fn obj(properties: Vec<(&'static str, Schema)>) -> Schema {
-    Schema {
-        properties,
-        ..node(Type::Object)
-    }
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
 }
 
-/// An object whose content is free-form (protobuf `Struct`).
-pub fn free_obj() -> Schema {
-    Schema {
-        preserve_unknown: true,
-        ..node(Type::Object)
-    }
-}
-
-/// A map from string keys to `values`.
-pub fn map(values: Schema) -> Schema {
-    Schema {
-        values: Some(Box::new(values)),
-        ..node(Type::Object)
-    }
-}
-
-/// A list of `items`.
-pub fn arr(items: Schema) -> Schema {
-    Schema {
-        items: Some(Box::new(items)),
-        ..node(Type::Array)
-    }
-}
-
-/// A string.
-pub fn string() -> Schema {
-    node(Type::String)
-}
-
-/// A boolean.
-pub fn boolean() -> Schema {
-    node(Type::Boolean)
-}
-
-/// An integer without declared bounds.
-pub fn integer() -> Schema {
-    node(Type::Integer)
-}
-
-/// A signed 32-bit integer (`format: int32`).
-pub fn int32() -> Schema {
-    Schema {
-        format: Some("int32"),
-        ..node(Type::Integer)
-    }
-}
-
-/// An unsigned 32-bit integer (bounds 0..=4294967295).
-pub fn uint32() -> Schema {
-    Schema {
-        minimum: Some(0.0),
-        maximum: Some(4_294_967_295.0),
-        ..node(Type::Integer)
-    }
-}
-
-/// A double precision number (`format: double`).
-pub fn double() -> Schema {
-    Schema {
-        format: Some("double"),
-        ..node(Type::Number)
-    }
-}
-
-/// An integer or a string (`x-kubernetes-int-or-string`).
-pub fn int_or_string() -> Schema {
-    node(Type::IntOrString)
-}
-
-/// Any value (protobuf `Value`).
-pub fn any() -> Schema {
-    Schema {
-        preserve_unknown: true,
-        ..node(Type::Any)
-    }
+/// The fields of one oneOf in Istio's encoding (`[{not: {anyOf: …}}, {required: [f]}, …]`).
+fn oneof_fields(branches: &Value) -> Vec<String> {
+    branches
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|b| b.get("required"))
+        .flat_map(|r| strings(Some(r)))
+        .collect()
 }
 
 impl Schema {
-    /// Sets our description of the node.
-    pub fn doc(mut self, doc: &'static str) -> Self {
-        self.doc = Some(doc);
-        self
-    }
-
-    /// Sets the OpenAPI `format`.
-    pub fn format(mut self, format: &'static str) -> Self {
-        self.format = Some(format);
-        self
-    }
-
-    /// Restricts a string to these values.
-    pub fn one_of_values(mut self, values: &[&'static str]) -> Self {
-        self.enum_values = values.to_vec();
-        self
-    }
-
-    /// Marks properties as required.
-    pub fn required(mut self, fields: &[&'static str]) -> Self {
-        self.required = fields.to_vec();
-        self
-    }
-
-    /// Lower numeric bound (inclusive).
-    pub fn min(mut self, min: impl Into<f64>) -> Self {
-        self.minimum = Some(min.into());
-        self
-    }
-
-    /// Upper numeric bound (inclusive).
-    pub fn max(mut self, max: impl Into<f64>) -> Self {
-        self.maximum = Some(max.into());
-        self
-    }
-
-    /// Minimum string length.
-    pub fn min_len(mut self, n: u64) -> Self {
-        self.min_length = Some(n);
-        self
-    }
-
-    /// Maximum string length.
-    pub fn max_len(mut self, n: u64) -> Self {
-        self.max_length = Some(n);
-        self
-    }
-
-    /// Minimum list size.
-    pub fn min_items(mut self, n: u64) -> Self {
-        self.min_items = Some(n);
-        self
-    }
-
-    /// Maximum list size.
-    pub fn max_items(mut self, n: u64) -> Self {
-        self.max_items = Some(n);
-        self
-    }
-
-    /// Minimum number of map entries.
-    pub fn min_props(mut self, n: u64) -> Self {
-        self.min_properties = Some(n);
-        self
-    }
-
-    /// Maximum number of map entries.
-    pub fn max_props(mut self, n: u64) -> Self {
-        self.max_properties = Some(n);
-        self
-    }
-
-    /// A regular expression strings must match. The patterns are constants of the API, so a
-    /// pattern that does not compile is a programming error caught by the tests.
-    pub fn pattern(mut self, pattern: &'static str) -> Self {
-        if let Ok(re) = Regex::new(pattern) {
-            self.pattern = Some((pattern, re));
-        } else {
-            debug_assert!(false, "invalid schema pattern {pattern}");
+    fn empty(ty: Type) -> Schema {
+        Schema {
+            ty,
+            doc: None,
+            format: None,
+            properties: Vec::new(),
+            values: None,
+            items: None,
+            required: Vec::new(),
+            enum_values: Vec::new(),
+            minimum: None,
+            maximum: None,
+            min_length: None,
+            max_length: None,
+            min_items: None,
+            max_items: None,
+            min_properties: None,
+            max_properties: None,
+            pattern: None,
+            nullable: false,
+            preserve_unknown: false,
+            list_type: None,
+            list_map_keys: Vec::new(),
+            oneofs: Vec::new(),
+            rules: Vec::new(),
+            check: None,
+            deprecated: None,
         }
-        self
     }
 
-    /// Allows an explicit `null`.
-    pub fn nullable(mut self) -> Self {
-        self.nullable = true;
-        self
+    /// Reads the JSON schema schemars generates for an API type (every subschema inlined):
+    /// `Option<T>` (`anyOf: [T, null]`, `type: [T, "null"]`) is read as `T` with the keywords
+    /// set beside it; integers follow protobuf's JSON mapping (`uint32` is bounded by
+    /// 0..=4294967295, 64-bit integers carry no format); `additionalProperties: true` is a
+    /// free-form object; a schema without a type is any value; `oneOf`/`allOf` are Istio's
+    /// encoding of oneofs; `x-istioctl-check` and `x-istioctl-deprecated` are our own checks.
+    pub fn from_json_schema(value: &Value) -> Schema {
+        let Value::Object(obj) = value else {
+            // `true`: any value (protobuf `Value`).
+            return Schema {
+                preserve_unknown: true,
+                ..Schema::empty(Type::Any)
+            };
+        };
+        let nullable_branches = obj
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .filter(|b| b.iter().any(is_null_schema));
+        if let Some(branches) = nullable_branches {
+            let mut merged = branches
+                .iter()
+                .find(|b| !is_null_schema(b))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            for (k, v) in obj {
+                if k != "anyOf" {
+                    merged.insert(k.clone(), v.clone());
+                }
+            }
+            return Schema::from_json_schema(&Value::Object(merged));
+        }
+        for key in obj.keys() {
+            debug_assert!(
+                KEYWORDS.contains(&key.as_str()),
+                "unexpected JSON schema keyword {key:?} in {value}"
+            );
+        }
+        let type_name = match obj.get("type") {
+            Some(Value::String(t)) => Some(t.as_str()),
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+            _ => None,
+        };
+        let int_or_string = obj.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
+        // A Rust enum whose variants have doc comments: `oneOf` of one constant each.
+        let constants: Option<Vec<String>> = obj
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .filter(|b| !b.is_empty() && b.iter().all(|x| x.get("const").is_some()))
+            .map(|b| {
+                b.iter()
+                    .filter_map(|x| x["const"].as_str())
+                    .map(str::to_owned)
+                    .collect()
+            });
+        let ty = match type_name {
+            _ if int_or_string => Type::IntOrString,
+            _ if constants.is_some() => Type::String,
+            Some("object") => Type::Object,
+            Some("array") => Type::Array,
+            Some("string") => Type::String,
+            Some("integer") => Type::Integer,
+            Some("number") => Type::Number,
+            Some("boolean") => Type::Boolean,
+            _ => Type::Any,
+        };
+        let mut s = Schema::empty(ty);
+        let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
+        let count = |key: &str| obj.get(key).and_then(Value::as_u64);
+        let bound = |key: &str| obj.get(key).and_then(Value::as_f64);
+        s.doc = text("description").filter(|d| !d.is_empty());
+        s.format = text("format");
+        s.minimum = bound("minimum");
+        s.maximum = bound("maximum");
+        match s.format.as_deref() {
+            Some("uint32") => {
+                s.format = None;
+                s.minimum.get_or_insert(0.0);
+                s.maximum.get_or_insert(f64::from(u32::MAX));
+            }
+            Some("int64" | "uint64") => s.format = None,
+            _ => {}
+        }
+        s.min_length = count("minLength");
+        s.max_length = count("maxLength");
+        s.min_items = count("minItems");
+        s.max_items = count("maxItems");
+        s.min_properties = count("minProperties");
+        s.max_properties = count("maxProperties");
+        if let Some(p) = text("pattern") {
+            match Regex::new(&p) {
+                Ok(re) => s.pattern = Some((p, re)),
+                Err(_) => debug_assert!(false, "invalid schema pattern {p}"),
+            }
+        }
+        s.nullable = obj.get("nullable") == Some(&Value::Bool(true));
+        s.preserve_unknown = ty == Type::Any
+            || obj.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
+        s.list_type = text("x-kubernetes-list-type");
+        s.list_map_keys = strings(obj.get("x-kubernetes-list-map-keys"));
+        s.enum_values = constants
+            .clone()
+            .unwrap_or_else(|| strings(obj.get("enum")));
+        s.required = strings(obj.get("required"));
+        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
+            s.properties = props
+                .iter()
+                .map(|(n, p)| (n.clone(), Schema::from_json_schema(p)))
+                .collect();
+        }
+        match obj.get("additionalProperties") {
+            Some(Value::Bool(true)) => s.preserve_unknown = true,
+            Some(v @ Value::Object(_)) => s.values = Some(Box::new(Schema::from_json_schema(v))),
+            _ => {}
+        }
+        if let Some(items) = obj.get("items") {
+            s.items = Some(Box::new(Schema::from_json_schema(items)));
+        }
+        if !int_or_string && constants.is_none() {
+            if let Some(branches) = obj.get("oneOf") {
+                s.oneofs.push(oneof_fields(branches));
+            }
+            for part in obj
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(branches) = part.get("oneOf") {
+                    s.oneofs.push(oneof_fields(branches));
+                }
+            }
+        }
+        for rule in obj
+            .get("x-kubernetes-validations")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let field = |k: &str| rule.get(k).and_then(Value::as_str).unwrap_or("");
+            s.rules.push(Rule::new(field("rule"), field("message")));
+        }
+        s.check = text(CHECK_KEY).and_then(|k| Format::from_key(&k));
+        debug_assert!(
+            text(CHECK_KEY).is_none() || s.check.is_some(),
+            "unknown check in {value}"
+        );
+        s.deprecated = text(DEPRECATED_KEY);
+        s
     }
 
-    /// Keeps unknown fields of an object with declared properties.
-    pub fn preserve(mut self) -> Self {
-        self.preserve_unknown = true;
-        self
-    }
-
-    /// Sets `x-kubernetes-list-type`.
-    pub fn list_type(mut self, t: &'static str) -> Self {
-        self.list_type = Some(t);
-        self
-    }
-
-    /// Sets `x-kubernetes-list-map-keys`.
-    pub fn list_map_keys(mut self, keys: &[&'static str]) -> Self {
-        self.list_map_keys = keys.to_vec();
-        self
-    }
-
-    /// At most one of these properties may be set (a protobuf oneof).
-    pub fn at_most_one_of(mut self, fields: &[&'static str]) -> Self {
-        self.oneofs.push(fields.to_vec());
-        self
-    }
-
-    /// Adds a CEL rule, checked natively when [`Rule::new`] knows it.
-    pub fn cel(mut self, rule: &'static str, message: &'static str) -> Self {
-        self.rules.push(Rule::new(rule, message));
-        self
-    }
-
-    /// Adds a check beyond the CRD schema.
-    pub fn check(mut self, format: Format) -> Self {
-        self.check = Some(format);
-        self
-    }
-
-    /// Marks the field as deprecated, without a replacement.
-    pub fn deprecated(mut self) -> Self {
-        self.deprecated = Some("");
-        self
-    }
-
-    /// Marks the field as deprecated in favour of field `replacement`.
-    pub fn deprecated_for(mut self, replacement: &'static str) -> Self {
-        self.deprecated = Some(replacement);
-        self
+    /// Keeps descriptions only `levels` deep (0: none; 2: the node and its properties), as the
+    /// CRDs describe only a spec and its fields.
+    pub fn keep_docs(&mut self, levels: usize) {
+        if levels == 0 {
+            self.doc = None;
+        }
+        let below = levels.saturating_sub(1);
+        for (_, p) in &mut self.properties {
+            p.keep_docs(below);
+        }
+        for child in self.items.iter_mut().chain(self.values.iter_mut()) {
+            child.keep_docs(below);
+        }
     }
 
     /// The schema of property `name`, if declared.
     pub fn property(&self, name: &str) -> Option<&Schema> {
         self.properties
             .iter()
-            .find_map(|(n, s)| (*n == name).then_some(s))
+            .find_map(|(n, s)| (n == name).then_some(s))
     }
 
     /// Renders the node as a structural OpenAPI v3 schema, keys in the order Kubernetes prints.
@@ -385,14 +412,14 @@ impl Schema {
                 json!([{"type": "integer"}, {"type": "string"}]),
             );
         }
-        if let Some(doc) = self.doc {
-            out.insert("description".into(), doc.into());
+        if let Some(doc) = &self.doc {
+            out.insert("description".into(), doc.as_str().into());
         }
         if !self.enum_values.is_empty() {
             out.insert("enum".into(), json!(self.enum_values));
         }
-        if let Some(f) = self.format {
-            out.insert("format".into(), f.into());
+        if let Some(f) = &self.format {
+            out.insert("format".into(), f.as_str().into());
         }
         if let Some(items) = &self.items {
             out.insert("items".into(), items.to_openapi());
@@ -443,13 +470,13 @@ impl Schema {
             }
         }
         if let Some((pattern, _)) = &self.pattern {
-            out.insert("pattern".into(), (*pattern).into());
+            out.insert("pattern".into(), pattern.as_str().into());
         }
         if !self.properties.is_empty() {
             let props: Map<String, Value> = self
                 .properties
                 .iter()
-                .map(|(n, s)| ((*n).to_owned(), s.to_openapi()))
+                .map(|(n, s)| (n.clone(), s.to_openapi()))
                 .collect();
             out.insert("properties".into(), props.into());
         }
@@ -477,8 +504,8 @@ impl Schema {
                 json!(self.list_map_keys),
             );
         }
-        if let Some(t) = self.list_type {
-            out.insert("x-kubernetes-list-type".into(), t.into());
+        if let Some(t) = &self.list_type {
+            out.insert("x-kubernetes-list-type".into(), t.as_str().into());
         }
         if self.preserve_unknown {
             out.insert("x-kubernetes-preserve-unknown-fields".into(), true.into());
@@ -506,7 +533,7 @@ fn number(x: f64) -> Value {
 
 /// Istio's encoding of "at most one of these fields": exactly one branch of the `oneOf` holds,
 /// either none of the fields is set or exactly one is.
-fn oneof_json(fields: &[&'static str]) -> Value {
+fn oneof_json(fields: &[String]) -> Value {
     let any: Vec<Value> = fields.iter().map(|f| json!({"required": [f]})).collect();
     let mut branches = vec![json!({"not": {"anyOf": any}})];
     branches.extend(fields.iter().map(|f| json!({"required": [f]})));
@@ -519,32 +546,76 @@ mod tests {
 
     #[test]
     fn oneofs_and_int_or_string_render_as_istio_writes_them() {
-        let s = obj(vec![("a", string()), ("b", int_or_string())]).at_most_one_of(&["a", "b"]);
-        assert_eq!(
-            s.to_openapi(),
-            json!({
-                "oneOf": [
-                    {"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
-                    {"required": ["a"]},
-                    {"required": ["b"]},
-                ],
-                "properties": {
-                    "a": {"type": "string"},
-                    "b": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": true},
-                },
-                "type": "object",
-            })
-        );
-        let two = obj(vec![]).at_most_one_of(&["a"]).at_most_one_of(&["b"]);
-        assert_eq!(two.to_openapi()["allOf"].as_array().map(Vec::len), Some(2));
+        let istio = json!({
+            "oneOf": [
+                {"not": {"anyOf": [{"required": ["a"]}, {"required": ["b"]}]}},
+                {"required": ["a"]},
+                {"required": ["b"]},
+            ],
+            "properties": {
+                "a": {"type": "string"},
+                "b": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": true},
+            },
+            "type": "object",
+        });
+        let s = Schema::from_json_schema(&istio);
+        assert_eq!(s.oneofs, vec![vec!["a".to_owned(), "b".to_owned()]]);
+        assert_eq!(s.to_openapi(), istio);
+        let two = json!({
+            "allOf": [
+                {"oneOf": [{"not": {"anyOf": [{"required": ["a"]}]}}, {"required": ["a"]}]},
+                {"oneOf": [{"not": {"anyOf": [{"required": ["b"]}]}}, {"required": ["b"]}]},
+            ],
+            "type": "object",
+        });
+        assert_eq!(Schema::from_json_schema(&two).to_openapi(), two);
     }
 
     #[test]
-    fn uint32_bounds_are_whole_numbers() {
+    fn options_and_protobuf_integers_read_as_kubernetes_writes_them() {
+        let option_list = json!({
+            "anyOf": [
+                {"type": "array", "items": {"type": "integer", "format": "uint32", "minimum": 0}},
+                {"type": "null"},
+            ],
+            "maxItems": 2,
+            "description": "d",
+        });
         assert_eq!(
-            uint32().to_openapi(),
-            json!({"maximum": 4_294_967_295_u64, "minimum": 0, "type": "integer"})
+            Schema::from_json_schema(&option_list).to_openapi(),
+            json!({
+                "description": "d",
+                "items": {"maximum": 4_294_967_295_u64, "minimum": 0, "type": "integer"},
+                "maxItems": 2,
+                "type": "array",
+            })
         );
-        assert_eq!(double().min(0).max(100).to_openapi()["maximum"], json!(100));
+        let option_number =
+            json!({"type": ["number", "null"], "format": "double", "minimum": 0, "maximum": 100.0});
+        assert_eq!(
+            Schema::from_json_schema(&option_number).to_openapi(),
+            json!({"format": "double", "maximum": 100, "minimum": 0, "type": "number"})
+        );
+        let free =
+            Schema::from_json_schema(&json!({"type": "object", "additionalProperties": true}));
+        assert_eq!(
+            free.to_openapi(),
+            json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true})
+        );
+    }
+
+    #[test]
+    fn our_checks_and_deprecations_are_read_but_not_rendered() {
+        let s = Schema::from_json_schema(&json!({
+            "type": "string",
+            "x-istioctl-check": "host",
+            "x-istioctl-deprecated": "hosts",
+        }));
+        assert_eq!(s.check, Some(Format::Host));
+        assert_eq!(s.deprecated.as_deref(), Some("hosts"));
+        assert_eq!(s.to_openapi(), json!({"type": "string"}));
+        for f in Format::ALL {
+            assert_eq!(Format::from_key(f.key()), Some(f));
+        }
     }
 }

@@ -173,7 +173,7 @@ fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> St
         .unwrap_or_default()
 }
 
-fn quoted(names: &[&str]) -> String {
+fn quoted(names: &[String]) -> String {
     names
         .iter()
         .map(|n| format!("{n:?}"))
@@ -304,7 +304,7 @@ impl<'a> Walker<'a> {
             // Kubernetes drops null fields; protobuf reads them as unset.
             return;
         }
-        if let Some(replacement) = schema.deprecated {
+        if let Some(replacement) = &schema.deprecated {
             let hint = if replacement.is_empty() {
                 "it may be removed in a future release; remove it".to_owned()
             } else {
@@ -393,7 +393,8 @@ impl<'a> Walker<'a> {
                 self.error(format!("must be at most {max}, got {n}"));
             }
         }
-        if schema.format == Some("int32") && (n < i32::MIN as f64 || n > i32::MAX as f64) {
+        if schema.format.as_deref() == Some("int32") && (n < i32::MIN as f64 || n > i32::MAX as f64)
+        {
             self.error(format!("{n} does not fit in a 32-bit integer"));
         }
         if schema.check == Some(Format::Port) && !(1.0..=65535.0).contains(&n) {
@@ -404,11 +405,11 @@ impl<'a> Walker<'a> {
     }
 
     fn string(&mut self, schema: &Schema, s: &str) {
-        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s) {
+        if !schema.enum_values.is_empty() && !schema.enum_values.iter().any(|v| v == s) {
             self.error(format!(
                 "{s:?} is not a valid value; use one of: {}{}",
                 schema.enum_values.join(", "),
-                did_you_mean(s, schema.enum_values.iter().copied())
+                did_you_mean(s, schema.enum_values.iter().map(String::as_str))
             ));
         }
         let len = || s.chars().count() as u64;
@@ -498,7 +499,7 @@ impl<'a> Walker<'a> {
                     }
                     None if schema.preserve_unknown => {}
                     None => {
-                        let names = schema.properties.iter().map(|(n, _)| *n);
+                        let names = schema.properties.iter().map(|(n, _)| n.as_str());
                         let hint = did_you_mean(key, names.clone());
                         let hint = if hint.is_empty() {
                             format!(
@@ -523,7 +524,7 @@ impl<'a> Walker<'a> {
             }
         }
         for field in &schema.required {
-            if map.get(*field).is_none_or(Value::is_null) {
+            if map.get(field).is_none_or(Value::is_null) {
                 self.error(format!(
                     "missing required field {field:?}; add it to this object"
                 ));
@@ -532,7 +533,7 @@ impl<'a> Walker<'a> {
         for group in &schema.oneofs {
             let set: Vec<&str> = group
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|f| map.get(*f).is_some_and(|v| !v.is_null()))
                 .collect();
             if let [first, second, ..] = set.as_slice() {
