@@ -43,14 +43,13 @@ pub struct StoreBuilder {
     keys: HashMap<u64, Vec<u32>>,
 }
 
-/// The hash of a resource identity (equal identities, equal hashes).
+/// The hash of a resource identity (equal identities, equal hashes), seeded per process so
+/// that crafted names cannot pile up on one hash.
 fn identity_hash(kind_key: &str, namespace: &str, name: &str) -> u64 {
-    use std::hash::{BuildHasher, Hash, Hasher};
-    static STATE: std::sync::LazyLock<std::collections::hash_map::RandomState> =
+    use std::hash::BuildHasher;
+    static STATE: std::sync::LazyLock<foldhash::fast::RandomState> =
         std::sync::LazyLock::new(Default::default);
-    let mut h = STATE.build_hasher();
-    (kind_key, namespace, name).hash(&mut h);
-    h.finish()
+    STATE.hash_one((kind_key, namespace, name))
 }
 
 impl StoreBuilder {

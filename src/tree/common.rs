@@ -204,13 +204,14 @@ const COMMON: &[&str] = &[
     "Always",
 ];
 
-static INDEX: LazyLock<HashMap<&'static str, u32>> = LazyLock::new(|| {
-    COMMON
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (*s, i as u32))
-        .collect()
-});
+static INDEX: LazyLock<HashMap<&'static str, u32, foldhash::fast::FixedState>> =
+    LazyLock::new(|| {
+        COMMON
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i as u32))
+            .collect()
+    });
 
 /// The index of `s` in the table.
 pub(super) fn index_of(s: &str) -> Option<u32> {
