@@ -5,8 +5,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use istioctl::api;
-use istioctl::yaml::{parse_document, split_documents};
-use serde_json::Value;
+use istioctl::tree::Document;
+use istioctl::yaml::{parse_tree, split_documents};
 
 const COUNT: usize = 10_000;
 
@@ -67,14 +67,14 @@ spec:
     text
 }
 
-fn parse(text: &str) -> Vec<Value> {
+fn parse(text: &str) -> Vec<Document> {
     split_documents(text)
         .into_iter()
         .filter_map(|c| {
             let doc = text.get(c.range.clone())?;
-            parse_document(doc, c.first_line, c.range.start).ok()
+            parse_tree(doc, c.first_line, c.range.start).ok()
         })
-        .filter(|v| !v.is_null())
+        .filter(|d| !d.root().is_null())
         .collect()
 }
 
@@ -97,14 +97,14 @@ fn main() {
     // Build the schemas once before timing, as a long-running process would have.
     let errors: usize = values
         .iter()
-        .map(|v| api::validate(v).map(|v| v.len()).unwrap_or(1))
+        .map(|v| api::validate(v.root()).map(|v| v.len()).unwrap_or(1))
         .sum();
     assert_eq!(errors, 0, "the generated VirtualServices are valid");
     let parse_time = best(5, || parse(&text));
     let validate_time = best(5, || {
         values
             .iter()
-            .map(|v| api::validate(v).map(|v| v.len()).unwrap_or(1))
+            .map(|v| api::validate(v.root()).map(|v| v.len()).unwrap_or(1))
             .sum::<usize>()
     });
     let ratio = validate_time.as_secs_f64() / parse_time.as_secs_f64();

@@ -119,7 +119,6 @@ async fn read(
             };
             resources.push(Resource {
                 kind_key: kind_key(&kind.resource.api_version, &kind.resource.kind).into(),
-                api_version: kind.resource.api_version.as_str().into(),
                 namespace: namespace.into(),
                 name: name.into(),
                 doc: crate::tree::Document::from_json(&item),

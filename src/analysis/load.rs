@@ -406,10 +406,9 @@ pub fn add_resource(
             .unwrap_or(&opts.default_namespace)
             .to_owned()
     };
-    let (api_version, name): (Arc<str>, Box<str>) = (api_version.into(), name.into());
+    let name: Box<str> = name.into();
     store.add(Resource {
         kind_key: key.into(),
-        api_version,
         namespace: namespace.into(),
         name,
         doc,

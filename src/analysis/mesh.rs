@@ -56,7 +56,6 @@ pub fn networks_resource(file: &str, text: &str, value: Value, istio_namespace: 
     let source = Arc::new(Source::new(file.to_owned(), Arc::from(text), None));
     Resource {
         kind_key: MESH_NETWORKS.0.into(),
-        api_version: "v1alpha1".into(),
         namespace: istio_namespace.into(),
         name: "meshnetworks".into(),
         // The file's own tree, for the lines of its fields.

@@ -76,8 +76,6 @@ pub enum Origin {
 pub struct Resource {
     /// `group/Kind`, as in [`super::kinds::Kind`].
     pub kind_key: Arc<str>,
-    /// The object's apiVersion.
-    pub api_version: Arc<str>,
     /// The namespace; empty for cluster-scoped kinds.
     pub namespace: Arc<str>,
     /// metadata.name.

@@ -1,6 +1,9 @@
 //! The resource store: every resource once, indexed by kind, namespace, name and (lazily) labels.
 
 use std::collections::HashMap;
+
+/// The maps of the store: string keys hashed with foldhash (SipHash showed in profiles).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::OnceLock;
 
 use crate::tree::Map;
@@ -15,21 +18,21 @@ struct NamespaceIndex {
     /// `ids` sorted by name, for look-ups by binary search.
     by_name: Vec<ResourceId>,
     /// `key=value` → resources carrying that label; built on first selection.
-    by_label: OnceLock<HashMap<String, Vec<ResourceId>>>,
+    by_label: OnceLock<FastMap<String, Vec<ResourceId>>>,
 }
 
 /// Resources of one kind.
 #[derive(Debug, Default)]
 struct KindIndex {
     ids: Vec<ResourceId>,
-    namespaces: HashMap<std::sync::Arc<str>, NamespaceIndex>,
+    namespaces: FastMap<std::sync::Arc<str>, NamespaceIndex>,
 }
 
 /// All resources under analysis, with indexes. Built once by [`StoreBuilder`], then read-only.
 #[derive(Debug, Default)]
 pub struct Store {
     resources: Vec<Resource>,
-    kinds: HashMap<std::sync::Arc<str>, KindIndex>,
+    kinds: FastMap<std::sync::Arc<str>, KindIndex>,
 }
 
 /// Collects resources; a later resource with the same kind, namespace and name replaces the
@@ -37,10 +40,13 @@ pub struct Store {
 #[derive(Debug, Default)]
 pub struct StoreBuilder {
     resources: Vec<Resource>,
-    /// One shared copy of each kind, apiVersion and namespace text.
-    names: std::collections::HashSet<std::sync::Arc<str>>,
-    /// Hash of `(kind, namespace, name)` → indexes of the resources with that hash.
-    keys: HashMap<u64, Vec<u32>>,
+    /// One shared copy of each kind and namespace text.
+    names: std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>,
+    /// Hash of `(kind, namespace, name)` → index of the first resource with that hash.
+    keys: FastMap<u64, u32>,
+    /// Resources whose identity hash was already taken by another identity (64-bit hashes
+    /// make this all but impossible; it keeps the store right if it happens).
+    collided: Vec<u32>,
 }
 
 /// The hash of a resource identity (equal identities, equal hashes), seeded per process so
@@ -56,7 +62,6 @@ impl StoreBuilder {
     /// Adds (or replaces) a resource.
     pub fn add(&mut self, mut resource: Resource) {
         resource.kind_key = self.shared(&resource.kind_key);
-        resource.api_version = self.shared(&resource.api_version);
         resource.namespace = self.shared(&resource.namespace);
         let hash = identity_hash(&resource.kind_key, &resource.namespace, &resource.name);
         match self.position(
@@ -67,10 +72,14 @@ impl StoreBuilder {
         ) {
             Some(i) => self.resources[i] = resource,
             None => {
-                self.keys
-                    .entry(hash)
-                    .or_default()
-                    .push(self.resources.len() as u32);
+                let index = self.resources.len() as u32;
+                match self.keys.entry(hash) {
+                    // The hash belongs to another identity: this one is found by a scan.
+                    std::collections::hash_map::Entry::Occupied(_) => self.collided.push(index),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(index);
+                    }
+                }
                 self.resources.push(resource);
             }
         }
@@ -88,14 +97,15 @@ impl StoreBuilder {
     }
 
     fn position(&self, hash: u64, kind_key: &str, namespace: &str, name: &str) -> Option<usize> {
-        self.keys
-            .get(&hash)?
-            .iter()
-            .map(|&i| i as usize)
-            .find(|&i| {
-                let r = &self.resources[i];
-                &*r.kind_key == kind_key && &*r.namespace == namespace && &*r.name == name
-            })
+        let is = |i: &u32| {
+            let r = &self.resources[*i as usize];
+            &*r.kind_key == kind_key && &*r.namespace == namespace && &*r.name == name
+        };
+        let first = self.keys.get(&hash)?;
+        if is(first) {
+            return Some(*first as usize);
+        }
+        self.collided.iter().find(|i| is(i)).map(|&i| i as usize)
     }
 
     /// True when a resource with this identity was added.
@@ -110,10 +120,11 @@ impl StoreBuilder {
             mut resources,
             keys,
             names,
+            collided,
         } = self;
-        drop((keys, names));
+        drop((keys, names, collided));
         resources.shrink_to_fit();
-        let mut kinds: HashMap<std::sync::Arc<str>, KindIndex> = HashMap::new();
+        let mut kinds: FastMap<std::sync::Arc<str>, KindIndex> = FastMap::default();
         for (i, r) in resources.iter().enumerate() {
             let id = ResourceId(i as u32);
             let kind = kinds.entry(r.kind_key.clone()).or_default();
@@ -213,7 +224,7 @@ impl Store {
             return ns.ids.iter().map(|&id| (id, self.get(id))).collect();
         }
         let by_label = ns.by_label.get_or_init(|| {
-            let mut map: HashMap<String, Vec<ResourceId>> = HashMap::new();
+            let mut map: FastMap<String, Vec<ResourceId>> = FastMap::default();
             for &id in &ns.ids {
                 for (k, v) in self.get(id).labels() {
                     if let Some(v) = v.as_str() {
@@ -266,7 +277,6 @@ mod tests {
     fn pod(ns: &str, name: &str, labels: serde_json::Value) -> Resource {
         Resource {
             kind_key: "Pod".into(),
-            api_version: "v1".into(),
             namespace: ns.into(),
             name: name.into(),
             doc: Document::from_json(&json!({"metadata": {"name": name, "labels": labels}})),

@@ -136,7 +136,6 @@ mod tests {
     fn resource(kind: &str, ns: &str, name: &str, annotations: serde_json::Value) -> Resource {
         Resource {
             kind_key: kind.into(),
-            api_version: "v1".into(),
             namespace: ns.into(),
             name: name.into(),
             doc: crate::tree::Document::from_json(

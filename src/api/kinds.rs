@@ -93,7 +93,7 @@ impl KindInfo {
             .iter()
             .position(|k| std::ptr::eq(k, self))
             .unwrap_or(0);
-        &SPECS[index]
+        SPECS[index].get_or_init(|| build_spec(self))
     }
 }
 
@@ -374,7 +374,9 @@ pub static KINDS: [KindInfo; 14] = [
     },
 ];
 
-static SPECS: LazyLock<Vec<Schema>> = LazyLock::new(|| KINDS.iter().map(build_spec).collect());
+/// Each kind's `spec` schema, built when that kind is first validated.
+static SPECS: LazyLock<Vec<std::sync::OnceLock<Schema>>> =
+    LazyLock::new(|| KINDS.iter().map(|_| std::sync::OnceLock::new()).collect());
 
 /// The kind's `spec` schema, read from its type, described down to its top-level fields.
 fn build_spec(kind: &KindInfo) -> Schema {

@@ -2,7 +2,7 @@
 //! that validation needs no CEL interpreter. A rule without a native check is still rendered into
 //! the CRD (the API server enforces it) but is not checked locally.
 
-use serde_json::Value;
+use crate::tree::Node;
 
 /// One CEL rule of a schema node, with the native check that decides it.
 #[derive(Debug, Clone)]
@@ -12,7 +12,7 @@ pub struct Rule {
     /// The message the API server reports when the rule fails.
     pub message: String,
     /// Returns `true` when `self` (the value at the node) satisfies the rule.
-    pub check: Option<fn(&Value) -> bool>,
+    pub check: Option<fn(Node<'_>) -> bool>,
 }
 
 impl Rule {
@@ -29,24 +29,24 @@ impl Rule {
 }
 
 /// True when `v` has field `name` set (not absent, not null).
-fn has(v: &Value, name: &str) -> bool {
+fn has(v: Node<'_>, name: &str) -> bool {
     v.get(name).is_some_and(|f| !f.is_null())
 }
 
 /// How many of `names` are set on `v`.
-fn count(v: &Value, names: &[&str]) -> usize {
+fn count(v: Node<'_>, names: &[&str]) -> usize {
     names.iter().filter(|n| has(v, n)).count()
 }
 
-fn str_field<'a>(v: &'a Value, name: &str) -> &'a str {
-    v.get(name).and_then(Value::as_str).unwrap_or("")
+fn str_field<'a>(v: Node<'a>, name: &str) -> &'a str {
+    v.get(name).and_then(Node::as_str).unwrap_or("")
 }
 
-fn keys(v: &Value) -> impl Iterator<Item = &String> {
+fn keys(v: Node<'_>) -> impl Iterator<Item = &str> {
     v.as_object().into_iter().flat_map(|m| m.keys())
 }
 
-fn port_in_range(v: &Value, max: i64) -> bool {
+fn port_in_range(v: Node<'_>, max: i64) -> bool {
     v.as_i64().is_none_or(|n| 0 < n && n <= max)
 }
 
@@ -82,8 +82,8 @@ fn url_scheme(s: &str) -> Option<&str> {
 }
 
 /// The native implementation of a CEL rule of the Istio CRDs, when we have one.
-fn native(rule: &str) -> Option<fn(&Value) -> bool> {
-    let check: fn(&Value) -> bool = match rule {
+fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
+    let check: fn(Node<'_>) -> bool = match rule {
         "duration(self) >= duration('1ms')" => {
             |v| v.as_str().is_none_or(|s| parse_duration(s).is_some_and(|ns| ns >= 1_000_000))
         }
@@ -95,7 +95,7 @@ fn native(rule: &str) -> Option<fn(&Value) -> bool> {
         r#"self.all(key, !key.contains("*"))"# => |v| keys(v).all(|k| !k.contains('*')),
         "self.all(key, key.size() != 0)" => |v| keys(v).all(|k| !k.is_empty()),
         r#"self.all(key, size(key) < 63 && key.matches("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?$"))"# => {
-            |v| keys(v).all(|k| port_name_ok(k))
+            |v| keys(v).all(port_name_ok)
         }
         "self.all(key, 0 < int(key) && int(key) <= 65535)" => {
             |v| keys(v).all(|k| k.parse::<i64>().is_ok_and(|n| 0 < n && n <= 65535))
@@ -155,7 +155,7 @@ fn native(rule: &str) -> Option<fn(&Value) -> bool> {
             |v| {
                 !has(v, "portLevelMtls")
                     || v.pointer("/selector/matchLabels")
-                        .and_then(Value::as_object)
+                        .and_then(Node::as_object)
                         .is_some_and(|m| !m.is_empty())
             }
         }
@@ -163,26 +163,26 @@ fn native(rule: &str) -> Option<fn(&Value) -> bool> {
             |v| {
                 let cidr = v
                     .get("addresses")
-                    .and_then(Value::as_array)
+                    .and_then(Node::as_array)
                     .is_some_and(|a| a.iter().any(|k| k.as_str().is_some_and(|s| s.contains('/'))));
-                let resolution = v.get("resolution").and_then(Value::as_str).unwrap_or("NONE");
+                let resolution = v.get("resolution").and_then(Node::as_str).unwrap_or("NONE");
                 !cidr || matches!(resolution, "STATIC" | "NONE")
             }
         }
         r#"((has(self.resolution) ? self.resolution : "NONE") == "NONE") ? !has(self.endpoints) : true"# => {
             |v| {
-                v.get("resolution").and_then(Value::as_str).unwrap_or("NONE") != "NONE"
+                v.get("resolution").and_then(Node::as_str).unwrap_or("NONE") != "NONE"
                     || !has(v, "endpoints")
             }
         }
         r#"((has(self.resolution) ? self.resolution : "") == "DNS_ROUND_ROBIN") ? ((has(self.endpoints) ? self.endpoints : []).size() <= 1) : true"# => {
             |v| {
                 str_field(v, "resolution") != "DNS_ROUND_ROBIN"
-                    || v.get("endpoints").and_then(Value::as_array).is_none_or(|e| e.len() <= 1)
+                    || v.get("endpoints").and_then(Node::as_array).is_none_or(|e| e.len() <= 1)
             }
         }
         "self.all(l1, self.exists_one(l2, l1.number == l2.number))" => |v| {
-            let numbers: Vec<&Value> = v
+            let numbers: Vec<Node<'_>> = v
                 .as_array()
                 .into_iter()
                 .flatten()
@@ -279,16 +279,27 @@ mod tests {
     fn native_rules_decide_like_cel() {
         let rule = Rule::new("duration(self) >= duration('1ms')", "m");
         let check = rule.check.expect("native");
-        assert!(check(&json!("1ms")));
-        assert!(!check(&json!("999us")));
-        assert!(!check(&json!("soon")));
+        assert!(check(
+            crate::tree::Document::from_json(&json!("1ms")).root()
+        ));
+        assert!(!check(
+            crate::tree::Document::from_json(&json!("999us")).root()
+        ));
+        assert!(!check(
+            crate::tree::Document::from_json(&json!("soon")).root()
+        ));
         let rule = Rule::new(
             "(has(self.workloadSelector) ? 1 : 0) + (has(self.endpoints) ? 1 : 0) <= 1",
             "m",
         );
         let check = rule.check.expect("native");
-        assert!(check(&json!({"endpoints": []})));
-        assert!(!check(&json!({"endpoints": [], "workloadSelector": {}})));
+        assert!(check(
+            crate::tree::Document::from_json(&json!({"endpoints": []})).root()
+        ));
+        assert!(!check(
+            crate::tree::Document::from_json(&json!({"endpoints": [], "workloadSelector": {}}))
+                .root()
+        ));
         assert!(Rule::new("self.unknownFunction()", "m").check.is_none());
     }
 }

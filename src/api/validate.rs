@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use crate::tree::{Map, Node};
 
 use super::kinds::{self, KindInfo};
 use super::schema::{Format, Schema, Type};
@@ -74,17 +74,14 @@ fn served_versions(group: &str, served: &[&str]) -> String {
 /// enums, required fields, bounds, patterns, oneofs, the CRDs' CEL rules, and durations, ports,
 /// regexes and hosts; deprecated fields are warnings. An apiVersion of an Istio group that does
 /// not serve the kind is an [`UnknownVersion`] error naming the served versions.
-pub fn validate(value: &Value) -> Result<Vec<Violation>, UnknownVersion> {
-    let api_version = value
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+pub fn validate(value: Node<'_>) -> Result<Vec<Violation>, UnknownVersion> {
+    let api_version = value.get("apiVersion").and_then(Node::as_str).unwrap_or("");
     let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
     if !kinds::GROUPS.contains(&group) {
         return Ok(Vec::new());
     }
     let mut w = Walker::default();
-    let Some(kind) = value.get("kind").and_then(Value::as_str) else {
+    let Some(kind) = value.get("kind").and_then(Node::as_str) else {
         w.error_at(
             "kind",
             "the resource has no kind; add e.g. `kind: VirtualService`",
@@ -138,27 +135,27 @@ struct Walker<'a> {
 }
 
 /// A short rendering of a scalar for messages (`"abc"`, `12`, `true`), or its type for others.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) if s.chars().count() > 60 => {
+fn shown(value: Node<'_>) -> String {
+    match value.as_str() {
+        Some(s) if s.chars().count() > 60 => {
             let head: String = s.chars().take(57).collect();
             format!("{head:?}…")
         }
-        Value::Object(_) => "an object".to_owned(),
-        Value::Array(_) => "a list".to_owned(),
-        other => other.to_string(),
+        _ if value.is_object() => "an object".to_owned(),
+        _ if value.is_array() => "a list".to_owned(),
+        _ => value.to_string(),
     }
 }
 
-fn type_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a number",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+fn type_of(value: Node<'_>) -> &'static str {
+    if value.is_f64() {
+        "a number"
+    } else if value.is_number() {
+        "an integer"
+    } else if value.is_object() {
+        "an object"
+    } else {
+        value.type_name()
     }
 }
 
@@ -226,13 +223,13 @@ impl<'a> Walker<'a> {
     }
 
     /// The whole resource: apiVersion/kind (already checked), metadata, spec and status.
-    fn resource(&mut self, info: &KindInfo, value: &'a Value) {
+    fn resource(&mut self, info: &KindInfo, value: Node<'a>) {
         let Some(map) = value.as_object() else {
             self.error("a resource must be a mapping".to_owned());
             return;
         };
         for (key, field) in map {
-            match key.as_str() {
+            match key {
                 "apiVersion" | "kind" => {}
                 "metadata" => self.metadata(field),
                 "spec" => {
@@ -258,7 +255,7 @@ impl<'a> Walker<'a> {
         if !map.contains_key("metadata") {
             self.error_at("metadata", "missing metadata; add `metadata: {name: ...}`");
         }
-        if info.spec_required && map.get("spec").is_none_or(Value::is_null) {
+        if info.spec_required && map.get("spec").is_none_or(Node::is_null) {
             self.error_at(
                 "spec",
                 &format!(
@@ -269,7 +266,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn metadata(&mut self, value: &'a Value) {
+    fn metadata(&mut self, value: Node<'a>) {
         let Some(meta) = value.as_object() else {
             self.error_at(
                 "metadata",
@@ -277,8 +274,8 @@ impl<'a> Walker<'a> {
             );
             return;
         };
-        let name = meta.get("name").and_then(Value::as_str);
-        let generate = meta.get("generateName").and_then(Value::as_str);
+        let name = meta.get("name").and_then(Node::as_str);
+        let generate = meta.get("generateName").and_then(Node::as_str);
         match (name, generate) {
             (Some(name), _) if !name.is_empty() => {
                 if !is_dns_subdomain(name) {
@@ -299,7 +296,7 @@ impl<'a> Walker<'a> {
     }
 
     /// Validates `value` against `schema` at the current path.
-    fn walk(&mut self, schema: &Schema, value: &'a Value) {
+    fn walk(&mut self, schema: &Schema, value: Node<'a>) {
         if value.is_null() {
             // Kubernetes drops null fields; protobuf reads them as unset.
             return;
@@ -312,57 +309,59 @@ impl<'a> Walker<'a> {
             };
             self.push(Level::Warning, None, format!("deprecated field; {hint}"));
         }
-        match (schema.ty, value) {
-            (Type::Object, Value::Object(map)) => self.object(schema, map),
-            (Type::Array, Value::Array(items)) => {
+        let integer = value.is_i64() || value.is_u64();
+        match schema.ty {
+            Type::Object if value.is_object() => {
+                self.object(schema, value.as_object().unwrap_or(Map::empty()));
+            }
+            Type::Array if value.is_array() => {
+                let items = value.as_array();
+                let len = items.map_or(0, |a| a.len());
                 if let Some(max) = schema.max_items {
-                    if items.len() as u64 > max {
-                        self.error(format!(
-                            "has {} items; at most {max} are allowed",
-                            items.len()
-                        ));
+                    if len as u64 > max {
+                        self.error(format!("has {len} items; at most {max} are allowed"));
                     }
                 }
                 if let Some(min) = schema.min_items {
-                    if (items.len() as u64) < min {
-                        self.error(format!("needs at least {min} items, has {}", items.len()));
+                    if (len as u64) < min {
+                        self.error(format!("needs at least {min} items, has {len}"));
                     }
                 }
                 if let Some(item_schema) = &schema.items {
-                    for (i, item) in items.iter().enumerate() {
+                    for (i, item) in items.into_iter().flatten().enumerate() {
                         self.path.push(Seg::Index(i));
                         self.walk(item_schema, item);
                         self.path.pop();
                     }
                 }
             }
-            (Type::String, Value::String(s)) => self.string(schema, s),
-            (Type::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => {
-                self.bounds(schema, n.as_f64().unwrap_or(0.0));
-            }
-            (Type::Integer, Value::Number(n)) => self.error(format!(
-                "must be a whole number, not {n}; drop the fractional part"
+            Type::String if value.is_string() => self.string(schema, value.as_str().unwrap_or("")),
+            Type::Integer if integer => self.bounds(schema, value.as_f64().unwrap_or(0.0)),
+            Type::Integer if value.is_number() => self.error(format!(
+                "must be a whole number, not {value}; drop the fractional part"
             )),
-            (Type::Number, Value::Number(n)) => self.bounds(schema, n.as_f64().unwrap_or(0.0)),
-            (Type::Boolean, Value::Bool(_)) | (Type::Any, _) => {}
-            (Type::IntOrString, Value::Number(n)) if n.is_i64() || n.is_u64() => {}
-            (Type::IntOrString, Value::String(_)) => {}
-            (ty, v) => {
-                let hint = match (ty, v) {
-                    (Type::Integer | Type::Number, Value::String(_))
-                    | (Type::Boolean, Value::String(_)) => "; remove the quotes",
-                    (Type::String, Value::Number(_) | Value::Bool(_)) => "; quote the value",
-                    (Type::Array, _) => "; write it as a list (`- item`)",
+            Type::Number if value.is_number() => self.bounds(schema, value.as_f64().unwrap_or(0.0)),
+            Type::Boolean if value.is_boolean() => {}
+            Type::Any => {}
+            Type::IntOrString if integer || value.is_string() => {}
+            ty => {
+                let hint = match ty {
+                    Type::Integer | Type::Number | Type::Boolean if value.is_string() => {
+                        "; remove the quotes"
+                    }
+                    Type::String if value.is_number() || value.is_boolean() => "; quote the value",
+                    Type::Array => "; write it as a list (`- item`)",
                     _ => "",
                 };
-                let value = match v {
-                    Value::Object(_) | Value::Array(_) => String::new(),
-                    scalar => format!(" ({})", shown(scalar)),
+                let shown_value = if value.is_object() || value.is_array() {
+                    String::new()
+                } else {
+                    format!(" ({})", shown(value))
                 };
                 self.error(format!(
-                    "must be {}, not {}{value}{hint}",
+                    "must be {}, not {}{shown_value}{hint}",
                     ty.noun(),
-                    type_of(v)
+                    type_of(value)
                 ));
                 return;
             }
@@ -370,11 +369,10 @@ impl<'a> Walker<'a> {
         for rule in &schema.rules {
             if let Some(check) = rule.check {
                 if !check(value) {
-                    let got = match value {
-                        Value::String(_) | Value::Number(_) | Value::Bool(_) => {
-                            format!(" (got {})", shown(value))
-                        }
-                        _ => String::new(),
+                    let got = if value.is_string() || value.is_number() || value.is_boolean() {
+                        format!(" (got {})", shown(value))
+                    } else {
+                        String::new()
                     };
                     self.error(format!("{}{got}", rule.message));
                 }
@@ -469,7 +467,7 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn object(&mut self, schema: &Schema, map: &'a Map<String, Value>) {
+    fn object(&mut self, schema: &Schema, map: Map<'a>) {
         if let Some(max) = schema.max_properties {
             if map.len() as u64 > max {
                 self.error(format!(
@@ -524,7 +522,7 @@ impl<'a> Walker<'a> {
             }
         }
         for field in &schema.required {
-            if map.get(field).is_none_or(Value::is_null) {
+            if map.get(field).is_none_or(Node::is_null) {
                 self.error(format!(
                     "missing required field {field:?}; add it to this object"
                 ));
@@ -534,7 +532,7 @@ impl<'a> Walker<'a> {
             let set: Vec<&str> = group
                 .iter()
                 .map(String::as_str)
-                .filter(|f| map.get(*f).is_some_and(|v| !v.is_null()))
+                .filter(|f| map.get(f).is_some_and(|v| !v.is_null()))
                 .collect();
             if let [first, second, ..] = set.as_slice() {
                 self.push(
@@ -609,13 +607,17 @@ mod tests {
     #[test]
     fn non_istio_resources_pass_through() {
         let svc = json!({"apiVersion": "v1", "kind": "Service", "spec": {"anything": 1}});
-        assert_eq!(validate(&svc), Ok(Vec::new()));
+        assert_eq!(
+            validate(crate::tree::Document::from_json(&svc).root()),
+            Ok(Vec::new())
+        );
     }
 
     #[test]
     fn unknown_versions_name_the_served_ones() {
         let vs = json!({"apiVersion": "security.istio.io/v9", "kind": "PeerAuthentication"});
-        let err = validate(&vs).expect_err("v9 is not served");
+        let err =
+            validate(crate::tree::Document::from_json(&vs).root()).expect_err("v9 is not served");
         assert_eq!(err.served, vec!["v1", "v1beta1"]);
         assert_eq!(
             err.to_string(),
@@ -634,7 +636,7 @@ mod tests {
                 "hostz": ["a"],
             },
         });
-        let found = validate(&vs).expect("served");
+        let found = validate(crate::tree::Document::from_json(&vs).root()).expect("served");
         let rendered: Vec<String> = found
             .iter()
             .map(|v| format!("{} {}", v.level.code(), v))

@@ -109,7 +109,8 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
         }
         return;
     }
-    match api::validate(value) {
+    let doc = crate::tree::Document::from_json(value);
+    match api::validate(doc.root()) {
         Ok(violations) => out.extend(violations.into_iter().map(|mut v| {
             v.path = at(&v.path);
             v

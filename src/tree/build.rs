@@ -120,23 +120,41 @@ impl Builder {
     /// Closes the innermost collection; `None` when none is open.
     pub fn end(&mut self) -> Option<Mark> {
         let frame = self.frames.pop()?;
-        let mut children: Vec<Child> = self.children.drain(frame.start..).collect();
-        if frame.map {
-            children = self.without_duplicate_keys(children);
+        if frame.map && self.has_duplicate_keys(frame.start) {
+            let children: Vec<Child> = self.children.drain(frame.start..).collect();
+            let children = self.without_duplicate_keys(children);
+            self.children.extend(children);
         }
         let tag = if frame.map { Tag::Map } else { Tag::Seq };
-        let raw = Raw::new(
-            tag,
-            frame.line,
-            self.nodes.len() as u32,
-            children.len() as u32,
-        );
-        self.nodes.extend(children.into_iter().map(|c| Slot {
-            raw: c.raw,
-            key: c.key,
-        }));
+        let count = self.children.len() - frame.start;
+        let raw = Raw::new(tag, frame.line, self.nodes.len() as u32, count as u32);
+        self.nodes
+            .extend(self.children[frame.start..].iter().map(|c| Slot {
+                raw: c.raw,
+                key: c.key,
+            }));
+        self.children.truncate(frame.start);
         self.attach(raw);
         Some(Mark(raw))
+    }
+
+    /// True when two keys have the same text. A common string is always stored as such, so a
+    /// common key equals only itself.
+    fn same_key(&self, a: Key, b: Key) -> bool {
+        a == b || (!a.is_common() && !b.is_common() && self.str_of(a) == self.str_of(b))
+    }
+
+    /// True when two of the open mapping's entries (from `start`) share a key.
+    fn has_duplicate_keys(&self, start: usize) -> bool {
+        let children = &self.children[start..];
+        if children.len() <= 16 {
+            return children
+                .iter()
+                .enumerate()
+                .any(|(i, a)| children[..i].iter().any(|b| self.same_key(a.key, b.key)));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(children.len());
+        !children.iter().all(|c| seen.insert(self.str_of(c.key)))
     }
 
     /// Adds again a node added before (a YAML alias), now starting on `line`.

@@ -119,9 +119,14 @@ impl Key {
         Key(Key::COMMON_BIT | index)
     }
 
+    /// True for an entry of the common-strings table (and [`Key::NONE`]).
+    fn is_common(self) -> bool {
+        self.0 & Key::COMMON_BIT != 0
+    }
+
     /// The key's text in `strings`.
     fn text(self, strings: &str) -> &str {
-        if self.0 & Key::COMMON_BIT != 0 {
+        if self.is_common() {
             return common::get(self.0 & !Key::COMMON_BIT);
         }
         let bytes = strings.as_bytes();
@@ -350,6 +355,11 @@ impl<'a> Node<'a> {
     /// True for numbers.
     pub fn is_number(self) -> bool {
         matches!(self.raw.tag(), Tag::Int | Tag::UInt | Tag::Float)
+    }
+
+    /// True for numbers that are not integers.
+    pub fn is_f64(self) -> bool {
+        self.raw.tag() == Tag::Float
     }
 
     /// True for integers that fit an `i64`.

@@ -130,8 +130,7 @@ impl Analyzer for ValidationAnalyzer {
     fn analyze(&self, ctx: &mut Context<'_>) {
         for &kind in self.inputs {
             for (id, resource) in ctx.store.of_kind(kind) {
-                let object = resource.root().to_json();
-                match api::validate(&object) {
+                match api::validate(resource.root()) {
                     Ok(violations) => {
                         for v in violations {
                             let detail = if v.path.is_empty() {
@@ -149,7 +148,7 @@ impl Analyzer for ValidationAnalyzer {
                     }
                 }
                 if let Some(extra) = self.extra {
-                    extra(ctx, id, &object);
+                    extra(ctx, id, &resource.root().to_json());
                 }
             }
         }
