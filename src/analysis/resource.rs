@@ -154,20 +154,10 @@ impl Resource {
         self.root().at("spec")
     }
 
-    /// The file name and the line of the field at `path` (e.g. `spec.http[0].route`), or of the
-    /// resource when the path is empty or absent. `None` for cluster objects.
-    pub fn location(&self, path: Option<&str>) -> Option<(&Source, u32)> {
-        let Origin::File { source, line, .. } = &self.origin else {
-            return None;
-        };
-        Some((source, self.line_of(path).unwrap_or(*line)))
-    }
-
-    /// The line of the field at `path`, or of its deepest existing ancestor; `None` when the
-    /// path is empty or leads to no line (the whole resource, or a cluster object).
+    /// The line of the field at `path` (e.g. `spec.http[0].route`), or of its deepest existing
+    /// ancestor; `None` when the path is empty or absent, or for a cluster object.
     pub fn line_of(&self, path: Option<&str>) -> Option<u32> {
-        let path = path.filter(|p| !p.is_empty())?;
-        let node = self.root().deepest(&PathSegment::parse_path(path));
-        Some(node.line()).filter(|&l| l > 0)
+        self.root()
+            .field_line(&PathSegment::parse_path(path.unwrap_or_default()))
     }
 }

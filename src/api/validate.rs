@@ -309,7 +309,7 @@ impl<'a> Walker<'a> {
             };
             self.push(Level::Warning, None, format!("deprecated field; {hint}"));
         }
-        let integer = value.is_i64() || value.is_u64();
+        let integer = value.is_integer();
         match schema.ty {
             Type::Object if value.is_object() => {
                 self.object(schema, value.as_object().unwrap_or(Map::empty()));

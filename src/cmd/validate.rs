@@ -7,12 +7,11 @@ use crate::inputs::Input;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::api::{self, Level};
+use crate::tree::Node;
+use crate::yaml::{parse_tree, split_documents, PathSegment};
 use clap::{ArgAction, Args};
 use miette::miette;
-use serde_json::Value;
-
-use crate::api::{self, Level};
-use crate::yaml::{field_line, parse_document, split_documents, PathSegment};
 
 /// Arguments of `istioctl validate`.
 #[derive(Debug, Args)]
@@ -43,8 +42,8 @@ pub fn validate_text(text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     for chunk in split_documents(text) {
         let doc = text.get(chunk.range.clone()).unwrap_or("");
-        let value = match parse_document(doc, chunk.first_line, chunk.range.start) {
-            Ok(v) => v,
+        let tree = match parse_tree(doc, chunk.first_line, chunk.range.start) {
+            Ok(tree) => tree,
             Err(e) => {
                 problems.push(Problem {
                     level: Level::Error,
@@ -56,14 +55,12 @@ pub fn validate_text(text: &str) -> Vec<Problem> {
             }
         };
         let mut found = Vec::new();
-        check_document(&value, "", &mut found);
+        check_document(tree.root(), "", &mut found);
         for v in found {
-            let line = if v.path.is_empty() {
-                Some(chunk.first_line)
-            } else {
-                field_line(doc, chunk.first_line, &PathSegment::parse_path(&v.path))
-                    .or(Some(chunk.first_line))
-            };
+            let line = tree
+                .root()
+                .field_line(&PathSegment::parse_path(&v.path))
+                .or(Some(chunk.first_line));
             problems.push(Problem {
                 level: v.level,
                 line,
@@ -77,7 +74,7 @@ pub fn validate_text(text: &str) -> Vec<Problem> {
 }
 
 /// Checks one parsed document; `prefix` is the path of the document inside a `List`.
-fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
+fn check_document(value: Node<'_>, prefix: &str, out: &mut Vec<api::Violation>) {
     let at = |path: &str| -> String {
         match (prefix.is_empty(), path.is_empty()) {
             (true, _) => path.to_owned(),
@@ -99,18 +96,17 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
         }
         return;
     };
-    let api_version = map.get("apiVersion").and_then(Value::as_str);
-    let kind = map.get("kind").and_then(Value::as_str);
+    let api_version = map.get("apiVersion").and_then(Node::as_str);
+    let kind = map.get("kind").and_then(Node::as_str);
     if kind == Some("List") && api_version == Some("v1") {
-        if let Some(items) = map.get("items").and_then(Value::as_array) {
+        if let Some(items) = map.get("items").and_then(Node::as_array) {
             for (i, item) in items.iter().enumerate() {
                 check_document(item, &at(&format!("items[{i}]")), out);
             }
         }
         return;
     }
-    let doc = crate::tree::Document::from_json(value);
-    match api::validate(doc.root()) {
+    match api::validate(value) {
         Ok(violations) => out.extend(violations.into_iter().map(|mut v| {
             v.path = at(&v.path);
             v
@@ -139,7 +135,7 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
     let named = map.get("metadata").is_some_and(|m| {
         ["name", "generateName"].iter().any(|f| {
             m.get(f)
-                .and_then(Value::as_str)
+                .and_then(Node::as_str)
                 .is_some_and(|s| !s.is_empty())
         })
     });
@@ -152,7 +148,7 @@ fn check_document(value: &Value, prefix: &str, out: &mut Vec<api::Violation>) {
     // Kubernetes' own kinds are checked against their k8s-openapi types; other groups' kinds
     // (custom resources) pass through.
     out.extend(
-        api::builtin::check(value)
+        api::builtin::check(&value.to_json())
             .into_iter()
             .map(|e| error(&e.path, e.message)),
     );

@@ -381,7 +381,7 @@ impl Builder {
             let found = if large {
                 index.get(key).copied()
             } else {
-                out.iter().position(|c| self.str_of(c.key) == key)
+                out.iter().position(|c| self.same_key(c.key, child.key))
             };
             match found {
                 Some(at) if !child.merged => out[at].raw = child.raw,

@@ -1,8 +1,9 @@
 //! A compact, read-only document tree: what analysis keeps of every resource it reads.
 //!
-//! A [`Document`] holds all nodes of one object in two flat arrays and all its strings in one
-//! buffer: a node is 16 bytes (kind, line, payload), a mapping entry adds 8 bytes for its key,
-//! and the children of a collection lie side by side. Compared with a tree of `serde_json`
+//! A [`Document`] holds all nodes of one object in one flat array and its strings in one
+//! buffer: a node is 16 bytes (kind and line, payload, and the key when it is a mapping entry),
+//! the children of a collection lie side by side, and frequent field names, kinds and values
+//! are indexes in a shared table instead of bytes of the buffer. Compared with a tree of `serde_json`
 //! values (a heap allocation per string, map and list, 80-byte values), the store of a large
 //! analysis takes a fraction of the memory, and every node knows the line it came from, so a
 //! message finds its field's line without re-reading the file.
@@ -362,14 +363,9 @@ impl<'a> Node<'a> {
         self.raw.tag() == Tag::Float
     }
 
-    /// True for integers that fit an `i64`.
-    pub fn is_i64(self) -> bool {
-        self.as_i64().is_some()
-    }
-
-    /// True for non-negative integers.
-    pub fn is_u64(self) -> bool {
-        self.as_u64().is_some()
+    /// True for integers (of any size).
+    pub fn is_integer(self) -> bool {
+        matches!(self.raw.tag(), Tag::Int | Tag::UInt)
     }
 
     /// True for sequences.
@@ -400,21 +396,23 @@ impl<'a> Node<'a> {
         json::to_json(self)
     }
 
-    /// The deepest node on `path` from this one: the node itself when the path is empty, the
-    /// last existing ancestor when the path leads nowhere.
-    pub fn deepest(self, path: &[crate::yaml::PathSegment]) -> Node<'a> {
-        let mut node = self;
+    /// The line of the field at `path` below this node (its key's line for a mapping entry,
+    /// its own for a list item), or of the deepest part of `path` that exists; `None` when the
+    /// path is empty, its first step is missing, or the node has no line.
+    pub fn field_line(self, path: &[crate::yaml::PathSegment]) -> Option<u32> {
+        let mut node = None;
         for segment in path {
+            let here = node.unwrap_or(self);
             let next = match segment {
-                crate::yaml::PathSegment::Key(k) => node.get(k),
-                crate::yaml::PathSegment::Index(i) => node.item(*i),
+                crate::yaml::PathSegment::Key(k) => here.get(k),
+                crate::yaml::PathSegment::Index(i) => here.item(*i),
             };
             match next {
-                Some(n) => node = n,
+                Some(n) => node = Some(n),
                 None => break,
             }
         }
-        node
+        node.map(Node::line).filter(|&l| l > 0)
     }
 }
 
