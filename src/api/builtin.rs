@@ -22,6 +22,8 @@ use k8s_openapi::Resource;
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 use serde_json::Value;
 
+use super::validate::closest;
+
 /// A shape problem in a Kubernetes built-in resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShapeError {
@@ -209,7 +211,7 @@ pub fn check(value: &Value) -> Vec<ShapeError> {
         "kind",
         format!(
             "{name} has no kind {kind:?}{}; its kinds are: {}",
-            did_you_mean(kind, kinds.iter().copied())
+            closest(kind, kinds.iter().copied())
                 .map(|c| format!(" (did you mean {c:?}?)"))
                 .unwrap_or_default(),
             kinds.join(", ")
@@ -222,16 +224,6 @@ fn api_version_of(group: &str, version: &str) -> String {
         "" => version.to_owned(),
         g => format!("{g}/{version}"),
     }
-}
-
-/// The candidate closest to `word`, when one is close enough to be a likely typo.
-fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
-    let lower = word.to_ascii_lowercase();
-    candidates
-        .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// At most this many type errors are reported per resource.
@@ -666,7 +658,7 @@ impl<'de, 'c> de::Deserializer<'de> for ValueDe<'de, 'c> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         if let Some((key, known)) = self.field {
-            let hint = match did_you_mean(key, known.iter().copied()) {
+            let hint = match closest(key, known.iter().copied()) {
                 Some(c) => format!("; did you mean {c:?}?"),
                 None => {
                     let mut names = known.to_vec();

@@ -159,14 +159,24 @@ fn type_of(value: Node<'_>) -> &'static str {
     }
 }
 
-/// `; did you mean "x"?` when one of `candidates` is close to `word`.
-fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+/// The candidate closest to `word` (case aside), when one is close enough to be a likely
+/// typo. Shared by the Istio and the Kubernetes ([`super::builtin`]) checks.
+pub(super) fn closest<'c>(
+    word: &str,
+    candidates: impl Iterator<Item = &'c str>,
+) -> Option<&'c str> {
     let lower = word.to_ascii_lowercase();
     candidates
         .map(|c| (strsim::jaro_winkler(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| format!(" (did you mean {c:?}?)"))
+        .map(|(_, c)| c)
+}
+
+/// ` (did you mean "x"?)` when one of `candidates` is close to `word`.
+fn did_you_mean<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> String {
+    closest(word, candidates)
+        .map(|c| format!(" (did you mean {c:?}?)"))
         .unwrap_or_default()
 }
 
