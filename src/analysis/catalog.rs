@@ -1,63 +1,42 @@
-//! The message catalog (`analyzers/messages.yaml`, embedded): for each Istio code its name,
-//! level, our wording and a fix hint. Wording uses `{0}`, `{1}`, … for the message's arguments.
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
-
-use serde::Deserialize;
+//! The message catalog (`analyzers/messages.yaml`): for each Istio code its name, level, our
+//! wording and a fix hint. Wording uses `{0}`, `{1}`, … for the message's arguments. The build
+//! script (`build.rs`) turns the YAML into a table sorted by code, embedded in the binary.
 
 use super::message::Level;
 
 /// One catalog entry.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The code, e.g. `IST0102`.
-    pub code: String,
+    pub code: &'static str,
     /// Istio's name for it, e.g. `NamespaceNotInjected`.
-    pub name: String,
+    pub name: &'static str,
     /// Its level.
     pub level: Level,
     /// What the code means, for documentation and SARIF rules.
-    pub description: String,
+    pub description: &'static str,
     /// The message, with `{N}` placeholders.
-    pub message: String,
+    pub message: &'static str,
     /// How to fix it, with `{N}` placeholders; may be empty.
-    #[serde(default)]
-    pub hint: String,
+    pub hint: &'static str,
     /// Names of the arguments, in order.
-    #[serde(default)]
-    pub args: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct File {
-    messages: Vec<Entry>,
-}
-
-const CATALOG_YAML: &str = include_str!("../../analyzers/messages.yaml");
-
-static CATALOG: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
-    // The catalog is part of the binary and checked by tests; a broken one is a build defect.
-    let file: File = serde_saphyr::from_str(CATALOG_YAML).unwrap_or_else(|e| {
-        panic!("analyzers/messages.yaml is invalid: {e}");
-    });
-    file.messages
-        .into_iter()
-        .map(|e| (e.code.clone(), e))
-        .collect()
-});
-
-/// The entry for a code.
-pub fn entry(code: &str) -> Option<&'static Entry> {
-    CATALOG.get(code)
+    pub args: &'static [&'static str],
 }
 
 /// Every entry, sorted by code.
-pub fn entries() -> Vec<&'static Entry> {
-    let mut all: Vec<_> = CATALOG.values().collect();
-    all.sort_by(|a, b| a.code.cmp(&b.code));
-    all
+static CATALOG: &[Entry] = &include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// The entry for a code.
+pub fn entry(code: &str) -> Option<&'static Entry> {
+    CATALOG
+        .binary_search_by(|e| e.code.cmp(code))
+        .ok()
+        .map(|i| &CATALOG[i])
+}
+
+/// Every entry, sorted by code.
+pub fn entries() -> &'static [Entry] {
+    CATALOG
 }
 
 /// Fills `{N}` placeholders of `template` with `args`.
@@ -104,7 +83,8 @@ mod tests {
     fn catalog_loads_and_codes_are_unique_and_well_formed() {
         let all = entries();
         assert!(!all.is_empty());
-        for e in &all {
+        assert!(all.windows(2).all(|w| w[0].code < w[1].code));
+        for e in all {
             assert!(e.code.starts_with("IST") && e.code.len() == 7, "{}", e.code);
             assert!(!e.message.is_empty(), "{} has no message", e.code);
             for i in 0..e.args.len() {
@@ -116,6 +96,8 @@ mod tests {
             }
         }
     }
+
+    use serde::Deserialize;
 
     /// Istio's own catalog, as far as this check needs it.
     #[derive(Debug, Deserialize)]

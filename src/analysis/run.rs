@@ -157,9 +157,9 @@ pub fn run(
     // the same resource is reported once, as istioctl does, at its first line.
     findings.sort_unstable_by(|a, b| {
         let line = |f: &Finding| f.location.as_ref().map(|(_, l)| *l);
-        (&a.origin, a.entry.code.as_str(), &a.text, line(a)).cmp(&(
+        (&a.origin, a.entry.code, &a.text, line(a)).cmp(&(
             &b.origin,
-            b.entry.code.as_str(),
+            b.entry.code,
             &b.text,
             line(b),
         ))
@@ -208,8 +208,8 @@ fn finding(message: Message, store: &Store) -> Option<Finding> {
         origin: resource.map(|r| r.origin_name()).unwrap_or_default(),
         location,
         source,
-        text: catalog::fill(&entry.message, &message.args),
-        hint: catalog::fill(&entry.hint, &message.args),
+        text: catalog::fill(entry.message, &message.args),
+        hint: catalog::fill(entry.hint, &message.args),
         entry,
     })
 }

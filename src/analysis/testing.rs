@@ -48,7 +48,7 @@ pub fn analyze_with_mesh(
         .into_iter()
         .map(|f| {
             (
-                f.entry.code.clone(),
+                f.entry.code.to_owned(),
                 f.origin,
                 f.location.map_or(0, |(_, line)| line),
             )

@@ -25,7 +25,7 @@ pub struct LogStyle {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{code}")]
 struct Frame {
-    code: String,
+    code: &'static str,
     #[source_code]
     text: NamedSource<Arc<str>>,
     #[label("{code}")]
@@ -78,7 +78,7 @@ impl LineStarts {
 fn frame(handler: &GraphicalReportHandler, f: &Finding, span: SourceSpan) -> Option<String> {
     let source = f.source.as_ref()?;
     let diagnostic = Frame {
-        code: f.entry.code.clone(),
+        code: f.entry.code,
         text: NamedSource::new(&source.name, source.text()),
         span,
     };

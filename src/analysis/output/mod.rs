@@ -37,7 +37,7 @@ impl<'a> Record<'a> {
     /// The record of one finding.
     pub fn new(f: &'a Finding) -> Self {
         Record {
-            code: &f.entry.code,
+            code: f.entry.code,
             level: f.level.to_string(),
             origin: &f.origin,
             reference: f
@@ -46,7 +46,7 @@ impl<'a> Record<'a> {
                 .map(|(file, line)| format!("{file}:{line}"))
                 .unwrap_or_default(),
             message: &f.text,
-            documentation_url: catalog::documentation_url(&f.entry.code),
+            documentation_url: catalog::documentation_url(f.entry.code),
             hint: &f.hint,
         }
     }

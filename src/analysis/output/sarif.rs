@@ -49,7 +49,7 @@ fn rule(entry: &Entry) -> Value {
         "id": entry.code,
         "name": entry.name,
         "shortDescription": {"text": entry.description},
-        "helpUri": catalog::documentation_url(&entry.code),
+        "helpUri": catalog::documentation_url(entry.code),
         "defaultConfiguration": {"level": sarif_level(entry.level)},
     })
 }
@@ -104,13 +104,13 @@ fn notification(e: &LoadError) -> Value {
 /// Renders the findings (and the inputs that failed to load) as a SARIF 2.1.0 log.
 pub fn render(findings: &[Finding], errors: &[LoadError]) -> Result<String, serde_json::Error> {
     let mut codes: Vec<&'static Entry> = findings.iter().map(|f| f.entry).collect();
-    codes.sort_by(|a, b| a.code.cmp(&b.code));
+    codes.sort_by(|a, b| a.code.cmp(b.code));
     codes.dedup_by(|a, b| a.code == b.code);
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
             let index = codes
-                .binary_search_by(|e| e.code.cmp(&f.entry.code))
+                .binary_search_by(|e| e.code.cmp(f.entry.code))
                 .unwrap_or_default();
             result(f, index)
         })
