@@ -1,39 +1,44 @@
-//! The 14 Istio CRDs, generated from the types in `istioctl::api::types`:
-//! `cargo run --example gen-crds` prints them as one YAML stream,
-//! `cargo run --example gen-crds -- --write` (re)writes the committed
-//! `manifests/crds/istio-crds.yaml`, which a test keeps in step with the types.
+//! The files generated from the types in `istioctl::api::types`: the 14 Istio CRDs and the
+//! kinds' validation schemas. `cargo run --example gen-api` prints the CRDs as one YAML stream;
+//! `cargo run --example gen-api -- --write` (re)writes the committed
+//! `manifests/crds/istio-crds.yaml` and `src/api/schemas/*.json`, which tests keep in step with
+//! the types.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use istioctl::api::{crds_file, crds_yaml, CRDS_PATH};
+use istioctl::api::{crds_file, schema_files, CRDS_PATH, SCHEMAS_PATH};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.as_slice() {
         [] => {
-            print!("{}", crds_yaml());
+            print!("{}", crds_file());
             ExitCode::SUCCESS
         }
         [flag] if flag == "--write" => {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(CRDS_PATH);
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, crds_file()));
-            match written {
-                Ok(()) => {
-                    eprintln!("wrote {}", path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let mut files = vec![(root.join(CRDS_PATH), crds_file())];
+            files.extend(
+                schema_files()
+                    .into_iter()
+                    .map(|(name, text)| (root.join(SCHEMAS_PATH).join(name), text)),
+            );
+            for (path, text) in files {
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&path, text));
+                if let Err(e) = written {
                     eprintln!("cannot write {}: {e}", path.display());
-                    ExitCode::FAILURE
+                    return ExitCode::FAILURE;
                 }
+                eprintln!("wrote {}", path.display());
             }
+            ExitCode::SUCCESS
         }
         _ => {
-            eprintln!("usage: gen-crds [--write]");
+            eprintln!("usage: gen-api [--write]");
             ExitCode::from(2)
         }
     }

@@ -258,9 +258,41 @@ fn committed_crds_are_generated_from_the_types() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == api::crds_file(),
-        "{} is stale or missing; regenerate it with `cargo run --example gen-crds -- --write`",
+        "{} is stale or missing; regenerate it with `cargo run --example gen-api -- --write`",
         path.display()
     );
+}
+
+#[test]
+fn committed_schemas_are_generated_from_the_types_and_read_back() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(api::SCHEMAS_PATH);
+    let files = api::schema_files();
+    assert_eq!(
+        files.len(),
+        api::KINDS.len() + 1,
+        "a file per kind, and status"
+    );
+    for (name, generated) in files {
+        let path = dir.join(&name);
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is stale or missing; regenerate it with `cargo run --example gen-api -- --write`",
+            path.display()
+        );
+        // What a run reads is what was written: the copy deserializes to the same schema.
+        let read: Schema = serde_json::from_str(&committed).expect("committed schema reads");
+        let again = serde_json::to_string_pretty(&read).expect("schema writes") + "\n";
+        assert_eq!(again, committed, "{name} does not read back as written");
+    }
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("schemas directory")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    on_disk.sort();
+    let mut expected: Vec<String> = api::schema_files().into_iter().map(|(n, _)| n).collect();
+    expected.sort();
+    assert_eq!(on_disk, expected, "files in {} no kind uses", dir.display());
 }
 
 #[test]

@@ -1,17 +1,23 @@
-//! The CustomResourceDefinitions of the Istio kinds, generated from the API types (through the
-//! schemas read from them), and the committed copy under `manifests/crds/`.
+//! The CustomResourceDefinitions of the Istio kinds, rendered from the kinds' schemas, and the
+//! committed copy under `manifests/crds/`, generated from the API types.
 
 use serde_json::{json, Map, Value};
 
 use super::kinds::{self, KindInfo};
+use super::schema::Schema;
 
 /// The CRD of one kind: names, versions with served/storage flags, status subresource, printer
 /// columns, and the structural `openAPIV3Schema` rendered from our schema of the kind.
 pub fn crd(info: &KindInfo) -> Value {
+    render(info, info.spec_schema(), kinds::status_schema())
+}
+
+/// The CRD of `info` with the given `spec` and `status` schemas.
+fn render(info: &KindInfo, spec: &Schema, status: &Schema) -> Value {
     let mut root = Map::new();
     let mut properties = Map::new();
-    properties.insert("spec".into(), info.spec_schema().to_openapi());
-    properties.insert("status".into(), kinds::status_schema().to_openapi());
+    properties.insert("spec".into(), spec.to_openapi());
+    properties.insert("status".into(), status.to_openapi());
     root.insert("properties".into(), properties.into());
     if info.spec_required {
         root.insert("required".into(), json!(["spec"]));
@@ -79,8 +85,12 @@ pub fn crds() -> Vec<Value> {
 
 /// The 14 CRDs as one YAML stream (documents separated by `---`).
 pub fn crds_yaml() -> String {
+    yaml_stream(crds())
+}
+
+fn yaml_stream(crds: Vec<Value>) -> String {
     let mut out = String::new();
-    for crd in crds() {
+    for crd in crds {
         out.push_str("---\n");
         // Serializing a JSON value to YAML cannot fail: it has only string keys.
         out.push_str(&serde_saphyr::to_string(&crd).unwrap_or_default());
@@ -91,12 +101,18 @@ pub fn crds_yaml() -> String {
 /// Where the generated CRDs are committed, relative to the project root.
 pub const CRDS_PATH: &str = "manifests/crds/istio-crds.yaml";
 
-/// The content of the committed CRD file [`CRDS_PATH`]: a header saying how it is made, then
-/// [`crds_yaml`].
+/// The content of the committed CRD file [`CRDS_PATH`] as generated from the types now (not from
+/// the committed schemas): a header saying how it is made, then the CRDs as [`crds_yaml`]
+/// writes them.
 pub fn crds_file() -> String {
+    let status = kinds::generate_status_schema();
+    let crds = kinds::KINDS
+        .iter()
+        .map(|k| render(k, &k.generate_spec_schema(), &status))
+        .collect();
     format!(
         "# The Istio CRDs, generated from the types in src/api/types.\n\
-         # Do not edit: regenerate with `cargo run --example gen-crds -- --write`.\n{}",
-        crds_yaml()
+         # Do not edit: regenerate with `cargo run --example gen-api -- --write`.\n{}",
+        yaml_stream(crds)
     )
 }

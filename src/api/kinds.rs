@@ -1,5 +1,10 @@
-//! The 14 Istio kinds: their names, versions and printer columns, and their schemas (read once
-//! from the types in [`super::types`]).
+//! The 14 Istio kinds: their names, versions and printer columns, and their schemas.
+//!
+//! A kind's schema is read from its type in [`super::types`]; generating it (schemars, then
+//! [`Schema::from_json_schema`]) costs milliseconds per kind, so a copy of each is committed
+//! under [`SCHEMAS_PATH`] and embedded, and a run reads the copy of a kind when it first needs
+//! it. `cargo run --example gen-api -- --write` regenerates the copies; a test fails when one
+//! differs from its type.
 
 use std::sync::LazyLock;
 
@@ -61,6 +66,8 @@ pub struct KindInfo {
     pub spec_required: bool,
     /// The JSON schema of the `spec` type (its doc comments describe the spec and its fields).
     spec: fn() -> Value,
+    /// The committed copy of the `spec` schema generated from the type (see [`schema_files`]).
+    committed_spec: &'static str,
 }
 
 impl KindInfo {
@@ -87,13 +94,27 @@ impl KindInfo {
             .map_or("", |v| v.name)
     }
 
-    /// The schema of `spec`, built on first use.
+    /// The schema of `spec`, read on first use.
     pub fn spec_schema(&self) -> &'static Schema {
         let index = KINDS
             .iter()
             .position(|k| std::ptr::eq(k, self))
             .unwrap_or(0);
-        SPECS[index].get_or_init(|| build_spec(self))
+        SPECS[index].get_or_init(|| {
+            read_committed(self.committed_spec).unwrap_or_else(|| self.generate_spec_schema())
+        })
+    }
+
+    /// The schema of `spec` generated from its type, described down to its top-level fields.
+    pub fn generate_spec_schema(&self) -> Schema {
+        let mut spec = Schema::from_json_schema(&(self.spec)());
+        spec.keep_docs(2);
+        spec
+    }
+
+    /// The name of the committed copy of its `spec` schema under [`SCHEMAS_PATH`].
+    pub fn schema_file(&self) -> String {
+        format!("{}.json", self.kind)
     }
 }
 
@@ -169,6 +190,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: false,
         spec: types::json_schema::<types::VirtualServiceSpec>,
+        committed_spec: include_str!("schemas/VirtualService.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -188,6 +210,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: false,
         spec: types::json_schema::<types::DestinationRuleSpec>,
+        committed_spec: include_str!("schemas/DestinationRule.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -199,6 +222,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[],
         spec_required: false,
         spec: types::json_schema::<types::GatewaySpec>,
+        committed_spec: include_str!("schemas/Gateway.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -230,6 +254,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: true,
         spec: types::json_schema::<types::ServiceEntrySpec>,
+        committed_spec: include_str!("schemas/ServiceEntry.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -241,6 +266,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[],
         spec_required: false,
         spec: types::json_schema::<types::SidecarSpec>,
+        committed_spec: include_str!("schemas/Sidecar.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -260,6 +286,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: true,
         spec: types::json_schema::<types::WorkloadEntrySpec>,
+        committed_spec: include_str!("schemas/WorkloadEntry.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -271,6 +298,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[AGE],
         spec_required: true,
         spec: types::json_schema::<types::WorkloadGroupSpec>,
+        committed_spec: include_str!("schemas/WorkloadGroup.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -282,6 +310,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[],
         spec_required: false,
         spec: types::json_schema::<types::EnvoyFilterSpec>,
+        committed_spec: include_str!("schemas/EnvoyFilter.json"),
     },
     KindInfo {
         group: "networking.istio.io",
@@ -293,6 +322,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[],
         spec_required: false,
         spec: types::json_schema::<types::ProxyConfigSpec>,
+        committed_spec: include_str!("schemas/ProxyConfig.json"),
     },
     KindInfo {
         group: "security.istio.io",
@@ -312,6 +342,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: false,
         spec: types::json_schema::<types::AuthorizationPolicySpec>,
+        committed_spec: include_str!("schemas/AuthorizationPolicy.json"),
     },
     KindInfo {
         group: "security.istio.io",
@@ -331,6 +362,7 @@ pub static KINDS: [KindInfo; 14] = [
         ],
         spec_required: false,
         spec: types::json_schema::<types::PeerAuthenticationSpec>,
+        committed_spec: include_str!("schemas/PeerAuthentication.json"),
     },
     KindInfo {
         group: "security.istio.io",
@@ -342,6 +374,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[],
         spec_required: false,
         spec: types::json_schema::<types::RequestAuthenticationSpec>,
+        committed_spec: include_str!("schemas/RequestAuthentication.json"),
     },
     KindInfo {
         group: "telemetry.istio.io",
@@ -360,6 +393,7 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[AGE],
         spec_required: false,
         spec: types::json_schema::<types::TelemetrySpec>,
+        committed_spec: include_str!("schemas/Telemetry.json"),
     },
     KindInfo {
         group: "extensions.istio.io",
@@ -371,25 +405,50 @@ pub static KINDS: [KindInfo; 14] = [
         columns: &[AGE],
         spec_required: true,
         spec: types::json_schema::<types::WasmPluginSpec>,
+        committed_spec: include_str!("schemas/WasmPlugin.json"),
     },
 ];
 
-/// Each kind's `spec` schema, built when that kind is first validated.
+/// Each kind's `spec` schema, read when that kind is first validated.
 static SPECS: LazyLock<Vec<std::sync::OnceLock<Schema>>> =
     LazyLock::new(|| KINDS.iter().map(|_| std::sync::OnceLock::new()).collect());
 
-/// The kind's `spec` schema, read from its type, described down to its top-level fields.
-fn build_spec(kind: &KindInfo) -> Schema {
-    let mut spec = Schema::from_json_schema(&(kind.spec)());
-    spec.keep_docs(2);
-    spec
+/// Where the schemas generated from the types are committed, relative to the project root.
+pub const SCHEMAS_PATH: &str = "src/api/schemas";
+
+/// The name of the committed copy of the `status` schema under [`SCHEMAS_PATH`].
+const STATUS_FILE: &str = "IstioStatus.json";
+
+/// A committed schema. `None` when it cannot be read, which happens only while a new kind's
+/// copy is being created (an empty file); the schema is then generated from the type.
+fn read_committed(text: &str) -> Option<Schema> {
+    serde_json::from_str(text).ok()
 }
 
 static STATUS: LazyLock<Schema> = LazyLock::new(|| {
+    read_committed(include_str!("schemas/IstioStatus.json")).unwrap_or_else(generate_status_schema)
+});
+
+/// The schema of `status` generated from its type, without descriptions.
+pub fn generate_status_schema() -> Schema {
     let mut status = Schema::from_json_schema(&types::json_schema::<types::IstioStatus>());
     status.keep_docs(0);
     status
-});
+}
+
+/// The files of [`SCHEMAS_PATH`] as generated from the types now: (file name, content).
+pub fn schema_files() -> Vec<(String, String)> {
+    let json = |schema: &Schema| {
+        // Our schema model has only string keys and finite numbers: it always serializes.
+        serde_json::to_string_pretty(schema).unwrap_or_default() + "\n"
+    };
+    let mut files: Vec<(String, String)> = KINDS
+        .iter()
+        .map(|k| (k.schema_file(), json(&k.generate_spec_schema())))
+        .collect();
+    files.push((STATUS_FILE.to_owned(), json(&generate_status_schema())));
+    files
+}
 
 /// The schema of `status`, the same for every Istio kind.
 pub fn status_schema() -> &'static Schema {

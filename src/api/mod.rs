@@ -8,7 +8,9 @@
 //!   (errors map to IST0106 SchemaValidationError, warnings to IST0133 SchemaWarning).
 //! - [`crds`]: the CRDs with structural `openAPIV3Schema`s, names, versions, printer columns
 //!   and the status subresource; they are committed as `manifests/crds/istio-crds.yaml`
-//!   (`cargo run --example gen-crds -- --write` regenerates it, a test fails when it is stale).
+//!   (`cargo run --example gen-api -- --write` regenerates it, a test fails when it is stale).
+//! - The schemas themselves are committed too, under [`SCHEMAS_PATH`], and embedded: a run
+//!   reads a kind's copy instead of generating it from the type (same command, same test).
 //!
 //! The types in [`types`] state facts of Istio's API (field names, types, enums, oneofs,
 //! bounds, patterns, int-or-string and preserve-unknown-fields places, CEL rules) through serde
@@ -27,5 +29,8 @@ pub mod types;
 mod validate;
 
 pub use crd::{crd, crds, crds_file, crds_yaml, CRDS_PATH};
-pub use kinds::{find, status_schema, Column, KindInfo, Version, GROUPS, KINDS};
+pub use kinds::{
+    find, generate_status_schema, schema_files, status_schema, Column, KindInfo, Version, GROUPS,
+    KINDS, SCHEMAS_PATH,
+};
 pub use validate::{validate, Level, UnknownVersion, Violation};

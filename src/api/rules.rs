@@ -2,10 +2,14 @@
 //! that validation needs no CEL interpreter. A rule without a native check is still rendered into
 //! the CRD (the API server enforces it) but is not checked locally.
 
+use serde::{Deserialize, Serialize};
+
 use crate::tree::Node;
 
-/// One CEL rule of a schema node, with the native check that decides it.
-#[derive(Debug, Clone)]
+/// One CEL rule of a schema node, with the native check that decides it. It serializes as its
+/// rule and message; reading it back pairs it with its check again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "RuleText", from = "RuleText")]
 pub struct Rule {
     /// The CEL expression, as rendered into the CRD.
     pub rule: String,
@@ -24,6 +28,29 @@ impl Rule {
             rule: rule.to_owned(),
             message: message.to_owned(),
             check: native(&one_line),
+        }
+    }
+}
+
+/// One CEL rule of a schema node, as written in a CRD.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleText {
+    rule: String,
+    message: String,
+}
+
+impl From<RuleText> for Rule {
+    fn from(r: RuleText) -> Self {
+        Rule::new(&r.rule, &r.message)
+    }
+}
+
+impl From<Rule> for RuleText {
+    fn from(r: Rule) -> Self {
+        RuleText {
+            rule: r.rule,
+            message: r.message,
         }
     }
 }

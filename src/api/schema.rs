@@ -3,13 +3,15 @@
 //! ([`Schema::to_openapi`]) and drives validation of resources (`super::validate`).
 
 use regex::Regex;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::rules::Rule;
 use super::types::ext::{CHECK_KEY, DEPRECATED_KEY};
 
 /// The JSON type of a schema node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Type {
     /// A mapping with declared properties, or a map when `values` is set.
     Object,
@@ -46,7 +48,9 @@ impl Type {
 }
 
 /// A check that the CRD schema cannot express, applied only by our validation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialized as its [`Format::key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// An RE2 regular expression.
     Regex,
@@ -87,60 +91,143 @@ impl Format {
 }
 
 /// One node of the schema tree, read from a type's JSON schema with
-/// [`Schema::from_json_schema`].
-#[derive(Debug, Clone)]
+/// [`Schema::from_json_schema`]. It serializes compactly (unset fields left out) for the
+/// committed copies under [`crate::api::SCHEMAS_PATH`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Schema {
     /// The node's type.
     pub ty: Type,
     /// Our own short description, rendered into the CRD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
     /// OpenAPI `format` (`int32`, `double`, `date-time`, `byte`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
     /// Declared properties of an object, in schema order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty", with = "properties")]
     pub properties: Vec<(String, Schema)>,
     /// The value schema of a map (`additionalProperties`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<Schema>>,
     /// The item schema of a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Schema>>,
     /// Properties that must be present.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required: Vec<String>,
     /// Allowed string values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<String>,
     /// Inclusive numeric bounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minimum: Option<f64>,
     /// Inclusive numeric upper bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maximum: Option<f64>,
     /// Length bounds of a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<u64>,
     /// Upper length bound of a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u64>,
     /// Size bounds of a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_items: Option<u64>,
     /// Upper size bound of a list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
     /// Size bounds of an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_properties: Option<u64>,
     /// Upper size bound of an object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_properties: Option<u64>,
     /// A pattern strings must match, with its compiled form.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "pattern")]
     pub pattern: Option<(String, Regex)>,
     /// Whether `null` is an explicit allowed value.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// Whether unknown fields are kept (`x-kubernetes-preserve-unknown-fields`).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub preserve_unknown: bool,
     /// `x-kubernetes-list-type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list_type: Option<String>,
     /// `x-kubernetes-list-map-keys`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub list_map_keys: Vec<String>,
     /// Groups of properties of which at most one may be set (protobuf oneofs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub oneofs: Vec<Vec<String>>,
     /// CEL rules (`x-kubernetes-validations`), each with our native check when we have one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
     /// A check beyond the CRD schema (`x-istioctl-check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Format>,
     /// Setting this field is deprecated: validation warns, naming the replacement field when
     /// there is one (`Some("")` when there is none) (`x-istioctl-deprecated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deprecated: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Declared properties as a JSON object, in their order.
+mod properties {
+    use std::fmt;
+
+    use serde::de::{MapAccess, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    use super::Schema;
+
+    pub fn serialize<S: Serializer>(props: &[(String, Schema)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(props.iter().map(|(n, p)| (n, p)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Schema)>, D::Error> {
+        struct Properties;
+        impl<'de> Visitor<'de> for Properties {
+            type Value = Vec<(String, Schema)>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of property schemas")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut props = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(entry) = map.next_entry()? {
+                    props.push(entry);
+                }
+                Ok(props)
+            }
+        }
+        d.deserialize_map(Properties)
+    }
+}
+
+/// A pattern as its text; compiled when read.
+mod pattern {
+    use regex::Regex;
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &Option<(String, Regex)>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some((text, _)) => s.serialize_str(text),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<(String, Regex)>, D::Error> {
+        let text = String::deserialize(d)?;
+        let re = Regex::new(&text).map_err(D::Error::custom)?;
+        Ok(Some((text, re)))
+    }
 }
 
 /// The keywords [`Schema::from_json_schema`] understands; any other is a programming error.
