@@ -4,9 +4,14 @@
 # Prints, for each N: input size, parse-only time (ISTIOCTL_ANALYZE_PARSE_ONLY=1), analyze
 # time, peak RSS; then the ratios the project targets:
 #   analyze ÷ parse-only (≤ 1.5), time(100k) ÷ time(10k) (≤ 11), peak RSS ÷ input bytes (≤ 4).
+# It also prints the peak RSS of a run on an empty directory (the process alone: mostly the
+# binary's own pages) and, per N, the RSS above that baseline ÷ input bytes, which shows the
+# memory the input costs when the fixed part dominates (small N).
 # Times are the best of RUNS runs (default 3): wall-clock, and CPU (user + system, all threads),
 # which stays meaningful on a machine shared with other work; the ratios use CPU time (wall
-# ratios are printed too). RSS is the child's ru_maxrss.
+# ratios are printed too). RSS is istioctl's peak RSS as GNU time (/usr/bin/time) reports it,
+# from a separate run: a child forked from this Python process would count Python's own
+# pages in its ru_maxrss. Without GNU time that ru_maxrss is used, an upper bound.
 # Usage: benches/analyze.sh [N...]     (BIN=path/to/istioctl to skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +24,9 @@ SIZES=("$@")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 python3 - "$BIN" "$WORK" "${RUNS:-3}" "${SIZES[@]}" <<'PY'
-import os, sys, time
+import os, subprocess, sys, time
+
+GNU_TIME = "/usr/bin/time"
 
 bin_, work, runs, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), [int(s) for s in sys.argv[4:]]
 
@@ -98,16 +105,31 @@ def measure(d, parse_only):
         best = min(best, took)
         best_cpu = min(best_cpu, usage.ru_utime + usage.ru_stime)
         rss = max(rss, usage.ru_maxrss * 1024)
+    if os.access(GNU_TIME, os.X_OK):
+        out = os.path.join(work, "rss")
+        run = subprocess.run([GNU_TIME, "-f", "%M", "-o", out, bin_, "analyze", "--use-kube=false",
+                              "-A", "-o", "json", d], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        if run.returncode not in (0, 79):
+            sys.exit(f"{bin_} exited {run.returncode} on {d}")
+        with open(out) as f:
+            rss = int(f.read().split()[-1]) * 1024
     return best, best_cpu, rss
 
 rows = {}
-print(f"{'resources':>10} {'input MB':>9} {'parse cpu s':>12} {'analyze cpu s':>14} {'parse wall s':>13} {'analyze wall s':>15} {'RSS MB':>8} {'analyze/parse':>14} {'(wall)':>7} {'RSS/input':>10}")
+empty = os.path.join(work, "empty")
+os.makedirs(empty)
+_, _, baseline = measure(empty, False)
+print(f"peak RSS on an empty input (the process alone): {baseline / 1e6:.1f} MB")
+if not os.access(GNU_TIME, os.X_OK):
+    print(f"note: {GNU_TIME} is missing; RSS includes this Python process's pages (an upper bound)")
+print(f"{'resources':>10} {'input MB':>9} {'parse cpu s':>12} {'analyze cpu s':>14} {'parse wall s':>13} {'analyze wall s':>15} {'RSS MB':>8} {'analyze/parse':>14} {'(wall)':>7} {'RSS/input':>10} {'(RSS-base)/input':>17}")
 for n in sizes:
     d, size = generate(n)
     parse, parse_cpu, _ = measure(d, True)
     full, full_cpu, rss = measure(d, False)
     rows[n] = (full_cpu, full)
-    print(f"{n:>10} {size / 1e6:>9.1f} {parse_cpu:>12.3f} {full_cpu:>14.3f} {parse:>13.3f} {full:>15.3f} {rss / 1e6:>8.1f} {full_cpu / parse_cpu:>14.2f} {full / parse:>7.2f} {rss / size:>10.2f}")
+    print(f"{n:>10} {size / 1e6:>9.1f} {parse_cpu:>12.3f} {full_cpu:>14.3f} {parse:>13.3f} {full:>15.3f} {rss / 1e6:>8.1f} {full_cpu / parse_cpu:>14.2f} {full / parse:>7.2f} {rss / size:>10.2f} {(rss - baseline) / size:>17.2f}")
     sys.stdout.flush()
     for f in os.listdir(d):
         os.remove(os.path.join(d, f))

@@ -202,6 +202,8 @@ mod properties {
                 while let Some(entry) = map.next_entry()? {
                     props.push(entry);
                 }
+                // Schema nodes are large and live for the whole run: no spare capacity.
+                props.shrink_to_fit();
                 Ok(props)
             }
         }
