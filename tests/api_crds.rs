@@ -293,6 +293,14 @@ fn committed_schemas_are_generated_from_the_types_and_read_back() {
     let mut expected: Vec<String> = api::schema_files().into_iter().map(|(n, _)| n).collect();
     expected.sort();
     assert_eq!(on_disk, expected, "files in {} no kind uses", dir.display());
+    // And each kind embeds its own file.
+    let write = |s: &Schema| serde_json::to_string_pretty(s).expect("schema writes") + "\n";
+    for kind in &api::KINDS {
+        let committed = std::fs::read_to_string(dir.join(kind.schema_file())).unwrap_or_default();
+        assert_eq!(write(kind.spec_schema()), committed, "{}", kind.kind);
+    }
+    let status = std::fs::read_to_string(dir.join("IstioStatus.json")).unwrap_or_default();
+    assert_eq!(write(api::status_schema()), status);
 }
 
 #[test]

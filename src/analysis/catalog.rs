@@ -5,7 +5,7 @@
 use super::message::Level;
 
 /// One catalog entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     /// The code, e.g. `IST0102`.
     pub code: &'static str,

@@ -12,7 +12,7 @@ use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
 use crate::inputs::Input;
-use crate::yaml::{parse_tree, split_documents};
+use crate::yaml::{parse_tree, split_documents, DocumentChunk};
 
 /// An input that could not be used, or a document in it.
 #[derive(Debug, Clone)]
@@ -245,8 +245,27 @@ fn offset_of_line(text: &str, start: usize, first_line: u32, line: u32) -> usize
         .map_or(start, |(i, _)| start + i + 1)
 }
 
+/// What one document of a file yields, decided without the store (so documents can be parsed
+/// in parallel) and then added to it in file order.
+enum Parsed {
+    /// An empty document.
+    Nothing,
+    /// A document that cannot be used: its line, the byte offset of the problem, and what is
+    /// wrong.
+    Problem(u32, usize, String),
+    /// A resource, with the line it starts on.
+    One(Document, u32),
+    /// The items of a `List`, each with its line.
+    Items(Vec<(Document, u32)>),
+}
+
+/// Below this many bytes a file's documents are parsed on the calling thread: starting
+/// threads would cost more than they save.
+const PARALLEL_MIN_BYTES: usize = 256 << 10;
+
 /// Loads the documents of `source`; `original` holds the file's bytes when they were not all
-/// UTF-8, to tell which documents are spoilt.
+/// UTF-8, to tell which documents are spoilt. Large files are parsed on every core; the
+/// resources and errors come out in file order either way.
 fn load_documents(
     source: &Arc<Source>,
     original: Option<&[u8]>,
@@ -257,93 +276,126 @@ fn load_documents(
 ) {
     let text = source.text();
     let text: &str = &text;
-    for chunk in split_documents(text) {
-        let body = &text[chunk.range.clone()];
-        let error = |line: u32, offset: Option<usize>, message: String| LoadError {
-            file: source.name.clone(),
-            line: Some(line),
-            at: Some((
-                offset.unwrap_or_else(|| {
-                    offset_of_line(text, chunk.range.start, chunk.first_line, line)
-                }),
-                source.clone(),
-            )),
-            message,
-        };
-        if let Some(bad) = original
-            .and_then(|bytes| bytes.get(chunk.range.clone()))
-            .and_then(|doc| std::str::from_utf8(doc).err())
-        {
-            let offset = chunk.range.start + bad.valid_up_to();
-            let line = chunk.first_line
-                + text[chunk.range.start..offset]
-                    .bytes()
-                    .filter(|&b| b == b'\n')
-                    .count() as u32;
-            let byte = original.and_then(|b| b.get(offset)).copied().unwrap_or(0);
-            report.errors.push(error(
-                line,
-                Some(offset),
-                format!("the document is not valid UTF-8 (byte 0x{byte:02X}); it is skipped"),
-            ));
-            continue;
-        }
-        if body.len() > MAX_DOCUMENT_BYTES {
-            report.errors.push(error(
-                chunk.first_line,
-                None,
-                format!(
-                    "the document is {:.1} MiB, over the {} MiB limit (Kubernetes objects are at most about 1.5 MiB); it is skipped",
-                    body.len() as f64 / (1024.0 * 1024.0),
-                    MAX_DOCUMENT_BYTES >> 20
-                ),
-            ));
-            continue;
-        }
-        let doc = match parse_tree(body, chunk.first_line, chunk.range.start) {
-            Ok(doc) if doc.root().is_null() => continue,
-            Ok(doc) => doc,
-            Err(e) => {
-                report
-                    .errors
-                    .push(error(e.line, Some(e.offset), format!("invalid YAML: {e}")));
+    let chunks = split_documents(text);
+    let parse = |chunk: &DocumentChunk| read_document(text, chunk, original, keep);
+    let workers = if text.len() < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    let parsed: Vec<Parsed> = if workers <= 1 || chunks.len() < 2 {
+        chunks.iter().map(parse).collect()
+    } else {
+        let per_worker = chunks.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per_worker)
+                .map(|group| scope.spawn(move || group.iter().map(parse).collect::<Vec<_>>()))
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let error = |line: u32, offset: usize, message: String| LoadError {
+        file: source.name.clone(),
+        line: Some(line),
+        at: Some((offset, source.clone())),
+        message,
+    };
+    let origin = |line: u32| Origin::File {
+        source: source.clone(),
+        line,
+    };
+    for (chunk, parsed) in chunks.iter().zip(parsed) {
+        let (one, items) = match parsed {
+            Parsed::Nothing => continue,
+            Parsed::Problem(line, at, message) => {
+                report.errors.push(error(line, at, message));
                 continue;
             }
+            Parsed::One(doc, line) => (Some((doc, line)), Vec::new()),
+            Parsed::Items(items) => (None, items),
         };
-        let first_content = body
-            .lines()
-            .position(|l| {
-                let t = l.trim();
-                !t.is_empty() && !t.starts_with('#')
-            })
-            .unwrap_or(0);
-        let doc_line = chunk.first_line + first_content as u32;
-        let origin = |line: u32| Origin::File {
-            source: source.clone(),
-            line,
-        };
-        let root = doc.root();
-        let is_list = root
-            .get("kind")
-            .and_then(Node::as_str)
-            .is_some_and(|k| k == "List" || k.ends_with("List"))
-            && root.get("items").is_some_and(Node::is_array);
-        if is_list {
-            let items = root.get("items").and_then(Node::as_array);
-            for item in items.into_iter().flatten() {
-                let line = Some(item.line()).filter(|&l| l > 0).unwrap_or(doc_line);
-                let item = prune(keep, Document::from_node(item));
-                if let Err(message) = add_resource(item, origin(line), opts, store) {
-                    report.errors.push(error(line, None, message));
-                }
-            }
-        } else {
-            let doc = prune(keep, doc);
-            if let Err(message) = add_resource(doc, origin(doc_line), opts, store) {
-                report.errors.push(error(doc_line, None, message));
+        for (doc, line) in one.into_iter().chain(items) {
+            if let Err(message) = add_resource(doc, origin(line), opts, store) {
+                let at = offset_of_line(text, chunk.range.start, chunk.first_line, line);
+                report.errors.push(error(line, at, message));
             }
         }
     }
+}
+
+/// Parses one document of `text` (see [`load_documents`]) and prunes it as `keep` says.
+fn read_document(
+    text: &str,
+    chunk: &DocumentChunk,
+    original: Option<&[u8]>,
+    keep: &Keep,
+) -> Parsed {
+    let body = &text[chunk.range.clone()];
+    if let Some(bad) = original
+        .and_then(|bytes| bytes.get(chunk.range.clone()))
+        .and_then(|doc| std::str::from_utf8(doc).err())
+    {
+        let offset = chunk.range.start + bad.valid_up_to();
+        let line = chunk.first_line
+            + text[chunk.range.start..offset]
+                .bytes()
+                .filter(|&b| b == b'\n')
+                .count() as u32;
+        let byte = original.and_then(|b| b.get(offset)).copied().unwrap_or(0);
+        return Parsed::Problem(
+            line,
+            offset,
+            format!("the document is not valid UTF-8 (byte 0x{byte:02X}); it is skipped"),
+        );
+    }
+    if body.len() > MAX_DOCUMENT_BYTES {
+        return Parsed::Problem(
+            chunk.first_line,
+            chunk.range.start,
+            format!(
+                "the document is {:.1} MiB, over the {} MiB limit (Kubernetes objects are at most about 1.5 MiB); it is skipped",
+                body.len() as f64 / (1024.0 * 1024.0),
+                MAX_DOCUMENT_BYTES >> 20
+            ),
+        );
+    }
+    let doc = match parse_tree(body, chunk.first_line, chunk.range.start) {
+        Ok(doc) if doc.root().is_null() => return Parsed::Nothing,
+        Ok(doc) => doc,
+        Err(e) => return Parsed::Problem(e.line, e.offset, format!("invalid YAML: {e}")),
+    };
+    let first_content = body
+        .lines()
+        .position(|l| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with('#')
+        })
+        .unwrap_or(0);
+    let doc_line = chunk.first_line + first_content as u32;
+    let root = doc.root();
+    let is_list = root
+        .get("kind")
+        .and_then(Node::as_str)
+        .is_some_and(|k| k == "List" || k.ends_with("List"))
+        && root.get("items").is_some_and(Node::is_array);
+    if !is_list {
+        return Parsed::One(prune(keep, doc), doc_line);
+    }
+    let items = root.get("items").and_then(Node::as_array);
+    Parsed::Items(
+        items
+            .into_iter()
+            .flatten()
+            .map(|item| {
+                let line = Some(item.line()).filter(|&l| l > 0).unwrap_or(doc_line);
+                (prune(keep, Document::from_node(item)), line)
+            })
+            .collect(),
+    )
 }
 
 /// Applies `keep` to a resource, by its apiVersion and kind.
@@ -446,5 +498,58 @@ mod tests {
         assert_eq!(cm.label("a"), Some("b"));
         let (_, svc) = store.iter().nth(1).expect("service");
         assert!(svc.root().get("spec").is_some());
+    }
+
+    #[test]
+    fn a_large_file_loads_in_file_order_with_its_errors_in_place() {
+        let opts = LoadOptions {
+            default_namespace: "default".to_owned(),
+            recursive: false,
+        };
+        // Over PARALLEL_MIN_BYTES, with a broken document every 100 and a List in between.
+        let mut text = String::new();
+        let mut expected_errors = Vec::new();
+        let mut expected_names = Vec::new();
+        let mut line = 1;
+        for i in 0..3000 {
+            if i > 0 {
+                text.push_str("---\n");
+                line += 1;
+            }
+            if i % 100 == 7 {
+                expected_errors.push(line);
+                text.push_str("kind: [unclosed\n");
+                line += 1;
+            } else if i % 500 == 9 {
+                text.push_str(&format!(
+                    "apiVersion: v1\nkind: List\nitems:\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: a{i}}}}}\n- {{apiVersion: v1, kind: ConfigMap, metadata: {{name: b{i}}}}}\n"
+                ));
+                expected_names.extend([format!("a{i}"), format!("b{i}")]);
+                line += 5;
+            } else {
+                let pad = "x".repeat(80);
+                text.push_str(&format!(
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\ndata:\n  pad: {pad}\n"
+                ));
+                expected_names.push(format!("c{i}"));
+                line += 6;
+            }
+        }
+        assert!(text.len() > PARALLEL_MIN_BYTES);
+        let mut builder = StoreBuilder::default();
+        let mut report = LoadReport::default();
+        load_bytes(
+            "big.yaml".into(),
+            text.into_bytes(),
+            &opts,
+            &Keep::All,
+            &mut builder,
+            &mut report,
+        );
+        let lines: Vec<u32> = report.errors.iter().filter_map(|e| e.line).collect();
+        assert_eq!(lines, expected_errors);
+        let store = builder.build();
+        let names: Vec<&str> = store.iter().map(|(_, r)| &*r.name).collect();
+        assert_eq!(names, expected_names);
     }
 }
