@@ -241,6 +241,91 @@ fn preview_and_remote_profiles() {
     ));
     assert!(!remote.iter().any(|o| o.kind() == "Deployment"));
     assert!(!has(&remote, "ConfigMap", "istio-sidecar-injector"));
+    // Without the external control plane's address there is nothing to point istiod at.
+    assert!(!has(&remote, "Service", "istiod"));
+}
+
+#[test]
+fn prune_and_uninstall_look_at_every_kind_an_install_creates() {
+    let owned: BTreeSet<(&str, &str)> = istioctl::install::OWNED_KINDS.iter().copied().collect();
+    let installs = [
+        render(&["profile=demo"]),
+        render(&[
+            "profile=default",
+            "components.egressGateways[0].enabled=true",
+        ]),
+        render(&[
+            "profile=remote",
+            "values.global.remotePilotAddress=10.1.2.3",
+        ]),
+        render(&[
+            "profile=remote",
+            "values.global.remotePilotAddress=istiod.example.com",
+        ]),
+    ];
+    for o in installs.iter().flatten() {
+        let v = &o.object;
+        let kind = (
+            v["apiVersion"].as_str().unwrap_or_default(),
+            v["kind"].as_str().unwrap_or_default(),
+        );
+        assert!(owned.contains(&kind), "{kind:?} is not in OWNED_KINDS");
+    }
+}
+
+#[test]
+fn remote_profile_points_istiod_at_the_external_control_plane() {
+    let by_ip = render(&[
+        "profile=remote",
+        "values.global.remotePilotAddress=10.1.2.3",
+    ]);
+    let svc = find(&by_ip, "Service", "istiod");
+    assert_eq!(svc["metadata"]["namespace"], "istio-system");
+    assert_eq!(
+        svc["spec"]["ports"],
+        json!([
+            {"name": "tcp-istiod", "port": 15012, "protocol": "TCP"},
+            {"name": "tcp-webhook", "port": 443, "targetPort": 15017, "protocol": "TCP"},
+        ])
+    );
+    assert!(svc["spec"].get("selector").is_none() && svc["spec"].get("type").is_none());
+    let endpoints = find(&by_ip, "Endpoints", "istiod");
+    assert_eq!(
+        endpoints["subsets"],
+        json!([{
+            "addresses": [{"ip": "10.1.2.3"}],
+            "ports": [
+                {"name": "tcp-istiod", "port": 15012, "protocol": "TCP"},
+                {"name": "tcp-webhook", "port": 15017, "protocol": "TCP"},
+            ],
+        }])
+    );
+    let v6 = render(&["profile=remote", "values.global.remotePilotAddress=fd00::1"]);
+    assert_eq!(
+        find(&v6, "Endpoints", "istiod")["subsets"][0]["addresses"],
+        json!([{"ip": "fd00::1"}])
+    );
+
+    let by_name = render(&[
+        "profile=remote",
+        "values.global.remotePilotAddress=istiod.primary.example.com",
+        "revision=canary",
+    ]);
+    let svc = find(&by_name, "Service", "istiod-canary");
+    assert_eq!(svc["spec"]["type"], "ExternalName");
+    assert_eq!(svc["spec"]["externalName"], "istiod.primary.example.com");
+    assert_eq!(svc["metadata"]["labels"]["istio.io/rev"], "canary");
+    assert!(!by_name.iter().any(|o| o.kind() == "Endpoints"));
+    // The webhook reaches the injector through that Service.
+    let webhook = find(
+        &by_name,
+        "MutatingWebhookConfiguration",
+        "istio-sidecar-injector-canary",
+    );
+    assert_eq!(
+        webhook["webhooks"][0]["clientConfig"]["service"]["name"],
+        "istiod-canary"
+    );
 }
 
 #[test]

@@ -308,6 +308,55 @@ fn reinstall_prunes_what_the_new_config_no_longer_renders() {
 }
 
 #[test]
+fn remote_istiod_moves_from_an_ip_to_a_host_name_and_uninstall_removes_it() {
+    let env = start(quick());
+    let by_ip = [
+        "profile=remote",
+        "values.global.remotePilotAddress=10.1.2.3",
+    ];
+    let by_name = [
+        "profile=remote",
+        "values.global.remotePilotAddress=istiod.primary.example.com",
+    ];
+    let install = |sets: &[&str]| {
+        let mut cmd = env.istioctl();
+        cmd.args(["install", "-y"]);
+        for s in sets {
+            cmd.args(["--set", s]);
+        }
+        let out = cmd.output().expect("runs");
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    install(&by_ip);
+    let endpoints = env
+        .get("v1", "Endpoints", Some("istio-system"), "istiod")
+        .expect("istiod Endpoints");
+    assert_eq!(endpoints["subsets"][0]["addresses"][0]["ip"], "10.1.2.3");
+    assert_eq!(env.inventory(), rendered(&by_ip));
+
+    let out = install(&by_name);
+    assert!(
+        out.contains("removed Endpoints istio-system/istiod"),
+        "{out}"
+    );
+    let svc = env
+        .get("v1", "Service", Some("istio-system"), "istiod")
+        .expect("istiod Service");
+    assert_eq!(svc["spec"]["type"], "ExternalName");
+    assert_eq!(svc["spec"]["externalName"], "istiod.primary.example.com");
+    assert_eq!(env.inventory(), rendered(&by_name));
+
+    env.istioctl()
+        .args(["uninstall", "--purge", "-y"])
+        .assert()
+        .success();
+    assert!(env
+        .get("v1", "Service", Some("istio-system"), "istiod")
+        .is_none());
+}
+
+#[test]
 fn dry_run_reports_and_touches_nothing() {
     let env = start(quick());
     let before = env.emu.resource_version();

@@ -34,6 +34,7 @@ pub const OWNED_KINDS: &[(&str, &str)] = &[
     ("v1", "ConfigMap"),
     ("v1", "Secret"),
     ("v1", "Service"),
+    ("v1", "Endpoints"),
     (
         "admissionregistration.k8s.io/v1",
         "ValidatingWebhookConfiguration",

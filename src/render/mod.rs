@@ -178,6 +178,7 @@ pub fn render_manifests(cfg: &MergedConfig) -> miette::Result<Vec<RenderedObject
             "pilot/webhooks.yaml",
             "pilot/configmaps.yaml",
             "pilot/istiod.yaml",
+            "pilot/remote.yaml",
         ] {
             objs.extend(engine.render(t, &pctx)?);
         }

@@ -48,6 +48,8 @@ impl Engine {
         // Templates produce YAML; values are quoted explicitly with `tojson` where needed.
         env.set_auto_escape_callback(|_| AutoEscape::None);
         env.add_filter("text", text);
+        // `is ip`: an IPv4 or IPv6 address (not a host name).
+        env.add_test("ip", |v: &str| v.parse::<std::net::IpAddr>().is_ok());
         env.set_loader(|name| {
             Ok(MANIFESTS
                 .get_file(name)
