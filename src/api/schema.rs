@@ -705,6 +705,8 @@ mod tests {
         assert_eq!(s.to_openapi(), json!({"type": "string"}));
         for f in Format::ALL {
             assert_eq!(Format::from_key(f.key()), Some(f));
+            // The committed schemas name a check by its key too.
+            assert_eq!(serde_json::to_value(f).ok(), Some(json!(f.key())));
         }
     }
 }
