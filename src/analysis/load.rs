@@ -136,14 +136,15 @@ pub enum Keep {
     Kinds(HashSet<&'static str>),
 }
 
+/// The top-level fields a resource of a kind no analyzer reads keeps.
+const IDENTITY_FIELDS: &[&str] = &["apiVersion", "kind", "metadata"];
+
 impl Keep {
-    /// Drops what no analyzer reads from `doc`, a resource of kind `key`.
-    fn prune(&self, key: &str, doc: Document) -> Document {
+    /// The top-level fields a resource of kind `key` keeps: `None` for all of them.
+    fn fields(&self, key: &str) -> Option<&'static [&'static str]> {
         match self {
-            Keep::Kinds(kinds) if !kinds.contains(key) => {
-                doc.retain_top_level(&["apiVersion", "kind", "metadata"])
-            }
-            _ => doc,
+            Keep::Kinds(kinds) if !kinds.contains(key) => Some(IDENTITY_FIELDS),
+            _ => None,
         }
     }
 }
@@ -383,7 +384,10 @@ fn read_document(
         .is_some_and(|k| k == "List" || k.ends_with("List"))
         && root.get("items").is_some_and(Node::is_array);
     if !is_list {
-        return Parsed::One(prune(keep, doc), doc_line);
+        return match kept_fields(keep, root) {
+            Some(fields) => Parsed::One(Document::from_node_retaining(root, fields), doc_line),
+            None => Parsed::One(doc, doc_line),
+        };
     }
     let items = root.get("items").and_then(Node::as_array);
     Parsed::Items(
@@ -392,26 +396,25 @@ fn read_document(
             .flatten()
             .map(|item| {
                 let line = Some(item.line()).filter(|&l| l > 0).unwrap_or(doc_line);
-                (prune(keep, Document::from_node(item)), line)
+                let doc = match kept_fields(keep, item) {
+                    Some(fields) => Document::from_node_retaining(item, fields),
+                    None => Document::from_node(item),
+                };
+                (doc, line)
             })
             .collect(),
     )
 }
 
-/// Applies `keep` to a resource, by its apiVersion and kind.
-fn prune(keep: &Keep, doc: Document) -> Document {
+/// The top-level fields `keep` leaves to the resource at `root`, by its apiVersion and kind
+/// (`None`: all of them).
+fn kept_fields(keep: &Keep, root: Node<'_>) -> Option<&'static [&'static str]> {
     if matches!(keep, Keep::All) {
-        return doc;
+        return None;
     }
-    let root = doc.root();
-    let key = match (
-        root.get("apiVersion").and_then(Node::as_str),
-        root.get("kind").and_then(Node::as_str),
-    ) {
-        (Some(api_version), Some(kind)) => kind_key(api_version, kind),
-        _ => return doc,
-    };
-    keep.prune(&key, doc)
+    let api_version = root.get("apiVersion")?.as_str()?;
+    let kind = root.get("kind")?.as_str()?;
+    keep.fields(&kind_key(api_version, kind))
 }
 
 /// Checks an object's identity and adds it to the store.

@@ -187,13 +187,14 @@ impl Document {
         b.finish()
     }
 
-    /// A copy of this document whose top mapping keeps only the entries named in `keep`.
-    pub fn retain_top_level(&self, keep: &[&str]) -> Document {
-        let Some(map) = self.root().as_object() else {
-            return self.clone();
+    /// A copy of `node` as a document of its own; when it is a mapping, only its entries named
+    /// in `keep`.
+    pub fn from_node_retaining(node: Node<'_>, keep: &[&str]) -> Document {
+        let Some(map) = node.as_object() else {
+            return Document::from_node(node);
         };
         let mut b = Builder::new();
-        b.begin_map(self.root.line());
+        b.begin_map(node.line());
         for (key, value) in map.iter().filter(|(k, _)| keep.contains(k)) {
             b.scalar(Scalar::Str(key), value.line());
             b.copy(value);
