@@ -282,7 +282,7 @@ fn load_documents(
     let workers = if text.len() < PARALLEL_MIN_BYTES {
         1
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        super::cores()
     };
     let parsed: Vec<Parsed> = if workers <= 1 || chunks.len() < 2 {
         chunks.iter().map(parse).collect()

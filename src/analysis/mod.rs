@@ -18,3 +18,10 @@ pub mod store;
 pub mod suppress;
 #[cfg(test)]
 pub mod testing;
+
+/// How many threads loading and analysis use: the cores available to the process. Asked once,
+/// as finding out reads cgroup files (tens of microseconds) and large inputs ask per file.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}

@@ -120,9 +120,7 @@ pub fn run(
     mesh: &MeshConfig,
     opts: &RunOptions,
 ) -> Vec<Finding> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(selected.len().max(1));
+    let workers = super::cores().min(selected.len().max(1));
     let chunk = selected.len().div_ceil(workers).max(1);
     let messages: Vec<Message> = std::thread::scope(|scope| {
         let handles: Vec<_> = selected
