@@ -52,7 +52,6 @@ pub fn all() -> Vec<Box<dyn Analyzer>> {
         Box::new(meshnetworks::mesh_networks::MeshNetworksAnalyzer),
         Box::new(service::port_name::PortNameAnalyzer),
         Box::new(serviceentry::protocol_addresses::ProtocolAddressesAnalyzer),
-        Box::new(serviceentry::conflicting_protocol::ConflictingServiceEntryProtocolAnalyzer),
         Box::new(sidecar::selector::SelectorAnalyzer),
         Box::new(telemetry::default_selector::DefaultSelectorAnalyzer),
         Box::new(telemetry::lightstep::LightstepAnalyzer),

@@ -1,4 +1,3 @@
 //! Analyzers of ServiceEntries.
 
-pub mod conflicting_protocol;
 pub mod protocol_addresses;
