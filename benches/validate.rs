@@ -4,9 +4,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use istioctl::api;
-use istioctl::tree::Document;
-use istioctl::yaml::{parse_tree, split_documents};
+use istio_api as api;
+use istio_core::tree::Document;
+use istio_core::yaml::{parse_tree, split_documents};
 
 const COUNT: usize = 10_000;
 

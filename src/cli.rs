@@ -6,7 +6,7 @@ use crate::cmd;
 
 /// Istio configuration command line utility, in one fast binary.
 #[derive(Debug, Parser)]
-#[command(name = "istioctl", version = crate::version::CLIENT_VERSION, about, long_about = None)]
+#[command(name = "istioctl", version = istio_api::release::CLIENT_VERSION, about, long_about = None)]
 pub struct Cli {
     /// Flags every subcommand accepts.
     #[command(flatten)]
@@ -37,6 +37,16 @@ pub struct GlobalArgs {
         value_name = "NAMESPACE"
     )]
     pub istio_namespace: String,
+}
+
+impl GlobalArgs {
+    /// The cluster the kubeconfig flags name.
+    pub fn cluster(&self) -> istio_kube::ClusterConfig {
+        istio_kube::ClusterConfig {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+        }
+    }
 }
 
 /// The subcommands.

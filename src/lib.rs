@@ -1,21 +1,14 @@
-//! istioctl-rs: a fast, single-binary clone of `istioctl`.
+//! istioctl-rs: a fast, single-binary clone of `istioctl`. This crate is the command line
+//! only: [`cli`] declares the flags, and each [`cmd`] module parses its arguments, makes one
+//! call into an engine crate and prints what it returns.
 //!
-//! - [`cli`]: the command line (global flags and subcommands).
-//! - [`cmd`]: one module per subcommand.
-//! - [`operator`]: the IstioOperator model, profiles, `-f` overlays and `--set` flags.
-//! - [`kube`]: the cluster client layer.
-//! - [`install`]: the apply pipeline of `install`, `uninstall` and `verify-install`.
-//! - [`render`]: manifests rendered from a merged configuration.
+//! The engines, none of which knows clap or the terminal:
+//! - `istio-core`: YAML with lines, the compact document tree, local inputs, shared helpers;
+//! - `istio-api`: Istio's API as Rust types, CRDs, validation, the Istio release modelled;
+//! - `istio-kube`: the cluster client;
+//! - `istio-install`: IstioOperator configuration, rendering, apply/prune/uninstall plans;
+//! - `istio-analysis`: the analysis engine and its analyzers.
+#![deny(missing_docs)]
 
-pub mod analysis;
-pub mod api;
 pub mod cli;
 pub mod cmd;
-pub mod inputs;
-pub mod install;
-pub mod kube;
-pub mod operator;
-pub mod render;
-pub mod tree;
-pub mod version;
-pub mod yaml;

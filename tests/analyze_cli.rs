@@ -344,7 +344,8 @@ fn usage_errors_exit_one() {
     let r = run(analyze(&["--analyzer", "service.PortNameAnalyser", MESH]));
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.contains("did you mean service.PortNameAnalyzer"),
+        r.stderr
+            .contains("did you mean \"service.PortNameAnalyzer\"?"),
         "{}",
         r.stderr
     );

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use istioctl::analysis::output::render_all;
-use istioctl::analysis::run::analyze_bytes;
+use istio_analysis::output::render_all;
+use istio_analysis::run::analyze_bytes;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

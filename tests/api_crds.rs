@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use istioctl::api::{self, schema::Schema};
-use istioctl::yaml::{parse_document, split_documents};
+use istio_api as api;
+use istio_api::schema::Schema;
+use istio_core::yaml::{parse_document, split_documents};
 use serde_json::Value;
 
 /// `../shared` or `../../shared` next to the project, when present.

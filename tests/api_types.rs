@@ -1,8 +1,8 @@
 //! The typed API reads our valid fixtures: every resource's `spec` deserializes into its kind's
 //! Rust type and serializes back to the same value (nothing dropped, nothing added).
 
-use istioctl::api::types::*;
-use istioctl::yaml::{parse_document, split_documents};
+use istio_api::types::*;
+use istio_core::yaml::{parse_document, split_documents};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;

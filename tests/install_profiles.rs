@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use istioctl::operator::{self, Inputs};
-use istioctl::render::{self, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL};
+use istio_install::operator::{self, Inputs};
+use istio_install::render::{self, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> PathBuf {
@@ -144,7 +144,10 @@ fn default_profile_has_ingress_no_egress_and_autoscaling() {
     let istiod = find(&objs, "Deployment", "istiod");
     assert_eq!(
         container(istiod)["image"],
-        format!("docker.io/istio/pilot:{}", istioctl::version::ISTIO_VERSION)
+        format!(
+            "docker.io/istio/pilot:{}",
+            istio_api::release::ISTIO_VERSION
+        )
     );
     assert!(istiod["spec"].get("replicas").is_none());
     assert_eq!(env(istiod, "PILOT_TRACE_SAMPLING"), Some(json!("1")));
@@ -153,7 +156,7 @@ fn default_profile_has_ingress_no_egress_and_autoscaling() {
         container(gw)["image"],
         format!(
             "docker.io/istio/proxyv2:{}",
-            istioctl::version::ISTIO_VERSION
+            istio_api::release::ISTIO_VERSION
         )
     );
     let svc = find(&objs, "Service", "istio-ingressgateway");
@@ -247,7 +250,10 @@ fn preview_and_remote_profiles() {
 
 #[test]
 fn prune_and_uninstall_look_at_every_kind_an_install_creates() {
-    let owned: BTreeSet<(&str, &str)> = istioctl::install::OWNED_KINDS.iter().copied().collect();
+    let owned: BTreeSet<(&str, &str)> = istio_install::kinds::OWNED_KINDS
+        .iter()
+        .map(|k| (k.api_version, k.kind))
+        .collect();
     let installs = [
         render(&["profile=demo"]),
         render(&[

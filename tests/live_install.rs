@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use istioctl::install::{self, Key};
-use istioctl::kube::Cluster;
+use istio_install::apply as install;
+use istio_install::kinds::ObjectKey as Key;
+use istio_kube::Cluster;
 use kube_emulator::{Config, Emulator, Faults, Handle, Readiness};
 use serde_json::{json, Value};
 
@@ -108,15 +109,15 @@ impl Env {
 
 /// What `manifest generate` renders for these flags, as identities (plus the namespace).
 fn rendered(sets: &[&str]) -> BTreeSet<Key> {
-    let inputs = istioctl::operator::Inputs {
+    let inputs = istio_install::operator::Inputs {
         files: Vec::new(),
         sets: sets.iter().map(|s| s.to_string()).collect(),
     };
-    let cfg = istioctl::operator::load(&inputs).expect("config");
-    istioctl::render::render_manifests(&cfg)
+    let cfg = istio_install::operator::load(&inputs).expect("config");
+    istio_install::render::render_manifests(&cfg)
         .expect("render")
         .iter()
-        .map(|o| install::key_of(&o.object))
+        .map(|o| Key::of(&o.object))
         .collect()
 }
 
@@ -429,7 +430,7 @@ fn uninstall_removes_ours_and_never_a_users_objects() {
     assert!(out.status.success(), "{}", stderr(&out));
     let left = env.inventory();
     assert!(
-        left.iter().all(|k| k.1 == "CustomResourceDefinition"),
+        left.iter().all(|k| k.kind == "CustomResourceDefinition"),
         "{left:?}"
     );
     assert!(!left.is_empty(), "CRDs stay without --purge");
@@ -517,7 +518,7 @@ fn precheck_and_version_read_the_cluster() {
     assert!(
         text.contains(&format!(
             "control plane version: {}",
-            istioctl::version::ISTIO_VERSION
+            istio_api::release::ISTIO_VERSION
         )),
         "{text}"
     );

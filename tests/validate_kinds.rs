@@ -1,8 +1,8 @@
 //! Our fixtures, one valid and several invalid resources per Istio kind: each problem is
 //! asserted with its level, line, field path and message.
 
-use istioctl::api::Level;
-use istioctl::cmd::validate::{validate_text, Problem};
+use istio_api::text::{validate_text, Problem};
+use istio_api::Level;
 
 const E: Level = Level::Error;
 const W: Level = Level::Warning;

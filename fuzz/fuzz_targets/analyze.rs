@@ -2,8 +2,8 @@
 //! every analyzer) and every formatter. Nothing may panic.
 #![no_main]
 
-use istioctl::analysis::output::render_all;
-use istioctl::analysis::run::analyze_bytes;
+use istio_analysis::output::render_all;
+use istio_analysis::run::analyze_bytes;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

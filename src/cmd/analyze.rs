@@ -6,25 +6,20 @@
 //! output format); 1 when an input could not be read or parsed (unless `--ignore-unknown`) and
 //! no finding reached the threshold; 1 for usage errors, and when the cluster cannot be read.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{ArgAction, Args, ValueEnum};
-use miette::{miette, IntoDiagnostic};
-use serde_json::Value;
+use miette::IntoDiagnostic;
 
-use crate::analysis::analyzers;
-use crate::analysis::defaults::add_default_resources;
-use crate::analysis::load::{load_inputs_keeping, Keep, LoadOptions};
-use crate::analysis::mesh::{networks_resource, MeshConfig};
-use crate::analysis::message::Level;
-use crate::analysis::output::{self, log::LogStyle};
-use crate::analysis::run::{run as run_analyzers, select, Finding, RunOptions};
-use crate::analysis::store::StoreBuilder;
-use crate::analysis::suppress::Suppressions;
 use crate::cli::GlobalArgs;
+use istio_analysis::analyzer::{builtins, Analyzer};
+use istio_analysis::catalog::documentation_index;
+use istio_analysis::message::Level;
+use istio_analysis::output::{self, log::LogStyle};
+use istio_analysis::{ClusterSource, Request};
 
 /// Exit code when a finding reaches the failure threshold (istioctl's).
 pub const EXIT_ISSUES_FOUND: u8 = 79;
@@ -136,150 +131,71 @@ pub struct AnalyzeArgs {
     #[arg(long = "ignore-unknown")]
     pub ignore_unknown: bool,
     /// How long to wait for the cluster's resources
-    #[arg(long, default_value = "30s", value_parser = crate::kube::parse_duration, value_name = "DURATION")]
+    #[arg(long, default_value = "30s", value_parser = istio_core::duration::parse_flag, value_name = "DURATION")]
     pub timeout: std::time::Duration,
 }
 
 /// Prints the analyzers as istioctl does: a name line and an indented description each.
 fn list_analyzers() -> String {
     let mut out = String::from("Available analyzers:\n");
-    for a in analyzers::all() {
+    for a in builtins() {
         out.push_str(&format!("* {}:\n    {}\n", a.name(), a.description()));
     }
     out
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> miette::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(miette!("cannot write the output: {e}"))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Writes to stdout through a buffer, as [`write_stdout`] does (a closed pipe is not an error).
-fn stream_stdout(
-    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
-) -> miette::Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match write(&mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(miette!("cannot write the output: {e}"))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Runs `istioctl analyze`.
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     if args.list_analyzers {
-        write_stdout(&list_analyzers())?;
+        super::term::write_stdout(&list_analyzers())?;
         return Ok(ExitCode::SUCCESS);
     }
-    let selected = select(&args.analyzers).map_err(|e| match e.suggestion {
-        Some(s) => miette!(
-            help = format!("did you mean {s}?"),
-            "unknown analyzer {:?}",
-            e.name
-        ),
-        None => miette!(
-            help = "list them with --list-analyzers",
-            "unknown analyzer {:?}",
-            e.name
-        ),
-    })?;
-    let (suppressions, warnings) =
-        Suppressions::parse(&args.suppress).map_err(|e| miette!("{e}"))?;
-    for warning in warnings {
+    let namespace = global.namespace.as_deref().unwrap_or("default");
+    let request = Request {
+        files: args.files.clone(),
+        recursive: args.recursive,
+        cluster: args.use_kube.then(|| ClusterSource {
+            config: global.cluster(),
+            timeout: args.timeout,
+        }),
+        analyzers: args.analyzers.clone(),
+        namespace: namespace.to_owned(),
+        all_namespaces: args.all_namespaces,
+        istio_namespace: global.istio_namespace.clone(),
+        suppress: args.suppress.clone(),
+        mesh_config_file: args.mesh_config_file.clone(),
+        mesh_networks_file: args.mesh_networks_file.clone(),
+        parse_only: std::env::var_os(PARSE_ONLY_ENV).is_some(),
+    };
+    let mut report = istio_analysis::analyze(&request)?;
+    for warning in &report.warnings {
         eprintln!("Warning: {warning}");
     }
-    let namespace = global
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_owned());
-    let mut builder = StoreBuilder::default();
-    let cluster_mesh = if args.use_kube {
-        crate::analysis::cluster::load(&selected, global, args.timeout, &mut builder)?
-    } else {
-        None
-    };
-    let mut mesh = MeshConfig::defaults(&global.istio_namespace);
-    if let Some(m) = cluster_mesh {
-        mesh.overlay(m);
-    }
-    if let Some(path) = &args.mesh_config_file {
-        mesh.overlay(read_yaml_file(path)?);
-    }
-    if let Some(path) = &args.mesh_networks_file {
-        mesh.networks = read_yaml_file(path)?;
-    }
-    if !args.use_kube {
-        // A live cluster has its own ingress gateway, or none.
-        add_default_resources(&mut builder, &mesh, &global.istio_namespace);
-    }
-    if let Some(path) = &args.mesh_networks_file {
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        builder.add(networks_resource(
-            &path.display().to_string(),
-            &text,
-            mesh.networks.clone(),
-            &global.istio_namespace,
-        ));
-    }
-    let opts = LoadOptions {
-        default_namespace: namespace.clone(),
-        recursive: args.recursive,
-    };
-    // Whole objects only of the kinds the selected analyzers read.
-    let keep = Keep::Kinds(
-        selected
-            .iter()
-            .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
-            .collect(),
-    );
-    let report = load_inputs_keeping(&args.files, &opts, &keep, &mut builder);
-    for skipped in &report.skipped {
+    for skipped in &report.load.skipped {
         eprintln!(
             "Note: skipping {}: not a .yaml, .yml or .json file",
             skipped.0.display()
         );
     }
-    if !report.errors.is_empty() {
+    if !report.load.errors.is_empty() {
         let color = args.color.enabled(std::io::stderr().is_terminal());
-        eprint!("{}", output::load_errors(&report.errors, color));
+        eprint!("{}", output::load_errors(&report.load.errors, color));
     }
-    let load_failed = !report.errors.is_empty() && !args.ignore_unknown;
-    let store = builder.build();
-    if std::env::var_os(PARSE_ONLY_ENV).is_some() {
-        eprintln!("Loaded {} resources.", store.len());
-        return Ok(if load_failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
+    let load_failed = !report.load.errors.is_empty() && !args.ignore_unknown;
+    if request.parse_only {
+        eprintln!("Loaded {} resources.", report.resources);
+        return Ok(ExitCode::from(u8::from(load_failed)));
     }
-    let run_opts = RunOptions {
-        analyzers: args.analyzers.clone(),
-        namespace: (!args.all_namespaces).then_some(namespace),
-        istio_namespace: global.istio_namespace.clone(),
-        suppressions,
-    };
-    let all = run_analyzers(&selected, &store, &mesh, &run_opts);
     // As istioctl: the exit code follows every finding, the output only those at or above the
     // output threshold.
-    let failed = all.iter().any(|f| f.level >= args.failure_threshold);
-    let shown: Vec<Finding> = all
-        .into_iter()
-        .filter(|f| f.level >= args.output_threshold)
-        .collect();
+    let failed = report.fails(args.failure_threshold);
+    report.keep_shown(args.output_threshold);
+    let shown = &report.findings;
     match args.output {
         OutputFormat::Log => {
             let terminal = std::io::stdout().is_terminal();
-            write_stdout(&output::log::render(
-                &shown,
+            super::term::write_stdout(&output::log::render(
+                shown,
                 LogStyle {
                     color: args.color.enabled(terminal),
                     frames: terminal,
@@ -287,13 +203,17 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             ))?;
         }
         // Records go out one by one: a large report is never held whole in memory.
-        OutputFormat::Json => stream_stdout(|out| output::json::write(&shown, out))?,
-        OutputFormat::Yaml => stream_stdout(|out| output::yaml::write(&shown, out))?,
-        OutputFormat::Sarif => {
-            write_stdout(&output::sarif::render(&shown, &report.errors).into_diagnostic()?)?
-        }
+        OutputFormat::Json => super::term::stream_stdout(|out| output::json::write(shown, out))?,
+        OutputFormat::Yaml => super::term::stream_stdout(|out| output::yaml::write(shown, out))?,
+        OutputFormat::Sarif => super::term::write_stdout(
+            &output::sarif::render(shown, &report.load.errors).into_diagnostic()?,
+        )?,
     }
-    let scope = scope(args, global);
+    let scope = if args.all_namespaces {
+        "all namespaces".to_owned()
+    } else {
+        format!("namespace: {namespace}")
+    };
     if shown.is_empty() {
         eprintln!("\u{2714} No validation issues found when analyzing {scope}.");
     }
@@ -303,38 +223,9 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             documentation_index()
         );
         Ok(ExitCode::from(EXIT_ISSUES_FOUND))
-    } else if load_failed {
-        Ok(ExitCode::from(1))
     } else {
-        Ok(ExitCode::SUCCESS)
+        Ok(ExitCode::from(u8::from(load_failed)))
     }
-}
-
-/// istio.io's index of analysis messages, for the version this binary follows.
-fn documentation_index() -> String {
-    let minor = crate::version::ISTIO_VERSION
-        .rsplit_once('.')
-        .map_or("", |(minor, _)| minor);
-    format!("https://istio.io/v{minor}/docs/reference/config/analysis")
-}
-
-fn scope(args: &AnalyzeArgs, global: &GlobalArgs) -> String {
-    if args.all_namespaces {
-        "all namespaces".to_owned()
-    } else {
-        format!(
-            "namespace: {}",
-            global.namespace.as_deref().unwrap_or("default")
-        )
-    }
-}
-
-fn read_yaml_file(path: &PathBuf) -> miette::Result<Value> {
-    let text = std::fs::read_to_string(path)
-        .into_diagnostic()
-        .map_err(|e| miette!("cannot read {}: {e}", path.display()))?;
-    crate::yaml::parse_document(&text, 1, 0)
-        .map_err(|e| miette!("{}:{}: invalid YAML: {e}", path.display(), e.line))
 }
 
 #[cfg(test)]

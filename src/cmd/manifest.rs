@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use miette::{Context, IntoDiagnostic};
 
-use crate::operator::{self, Inputs};
-use crate::render::{self, yaml, Component, RenderedObject};
+use istio_install::operator::{self, Inputs};
+use istio_install::render::{self, yaml, Component, RenderedObject};
 
 /// Input flags shared by the commands that build an IstioOperator configuration.
 #[derive(Debug, Clone, Args)]

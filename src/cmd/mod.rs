@@ -6,6 +6,8 @@ pub mod install;
 pub mod manifest;
 pub mod precheck;
 pub mod profile;
+pub mod progress;
+pub mod term;
 pub mod uninstall;
 pub mod validate;
 pub mod verify_install;

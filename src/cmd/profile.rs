@@ -4,11 +4,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
-use serde_json::Value;
 
 use super::manifest::ConfigArgs;
-use crate::operator::{self, profile, setpath, ConfigError, Inputs};
-use crate::render::yaml;
+use istio_install::operator::{self, profile};
+use istio_install::render::yaml;
 
 /// Arguments of `istioctl profile`.
 #[derive(Debug, Args)]
@@ -81,22 +80,12 @@ pub fn run(args: &ProfileArgs) -> miette::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The merged IstioOperator document for a profile plus user input.
-fn merged_document(profile: Option<&str>, inputs: Inputs) -> miette::Result<Value> {
-    let mut inputs = inputs;
-    if let Some(p) = profile {
-        // A profile named on the command line wins over files and flags.
-        inputs.sets.push(format!("profile={p}"));
-    }
-    Ok(operator::load(&inputs)?.to_document())
-}
-
 fn dump(args: &DumpArgs) -> miette::Result<String> {
-    let doc = merged_document(args.profile.as_deref(), args.config.inputs([]))?;
-    let node = match &args.config_path {
-        None => doc,
-        Some(path) => subtree(&doc, path)?,
-    };
+    let node = operator::dump::dump(
+        args.profile.as_deref(),
+        args.config.inputs([]),
+        args.config_path.as_deref(),
+    )?;
     Ok(match args.output {
         DumpFormat::Yaml => yaml::to_yaml(&node),
         DumpFormat::Json => {
@@ -107,59 +96,7 @@ fn dump(args: &DumpArgs) -> miette::Result<String> {
     })
 }
 
-/// The node at a `--config-path` (relative to `spec`; a leading `spec.` is accepted).
-fn subtree(doc: &Value, path: &str) -> miette::Result<Value> {
-    let bad = |reason: String| ConfigError::BadSet {
-        path: path.to_owned(),
-        reason,
-        help: None,
-    };
-    let segments = setpath::parse_path(path).map_err(bad)?;
-    let mut node = &doc["spec"];
-    for (i, seg) in segments.iter().enumerate() {
-        if i == 0 && *seg == setpath::Segment::Key("spec".into()) {
-            continue;
-        }
-        let next = match seg {
-            setpath::Segment::Key(k) => node.get(k),
-            setpath::Segment::Index(n) => node.get(n),
-            setpath::Segment::Select { key, value } => node.as_array().and_then(|l| {
-                l.iter()
-                    .find(|e| e.get(key).and_then(Value::as_str) == Some(value.as_str()))
-            }),
-        };
-        let Some(next) = next else {
-            let keys: Vec<&str> = node
-                .as_object()
-                .map(|m| m.keys().map(String::as_str).collect())
-                .unwrap_or_default();
-            let name = match seg {
-                setpath::Segment::Key(k) => k.as_str(),
-                _ => "",
-            };
-            let help = operator::did_you_mean(operator::suggest(name, keys));
-            return Err(ConfigError::BadSet {
-                path: path.to_owned(),
-                reason: "no such path in the configuration".into(),
-                help,
-            }
-            .into());
-        };
-        node = next;
-    }
-    Ok(node.clone())
-}
-
 fn diff(args: &DiffArgs) -> miette::Result<String> {
-    let a = yaml::to_yaml(&merged_document(Some(&args.first), Inputs::default())?);
-    let b = yaml::to_yaml(&merged_document(Some(&args.second), Inputs::default())?);
-    if a == b {
-        return Ok("Profiles are identical\n".into());
-    }
-    let diff = similar::TextDiff::from_lines(&a, &b);
-    Ok(diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&args.first, &args.second)
-        .to_string())
+    Ok(operator::dump::diff(&args.first, &args.second)?
+        .unwrap_or_else(|| "Profiles are identical\n".into()))
 }

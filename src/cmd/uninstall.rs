@@ -7,11 +7,9 @@ use std::process::ExitCode;
 use clap::Args;
 use miette::miette;
 
+use super::term::{confirm, run_interruptible};
 use crate::cli::GlobalArgs;
-use crate::cmd::install::{confirm, run_interruptible};
-use crate::install::{self, describe_key, Key};
-use crate::kube;
-use crate::render::REVISION_LABEL;
+use istio_install::uninstall::{uninstall, Selection};
 
 /// Arguments of `istioctl uninstall`.
 #[derive(Debug, Args)]
@@ -51,22 +49,14 @@ pub fn run(args: &UninstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode
         println!("Cancelled.");
         return Ok(ExitCode::SUCCESS);
     }
+    let selection = match &args.revision {
+        Some(r) if !args.purge => Selection::Revision(r.clone()),
+        _ => Selection::Purge,
+    };
     run_interruptible(async {
-        let cluster = kube::connect(global).await?;
-        let owned = install::inventory(&cluster).await?;
-        let mut doomed: Vec<(Key, kube::Kind)> = owned
-            .into_iter()
-            .filter(|(k, o)| {
-                args.purge
-                    || (k.1 != "CustomResourceDefinition"
-                        && o.label(REVISION_LABEL) == args.revision.as_deref())
-            })
-            .map(|(k, o)| (k, o.kind))
-            .collect();
-        doomed.sort_by(|a, b| {
-            (install::delete_rank(&a.0 .1), &a.0).cmp(&(install::delete_rank(&b.0 .1), &b.0))
-        });
-        if doomed.is_empty() {
+        let cluster = global.cluster().connect().await?;
+        let removed = uninstall(&cluster, &selection, args.dry_run).await?;
+        if removed.is_empty() {
             println!("\u{2714} Nothing to remove: no Istio objects of ours match.");
             return Ok(ExitCode::SUCCESS);
         }
@@ -75,21 +65,18 @@ pub fn run(args: &UninstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode
         } else {
             "removed"
         };
-        if !args.dry_run {
-            install::delete_all(&cluster, &doomed).await?;
-        }
-        for (k, _) in &doomed {
-            println!("  {} {verb}", describe_key(k));
+        for k in &removed {
+            println!("  {k} {verb}");
         }
         if args.dry_run {
             println!(
                 "Dry run: {} objects would be removed; nothing was changed.",
-                doomed.len()
+                removed.len()
             );
         } else {
             println!(
                 "\u{2714} Uninstall complete: {} objects removed",
-                doomed.len()
+                removed.len()
             );
             println!(
                 "  The namespace {} is kept; remove it with: kubectl delete namespace {}",

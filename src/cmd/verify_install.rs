@@ -4,17 +4,13 @@
 use std::process::ExitCode;
 
 use clap::Args;
-use futures_util::stream::{self, StreamExt, TryStreamExt};
 use miette::miette;
-use serde_json::Value;
 
+use super::term::run_interruptible;
 use crate::cli::GlobalArgs;
-use crate::cmd::install::run_interruptible;
 use crate::cmd::manifest::ConfigArgs;
-use crate::install::{readiness, CONCURRENCY};
-use crate::kube::{self, KubeError};
-use crate::operator;
-use crate::render::{self, RenderedObject};
+use istio_install::verify::verify;
+use istio_install::{operator, render};
 
 /// Arguments of `istioctl verify-install`.
 #[derive(Debug, Args)]
@@ -33,20 +29,10 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
     let cfg = operator::load(&args.config.inputs(extra))?;
     let objects = render::render_manifests(&cfg)?;
     run_interruptible(async {
-        let cluster = kube::connect(global).await?;
-        let results: Vec<(usize, Result<(), String>)> = stream::iter(objects.iter().enumerate())
-            .map(|(i, o)| {
-                let cluster = &cluster;
-                async move { Ok::<_, KubeError>((i, check(cluster, o).await?)) }
-            })
-            .buffer_unordered(CONCURRENCY)
-            .try_collect()
-            .await?;
-        let mut results = results;
-        results.sort_by_key(|(i, _)| *i);
+        let cluster = global.cluster().connect().await?;
+        let results = verify(&cluster, &objects).await?;
         let mut failed = 0;
-        for (i, result) in &results {
-            let o = &objects[*i];
+        for (o, result) in objects.iter().zip(&results) {
             let name = if o.namespace().is_empty() {
                 o.name().to_owned()
             } else {
@@ -73,34 +59,5 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
                 results.len()
             ))
         }
-    })
-}
-
-/// Checks one rendered object: present, and for Deployments ready, for CRDs Established.
-async fn check(
-    cluster: &kube::Cluster,
-    o: &RenderedObject,
-) -> Result<Result<(), String>, KubeError> {
-    let api_version = o
-        .object
-        .get("apiVersion")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let Some(kind) = cluster.kind(api_version, o.kind()) else {
-        return Ok(Err(format!(
-            "not found: the cluster does not serve {} ({api_version})",
-            o.kind()
-        )));
-    };
-    let ns = (!o.namespace().is_empty()).then_some(o.namespace());
-    let Some(found) = cluster.get(&kind, ns, o.name()).await? else {
-        return Ok(Err("not found".to_owned()));
-    };
-    Ok(match o.kind() {
-        "Deployment" => readiness::deployment_state(&found).map_err(|s| format!("not ready: {s}")),
-        "CustomResourceDefinition" if !readiness::condition_true(&found, "Established") => {
-            Err("not Established".to_owned())
-        }
-        _ => Ok(()),
     })
 }

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::cli::GlobalArgs;
-use crate::install::{control_planes, ControlPlane};
-use crate::kube::KubeError;
-use crate::version::{CLIENT_VERSION, ISTIO_VERSION};
+use istio_api::release::{CLIENT_VERSION, ISTIO_VERSION};
+use istio_install::apply::{control_planes, ControlPlane};
+use istio_kube::KubeError;
 
 /// Arguments of `istioctl version`.
 #[derive(Debug, Args)]
@@ -27,7 +27,7 @@ pub struct VersionArgs {
 /// Prints the versions.
 pub fn run(args: &VersionArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let planes = if args.remote && !args.short {
-        Some(crate::kube::runtime()?.block_on(remote(global)))
+        Some(istio_kube::runtime()?.block_on(remote(global)))
     } else {
         None
     };
@@ -89,6 +89,6 @@ pub fn run(args: &VersionArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
 
 /// The control planes in the Istio namespace of the cluster.
 async fn remote(global: &GlobalArgs) -> Result<Vec<ControlPlane>, KubeError> {
-    let cluster = crate::kube::connect(global).await?;
+    let cluster = global.cluster().connect().await?;
     control_planes(&cluster, Some(&global.istio_namespace)).await
 }

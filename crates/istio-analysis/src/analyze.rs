@@ -1,0 +1,174 @@
+//! The whole `analyze` pipeline behind one call: [`analyze`] takes a [`Request`] (inputs,
+//! cluster, analyzers, namespaces, suppressions, mesh files) and returns a [`Report`] (every
+//! finding, what could not be loaded); printing and exit codes are the caller's.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use miette::{miette, IntoDiagnostic};
+use serde_json::Value;
+
+use istio_kube::ClusterConfig;
+
+use crate::analyzer::Analyzer;
+use crate::defaults::add_default_resources;
+use crate::load::{load_inputs_keeping, Keep, LoadOptions, LoadReport};
+use crate::mesh::{networks_resource, MeshConfig};
+use crate::message::Level;
+use crate::run::{run, select, Finding, RunOptions};
+use crate::store::StoreBuilder;
+use crate::suppress::Suppressions;
+
+/// A live cluster to read, and how long reading it may take.
+#[derive(Debug, Clone)]
+pub struct ClusterSource {
+    /// Which cluster.
+    pub config: ClusterConfig,
+    /// The bound on reading it.
+    pub timeout: Duration,
+}
+
+/// What to analyze, and how.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Files and directories (`-` is stdin).
+    pub files: Vec<PathBuf>,
+    /// Walk directories recursively.
+    pub recursive: bool,
+    /// The cluster whose resources the files are laid over; `None` analyzes the files alone.
+    pub cluster: Option<ClusterSource>,
+    /// Names of the analyzers to run; empty runs them all.
+    pub analyzers: Vec<String>,
+    /// The namespace of resources that name none, and (without `all_namespaces`) the only one
+    /// whose findings are reported.
+    pub namespace: String,
+    /// Report findings of every namespace.
+    pub all_namespaces: bool,
+    /// The Istio control-plane namespace.
+    pub istio_namespace: String,
+    /// `-S` rules (`IST0102=Namespace frod`).
+    pub suppress: Vec<String>,
+    /// A MeshConfig file laid over the defaults (and the cluster's).
+    pub mesh_config_file: Option<PathBuf>,
+    /// A MeshNetworks file.
+    pub mesh_networks_file: Option<PathBuf>,
+    /// Stop after loading (the cost of parsing alone, for benchmarks).
+    pub parse_only: bool,
+}
+
+/// What an analysis found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every finding, sorted, whatever its level.
+    pub findings: Vec<Finding>,
+    /// What the inputs held that could not be loaded, and what was skipped.
+    pub load: LoadReport,
+    /// Warnings about the request itself (e.g. a `-S` code the catalog lacks).
+    pub warnings: Vec<String>,
+    /// How many resources were analyzed.
+    pub resources: usize,
+}
+
+impl Report {
+    /// True when a finding reaches `threshold` (every finding counts, also those not shown).
+    pub fn fails(&self, threshold: Level) -> bool {
+        self.findings.iter().any(|f| f.level >= threshold)
+    }
+
+    /// Keeps only the findings at or above `threshold`, the ones to print.
+    pub fn keep_shown(&mut self, threshold: Level) {
+        self.findings.retain(|f| f.level >= threshold);
+    }
+}
+
+/// Analyzes what `request` names. Errors are about the request as a whole (an unknown analyzer,
+/// a malformed `-S`, an unreadable mesh file, a cluster that cannot be read); a bad input
+/// document is not an error but a [`LoadReport`] entry, and everything else is still analyzed.
+pub fn analyze(request: &Request) -> miette::Result<Report> {
+    let selected = select(&request.analyzers).map_err(|e| match e.suggestion {
+        Some(s) => miette!(
+            help = istio_core::suggest::did_you_mean(&s),
+            "unknown analyzer {:?}",
+            e.name
+        ),
+        None => miette!(
+            help = "list them with --list-analyzers",
+            "unknown analyzer {:?}",
+            e.name
+        ),
+    })?;
+    let (suppressions, warnings) =
+        Suppressions::parse(&request.suppress).map_err(|e| miette!("{e}"))?;
+    let mut builder = StoreBuilder::default();
+    let mut mesh = MeshConfig::defaults(&request.istio_namespace);
+    if let Some(cluster) = &request.cluster {
+        let cluster_mesh = crate::cluster::load(
+            &selected,
+            &cluster.config,
+            &request.istio_namespace,
+            cluster.timeout,
+            &mut builder,
+        )?;
+        if let Some(m) = cluster_mesh {
+            mesh.overlay(m);
+        }
+    }
+    if let Some(path) = &request.mesh_config_file {
+        mesh.overlay(read_yaml_file(path)?);
+    }
+    if let Some(path) = &request.mesh_networks_file {
+        mesh.networks = read_yaml_file(path)?;
+    }
+    if request.cluster.is_none() {
+        // A live cluster has its own ingress gateway, or none.
+        add_default_resources(&mut builder, &mesh, &request.istio_namespace);
+    }
+    if let Some(path) = &request.mesh_networks_file {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        builder.add(networks_resource(
+            &path.display().to_string(),
+            &text,
+            mesh.networks.clone(),
+            &request.istio_namespace,
+        ));
+    }
+    let opts = LoadOptions {
+        default_namespace: request.namespace.clone(),
+        recursive: request.recursive,
+    };
+    // Whole objects only of the kinds the selected analyzers read.
+    let keep = Keep::Kinds(
+        selected
+            .iter()
+            .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
+            .collect(),
+    );
+    let load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
+    let store = builder.build();
+    let mut report = Report {
+        load,
+        warnings,
+        resources: store.len(),
+        ..Report::default()
+    };
+    if request.parse_only {
+        return Ok(report);
+    }
+    let run_opts = RunOptions {
+        analyzers: request.analyzers.clone(),
+        namespace: (!request.all_namespaces).then(|| request.namespace.clone()),
+        istio_namespace: request.istio_namespace.clone(),
+        suppressions,
+    };
+    let selected: Vec<&dyn Analyzer> = selected.into_iter().collect();
+    report.findings = run(&selected, &store, &mesh, &run_opts);
+    Ok(report)
+}
+
+fn read_yaml_file(path: &Path) -> miette::Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .into_diagnostic()
+        .map_err(|e| miette!("cannot read {}: {e}", path.display()))?;
+    istio_core::yaml::parse_document(&text, 1, 0)
+        .map_err(|e| miette!("{}:{}: invalid YAML: {e}", path.display(), e.line))
+}

@@ -1,0 +1,304 @@
+//! The apply pipeline behind `install`, `uninstall` and `verify-install`: objects we own are
+//! found by our ownership labels, applied server-side in dependency order (tiers applied in
+//! parallel with bounded concurrency), waited for, and pruned when the configuration no longer
+//! renders them.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use serde_json::{json, Value};
+
+use istio_kube::{Cluster, Kind, KubeError, ListScope, CONCURRENCY};
+
+use crate::kinds::{delete_rank, owned_selector, ObjectKey, OWNED_KINDS};
+use crate::readiness;
+use crate::render::{
+    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL,
+};
+
+/// An object found on the cluster with our ownership labels.
+#[derive(Debug, Clone)]
+pub struct Owned {
+    /// Its resolved kind.
+    pub kind: Kind,
+    /// The object as read.
+    pub object: Value,
+}
+
+impl Owned {
+    /// A label of the object.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        self.object
+            .pointer("/metadata/labels")
+            .and_then(|l| l.get(key))
+            .and_then(Value::as_str)
+    }
+
+    /// The object's resourceVersion.
+    pub fn resource_version(&self) -> &str {
+        resource_version(&self.object)
+    }
+}
+
+/// `metadata.resourceVersion` of an object.
+pub fn resource_version(object: &Value) -> &str {
+    object
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Lists every object of [`OWNED_KINDS`] that carries our ownership labels.
+pub async fn inventory(cluster: &Cluster) -> Result<HashMap<ObjectKey, Owned>, KubeError> {
+    let kinds: Vec<Kind> = OWNED_KINDS
+        .iter()
+        .filter_map(|k| cluster.kind(k.api_version, k.kind))
+        .collect();
+    let selector = owned_selector();
+    let lists: Vec<(Kind, Vec<Value>)> = stream::iter(kinds)
+        .map(|kind| async {
+            let items = cluster.list(&kind, ListScope::All, Some(&selector)).await?;
+            Ok::<_, KubeError>((kind, items))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let mut out = HashMap::new();
+    for (kind, items) in lists {
+        for object in items {
+            let labelled = object.pointer("/metadata/labels").is_some_and(|l| {
+                l.get(OWNING_RESOURCE_LABEL).is_some() && l.get(COMPONENT_LABEL).is_some()
+            });
+            if labelled {
+                out.insert(
+                    ObjectKey::of(&object),
+                    Owned {
+                        kind: kind.clone(),
+                        object,
+                    },
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What happened to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    /// It did not exist.
+    Created,
+    /// It existed and changed.
+    Configured,
+    /// It existed and is unchanged.
+    Unchanged,
+}
+
+/// The objects of `before` that a new install no longer renders and should remove: objects of
+/// the same revision, plus CRDs when the Base component is rendered.
+pub fn prune_candidates(
+    before: &HashMap<ObjectKey, Owned>,
+    rendered: &[RenderedObject],
+    rev_label: &str,
+) -> Vec<ObjectKey> {
+    let wanted: HashSet<ObjectKey> = rendered.iter().map(|o| ObjectKey::of(&o.object)).collect();
+    let base_rendered = rendered.iter().any(|o| o.component == Component::Base);
+    let mut out: Vec<ObjectKey> = before
+        .iter()
+        .filter(|(k, _)| !wanted.contains(*k))
+        .filter(|(k, o)| {
+            if k.kind == "CustomResourceDefinition" {
+                base_rendered
+            } else {
+                o.label(REVISION_LABEL) == Some(rev_label)
+            }
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.sort_by(|a, b| (delete_rank(&a.kind), a).cmp(&(delete_rank(&b.kind), b)));
+    out
+}
+
+/// Deletes objects in [`delete_rank`] order, each rank in parallel.
+pub async fn delete_all(cluster: &Cluster, objects: &[(ObjectKey, Kind)]) -> Result<(), KubeError> {
+    for rank in 0..=3 {
+        let batch: Vec<&(ObjectKey, Kind)> = objects
+            .iter()
+            .filter(|(k, _)| delete_rank(&k.kind) == rank)
+            .collect();
+        stream::iter(batch)
+            .map(|(k, kind)| async move { cluster.delete(kind, k.namespace(), &k.name).await })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect::<Vec<()>>()
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies one tier in parallel and reports each object's change, comparing resourceVersions
+/// with `before`.
+pub async fn apply_tier(
+    cluster: &Cluster,
+    objects: &[&RenderedObject],
+    before: &HashMap<ObjectKey, Owned>,
+    dry_run: bool,
+) -> Result<Vec<(ObjectKey, Change)>, KubeError> {
+    stream::iter(objects.iter().copied())
+        .map(|o| async move {
+            let key = ObjectKey::of(&o.object);
+            let previous = before.get(&key);
+            let Some(kind) = cluster.kind(&key.api_version, &key.kind) else {
+                // Only in a dry run: the kind's CRD is not installed yet.
+                return Ok((key, Change::Created));
+            };
+            let applied = cluster.apply(&kind, &o.object, dry_run).await?;
+            let change = match previous {
+                None => Change::Created,
+                Some(p) if dry_run => {
+                    if comparable(&p.object) == comparable(&applied) {
+                        Change::Unchanged
+                    } else {
+                        Change::Configured
+                    }
+                }
+                Some(p) if p.resource_version() == resource_version(&applied) => Change::Unchanged,
+                Some(_) => Change::Configured,
+            };
+            Ok((key, change))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+/// An object without the fields the server maintains, for dry-run comparisons.
+fn comparable(object: &Value) -> Value {
+    let mut v = object.clone();
+    if let Some(m) = v.get_mut("metadata").and_then(Value::as_object_mut) {
+        for f in [
+            "resourceVersion",
+            "managedFields",
+            "generation",
+            "creationTimestamp",
+            "uid",
+        ] {
+            m.remove(f);
+        }
+    }
+    if let Some(m) = v.as_object_mut() {
+        m.remove("status");
+    }
+    v
+}
+
+/// Waits until every CRD of `names` reports `Established=True`.
+pub async fn wait_established(
+    cluster: &Cluster,
+    names: &[String],
+    timeout: Duration,
+) -> Result<Vec<String>, KubeError> {
+    let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut pending: Vec<String> = names.to_vec();
+    loop {
+        let states: Vec<(String, bool)> = stream::iter(pending.clone())
+            .map(|name| {
+                let kind = kind.clone();
+                async move {
+                    let crd = cluster.get(&kind, None, &name).await?;
+                    let established = crd
+                        .as_ref()
+                        .is_some_and(|c| readiness::condition_true(c, "Established"));
+                    Ok::<_, KubeError>((name, established))
+                }
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        pending = states
+            .into_iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(n, _)| n)
+            .collect();
+        if pending.is_empty() || tokio::time::Instant::now() >= deadline {
+            return Ok(pending);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The Namespace object for the control plane namespace.
+pub fn namespace_object(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+}
+
+/// An istiod found on the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlPlane {
+    /// Its namespace.
+    pub namespace: String,
+    /// The Deployment's name.
+    pub name: String,
+    /// Its `istio.io/rev` label (`default` when absent).
+    pub revision: String,
+    /// The image tag of its discovery container (the Istio version).
+    pub version: String,
+}
+
+/// The istiod Deployments (label `app=istiod`) in `namespace`, or in all namespaces.
+pub async fn control_planes(
+    cluster: &Cluster,
+    namespace: Option<&str>,
+) -> Result<Vec<ControlPlane>, KubeError> {
+    let kind = cluster.require_kind("apps/v1", "Deployment")?;
+    let scope = namespace.map_or(ListScope::All, ListScope::Namespace);
+    let mut out: Vec<ControlPlane> = cluster
+        .list(&kind, scope, Some("app=istiod"))
+        .await?
+        .iter()
+        .map(|d| {
+            let s = |p: &str| {
+                d.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let image = d
+                .pointer("/spec/template/spec/containers")
+                .and_then(Value::as_array)
+                .and_then(|cs| {
+                    cs.iter()
+                        .find(|c| c.get("name").and_then(Value::as_str) == Some("discovery"))
+                        .or_else(|| cs.first())
+                })
+                .and_then(|c| c.get("image"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let version = image_tag(image).to_owned();
+            let revision = d
+                .pointer("/metadata/labels")
+                .and_then(|l| l.get(REVISION_LABEL))
+                .and_then(Value::as_str)
+                .unwrap_or("default")
+                .to_owned();
+            ControlPlane {
+                namespace: s("/metadata/namespace"),
+                name: s("/metadata/name"),
+                revision,
+                version,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    Ok(out)
+}
+
+/// The tag of an image reference (`unknown` without one; digests are kept whole).
+pub fn image_tag(image: &str) -> &str {
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once('@') {
+        Some((_, digest)) => digest,
+        None => last.split_once(':').map_or("unknown", |(_, tag)| tag),
+    }
+}

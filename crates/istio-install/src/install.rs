@@ -1,0 +1,236 @@
+//! `install` as one call: [`install`] applies a rendered configuration to a cluster tier by
+//! tier, waits until its workloads are ready and prunes what the configuration no longer
+//! renders, reporting its progress as [`Event`]s for the caller to draw.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use istio_kube::{Cluster, Kind, KubeError};
+
+use crate::apply::{self, Change};
+use crate::kinds::{tier, ObjectKey, Tier};
+use crate::readiness;
+use crate::render::{Component, RenderedObject};
+
+/// What one install applies, and how.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The rendered objects, in apply order.
+    pub objects: Vec<RenderedObject>,
+    /// The control-plane namespace, created when missing.
+    pub namespace: String,
+    /// The revision's `istio.io/rev` value (`default` for the default revision).
+    pub rev_label: String,
+    /// Report what would change; change nothing.
+    pub dry_run: bool,
+    /// How long the workloads may take to become ready.
+    pub readiness_timeout: Duration,
+}
+
+impl Plan {
+    /// The components the plan renders, in install order.
+    pub fn components(&self) -> Vec<Component> {
+        Component::ALL
+            .into_iter()
+            .filter(|c| self.objects.iter().any(|o| o.component == *c))
+            .collect()
+    }
+}
+
+/// Progress of an install, as it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Every object of the component is applied and its workloads are ready.
+    Ready(Component),
+    /// The component's objects are applied; these workloads are not ready yet.
+    Waiting(Component, Vec<String>),
+    /// An object the configuration no longer renders was removed.
+    Pruned(ObjectKey),
+}
+
+/// What an install did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Each applied object and what happened to it.
+    pub changes: Vec<(ObjectKey, Change)>,
+    /// Objects removed (or, in a dry run, to remove) as no longer rendered.
+    pub pruned: Vec<ObjectKey>,
+}
+
+impl Outcome {
+    /// How many objects had `change`.
+    pub fn count(&self, change: Change) -> usize {
+        self.changes.iter().filter(|(_, c)| *c == change).count()
+    }
+}
+
+/// Why an install stopped.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum InstallError {
+    /// A call to the cluster failed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Kube(#[from] KubeError),
+    /// CRDs did not become Established in time.
+    #[error("CustomResourceDefinitions not Established after 60s: {}", .0.join(", "))]
+    CrdsNotEstablished(Vec<String>),
+    /// Workloads did not become ready within the readiness timeout.
+    #[error("the control plane did not become ready within {timeout:?}:\n{}", describe_waiting(.waiting))]
+    #[diagnostic(help(
+        "check the workloads' events (kubectl describe deployment -n NAMESPACE NAME), or wait longer with --readiness-timeout"
+    ))]
+    NotReady {
+        /// The timeout that passed.
+        timeout: Duration,
+        /// Each workload not ready, with its state.
+        waiting: Vec<(String, String)>,
+    },
+}
+
+fn describe_waiting(waiting: &[(String, String)]) -> String {
+    waiting
+        .iter()
+        .map(|(name, state)| format!("  {name}: {state}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A workload's description and whether it is ready (else its state).
+type WorkloadState = (String, Result<(), String>);
+
+/// How long CRDs may take to become Established.
+const CRD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Applies `plan` to `cluster`: the namespace, then each tier in parallel (CRDs waited for
+/// until Established, the API rediscovered after them), then waits until the workloads are
+/// ready and prunes. In a dry run nothing is written and nothing waited for.
+pub async fn install(
+    cluster: &mut Cluster,
+    plan: &Plan,
+    progress: &dyn Fn(Event),
+) -> Result<Outcome, InstallError> {
+    let before = apply::inventory(cluster).await?;
+    let ns_kind = cluster.require_kind("v1", "Namespace")?;
+    let ns_exists = cluster
+        .get(&ns_kind, None, &plan.namespace)
+        .await?
+        .is_some();
+    let mut outcome = Outcome::default();
+    if !ns_exists {
+        let ns = apply::namespace_object(&plan.namespace);
+        if !plan.dry_run {
+            cluster.apply(&ns_kind, &ns, false).await?;
+        }
+        outcome.changes.push((ObjectKey::of(&ns), Change::Created));
+    }
+    for t in Tier::ALL {
+        let mut batch = Vec::new();
+        for o in plan.objects.iter().filter(|o| tier(o) == t) {
+            if plan.dry_run && !ns_exists && o.namespace() == plan.namespace {
+                // Its namespace does not exist yet: a dry run cannot ask the server.
+                outcome
+                    .changes
+                    .push((ObjectKey::of(&o.object), Change::Created));
+            } else {
+                batch.push(o);
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        let changes = apply::apply_tier(cluster, &batch, &before, plan.dry_run).await?;
+        outcome.changes.extend(changes);
+        if t == Tier::Crds && !plan.dry_run {
+            let names: Vec<String> = batch.iter().map(|o| o.name().to_owned()).collect();
+            let pending = apply::wait_established(cluster, &names, CRD_TIMEOUT).await?;
+            if !pending.is_empty() {
+                return Err(InstallError::CrdsNotEstablished(pending));
+            }
+            cluster.discover().await?;
+        }
+        if t == Tier::Config && !plan.dry_run {
+            progress(Event::Ready(Component::Base));
+        }
+    }
+    let prune = apply::prune_candidates(&before, &plan.objects, &plan.rev_label);
+    if plan.dry_run {
+        outcome.pruned = prune;
+        return Ok(outcome);
+    }
+    wait_ready(cluster, plan, progress).await?;
+    let doomed: Vec<(ObjectKey, Kind)> = prune
+        .iter()
+        .filter_map(|k| before.get(k).map(|o| (k.clone(), o.kind.clone())))
+        .collect();
+    apply::delete_all(cluster, &doomed).await?;
+    for (k, _) in doomed {
+        progress(Event::Pruned(k.clone()));
+        outcome.pruned.push(k);
+    }
+    Ok(outcome)
+}
+
+/// Polls the rendered Deployments until all are ready, reporting each component as ready
+/// once its Deployments are; on time-out, an error naming each one not ready.
+async fn wait_ready(
+    cluster: &Cluster,
+    plan: &Plan,
+    progress: &dyn Fn(Event),
+) -> Result<(), InstallError> {
+    let deployments: Vec<&RenderedObject> = plan
+        .objects
+        .iter()
+        .filter(|o| o.kind() == "Deployment")
+        .collect();
+    let kind = cluster.require_kind("apps/v1", "Deployment")?;
+    let deadline = tokio::time::Instant::now() + plan.readiness_timeout;
+    let components: Vec<Component> = plan
+        .components()
+        .into_iter()
+        .filter(|c| *c != Component::Base)
+        .collect();
+    let mut ready: Vec<Component> = Vec::new();
+    loop {
+        let mut states: BTreeMap<Component, Vec<WorkloadState>> = BTreeMap::new();
+        for o in &deployments {
+            let ns = o.namespace();
+            let state = match cluster.get(&kind, Some(ns), o.name()).await? {
+                Some(d) => readiness::deployment_state(&d),
+                None => Err("not found".to_owned()),
+            };
+            states
+                .entry(o.component)
+                .or_default()
+                .push((format!("Deployment {ns}/{}", o.name()), state));
+        }
+        let mut waiting = Vec::new();
+        for &c in &components {
+            let pending: Vec<(String, String)> = states
+                .remove(&c)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(name, state)| state.err().map(|s| (name, s)))
+                .collect();
+            if pending.is_empty() {
+                if !ready.contains(&c) {
+                    ready.push(c);
+                    progress(Event::Ready(c));
+                }
+            } else {
+                let names = pending.iter().map(|(n, _)| n.clone()).collect();
+                progress(Event::Waiting(c, names));
+                waiting.extend(pending);
+            }
+        }
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(InstallError::NotReady {
+                timeout: plan.readiness_timeout,
+                waiting,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
