@@ -1,5 +1,5 @@
 //! `istioctl validate` on Kubernetes' own kinds: each is checked against its k8s-openapi type
-//! (Kubernetes 1.32), with file:line, field path and message per problem; custom resources of
+//! (Kubernetes 1.33), with file:line, field path and message per problem; custom resources of
 //! other groups pass through unchecked.
 
 use assert_cmd::Command;

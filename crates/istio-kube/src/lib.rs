@@ -239,7 +239,12 @@ impl Cluster {
         let discovery = loop {
             match Discovery::new(self.client.clone()).run().await {
                 Ok(d) => break d,
-                Err(e) if attempt + 1 < attempts_for(&e) && retryable_client_error(&e) => {
+                // A group that vanishes between listing the groups and reading it (a CRD
+                // deleted meanwhile) answers 404: read the API again.
+                Err(e)
+                    if attempt + 1 < attempts_for(&e)
+                        && (retryable_client_error(&e) || client_status(&e) == Some(404)) =>
+                {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
@@ -526,6 +531,14 @@ fn attempts_for(e: &kube::Error) -> u32 {
         MAX_CONNECT_ATTEMPTS
     } else {
         MAX_ATTEMPTS
+    }
+}
+
+/// The HTTP status of an API error, if the server answered.
+fn client_status(e: &kube::Error) -> Option<u16> {
+    match e {
+        kube::Error::Api(s) => Some(s.code),
+        _ => None,
     }
 }
 

@@ -1,5 +1,5 @@
 //! Kubernetes built-in kinds (Pod, Deployment, Service, …) checked for shape against
-//! k8s-openapi's types, i.e. Kubernetes 1.32's API.
+//! k8s-openapi's types, i.e. Kubernetes 1.33's API (the oldest release Istio 1.30 supports).
 //!
 //! [`check`] picks the k8s-openapi type of a resource from its `apiVersion` and `kind` and
 //! deserializes the parsed document into it with a small deserializer over [`serde_json::Value`]
@@ -11,7 +11,7 @@
 //! again without the offending value, so every problem is reported, not only the first.
 //!
 //! Like Kubernetes, `null` counts as an absent field, and numbers are accepted as quantities
-//! (`cpu: 1`). A kind of one of Kubernetes' groups in a version Kubernetes 1.32 does not serve
+//! (`cpu: 1`). A kind of one of Kubernetes' groups in a version Kubernetes 1.33 does not serve
 //! (`apps/v1beta1` Deployment) is an error naming the served versions, and so is a kind the group
 //! does not have; resources of other groups (custom resources) are not checked here.
 
@@ -57,8 +57,40 @@ use k8s_openapi::api as k;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions;
 use k8s_openapi::kube_aggregator::pkg::apis::apiregistration;
 
-/// Every kind k8s-openapi has for Kubernetes 1.32.
+/// Every kind k8s-openapi has for Kubernetes 1.33, the oldest release Istio 1.30 supports.
 static BUILTINS: &[Builtin] = builtins![
+    k::admissionregistration::v1::MutatingWebhookConfiguration,
+    k::admissionregistration::v1::ValidatingAdmissionPolicy,
+    k::admissionregistration::v1::ValidatingAdmissionPolicyBinding,
+    k::admissionregistration::v1::ValidatingWebhookConfiguration,
+    k::admissionregistration::v1alpha1::MutatingAdmissionPolicy,
+    k::admissionregistration::v1alpha1::MutatingAdmissionPolicyBinding,
+    k::admissionregistration::v1beta1::ValidatingAdmissionPolicy,
+    k::admissionregistration::v1beta1::ValidatingAdmissionPolicyBinding,
+    k::apiserverinternal::v1alpha1::StorageVersion,
+    k::apps::v1::ControllerRevision,
+    k::apps::v1::DaemonSet,
+    k::apps::v1::Deployment,
+    k::apps::v1::ReplicaSet,
+    k::apps::v1::StatefulSet,
+    k::authentication::v1::SelfSubjectReview,
+    k::authentication::v1::TokenRequest,
+    k::authentication::v1::TokenReview,
+    k::authorization::v1::LocalSubjectAccessReview,
+    k::authorization::v1::SelfSubjectAccessReview,
+    k::authorization::v1::SelfSubjectRulesReview,
+    k::authorization::v1::SubjectAccessReview,
+    k::autoscaling::v1::HorizontalPodAutoscaler,
+    k::autoscaling::v1::Scale,
+    k::autoscaling::v2::HorizontalPodAutoscaler,
+    k::batch::v1::CronJob,
+    k::batch::v1::Job,
+    k::certificates::v1::CertificateSigningRequest,
+    k::certificates::v1alpha1::ClusterTrustBundle,
+    k::certificates::v1beta1::ClusterTrustBundle,
+    k::coordination::v1::Lease,
+    k::coordination::v1alpha2::LeaseCandidate,
+    k::coordination::v1beta1::LeaseCandidate,
     k::core::v1::Binding,
     k::core::v1::ComponentStatus,
     k::core::v1::ConfigMap,
@@ -76,46 +108,15 @@ static BUILTINS: &[Builtin] = builtins![
     k::core::v1::Secret,
     k::core::v1::Service,
     k::core::v1::ServiceAccount,
-    k::admissionregistration::v1::MutatingWebhookConfiguration,
-    k::admissionregistration::v1::ValidatingAdmissionPolicy,
-    k::admissionregistration::v1::ValidatingAdmissionPolicyBinding,
-    k::admissionregistration::v1::ValidatingWebhookConfiguration,
-    k::admissionregistration::v1alpha1::MutatingAdmissionPolicy,
-    k::admissionregistration::v1alpha1::MutatingAdmissionPolicyBinding,
-    k::admissionregistration::v1beta1::ValidatingAdmissionPolicy,
-    k::admissionregistration::v1beta1::ValidatingAdmissionPolicyBinding,
-    apiextensions::v1::CustomResourceDefinition,
-    apiregistration::v1::APIService,
-    k::apps::v1::ControllerRevision,
-    k::apps::v1::DaemonSet,
-    k::apps::v1::Deployment,
-    k::apps::v1::ReplicaSet,
-    k::apps::v1::StatefulSet,
-    k::authentication::v1::SelfSubjectReview,
-    k::authentication::v1::TokenRequest,
-    k::authentication::v1::TokenReview,
-    k::authentication::v1beta1::SelfSubjectReview,
-    k::authorization::v1::LocalSubjectAccessReview,
-    k::authorization::v1::SelfSubjectAccessReview,
-    k::authorization::v1::SelfSubjectRulesReview,
-    k::authorization::v1::SubjectAccessReview,
-    k::autoscaling::v1::HorizontalPodAutoscaler,
-    k::autoscaling::v1::Scale,
-    k::autoscaling::v2::HorizontalPodAutoscaler,
-    k::batch::v1::CronJob,
-    k::batch::v1::Job,
-    k::certificates::v1::CertificateSigningRequest,
-    k::certificates::v1alpha1::ClusterTrustBundle,
-    k::coordination::v1::Lease,
-    k::coordination::v1alpha2::LeaseCandidate,
     k::discovery::v1::EndpointSlice,
     k::events::v1::Event,
     k::flowcontrol::v1::FlowSchema,
     k::flowcontrol::v1::PriorityLevelConfiguration,
-    k::apiserverinternal::v1alpha1::StorageVersion,
     k::networking::v1::Ingress,
     k::networking::v1::IngressClass,
+    k::networking::v1::IPAddress,
     k::networking::v1::NetworkPolicy,
+    k::networking::v1::ServiceCIDR,
     k::networking::v1beta1::IPAddress,
     k::networking::v1beta1::ServiceCIDR,
     k::node::v1::RuntimeClass,
@@ -126,6 +127,7 @@ static BUILTINS: &[Builtin] = builtins![
     k::rbac::v1::Role,
     k::rbac::v1::RoleBinding,
     k::resource::v1alpha3::DeviceClass,
+    k::resource::v1alpha3::DeviceTaintRule,
     k::resource::v1alpha3::ResourceClaim,
     k::resource::v1alpha3::ResourceClaimTemplate,
     k::resource::v1alpha3::ResourceSlice,
@@ -133,6 +135,10 @@ static BUILTINS: &[Builtin] = builtins![
     k::resource::v1beta1::ResourceClaim,
     k::resource::v1beta1::ResourceClaimTemplate,
     k::resource::v1beta1::ResourceSlice,
+    k::resource::v1beta2::DeviceClass,
+    k::resource::v1beta2::ResourceClaim,
+    k::resource::v1beta2::ResourceClaimTemplate,
+    k::resource::v1beta2::ResourceSlice,
     k::scheduling::v1::PriorityClass,
     k::storage::v1::CSIDriver,
     k::storage::v1::CSINode,
@@ -142,6 +148,8 @@ static BUILTINS: &[Builtin] = builtins![
     k::storage::v1alpha1::VolumeAttributesClass,
     k::storage::v1beta1::VolumeAttributesClass,
     k::storagemigration::v1alpha1::StorageVersionMigration,
+    apiextensions::v1::CustomResourceDefinition,
+    apiregistration::v1::APIService,
 ];
 
 /// Whether `group` (`""` for the core group) is one of Kubernetes' API groups that k8s-openapi
