@@ -89,16 +89,6 @@ mod tests {
 
     #[test]
     fn reports_unknown_misplaced_deprecated_and_invalid() {
-        assert_eq!(
-            analyze(&ANALYZER, &["annotations/annotated.yaml"]),
-            vec![
-                ("IST0107".into(), "Deployment shop/web".into(), 39),
-                ("IST0135".into(), "Deployment shop/web".into(), 39),
-                ("IST0107".into(), "Namespace shop".into(), 56),
-                ("IST0135".into(), "Pod shop/legacy-only".into(), 78),
-                ("IST0125".into(), "Pod shop/web-1".into(), 24),
-                ("IST0108".into(), "Service shop/web".into(), 9),
-            ]
-        );
+        insta::assert_snapshot!(analyze(&ANALYZER, &["annotations/annotated.yaml"]));
     }
 }

@@ -157,58 +157,18 @@ mod tests {
     use super::*;
     use crate::testing::analyze;
 
-    fn found() -> Vec<(String, String, u32)> {
+    fn found() -> crate::testing::Findings {
         analyze(&ANALYZER, &["auth/authorization-policies.yaml"])
     }
 
     #[test]
     fn reports_policies_selecting_no_mesh_workload() {
-        let ist0127: Vec<_> = found().into_iter().filter(|f| f.0 == "IST0127").collect();
-        assert_eq!(
-            ist0127,
-            vec![
-                (
-                    "IST0127".into(),
-                    "AuthorizationPolicy empty/ns-wide".into(),
-                    77
-                ),
-                (
-                    "IST0127".into(),
-                    "AuthorizationPolicy istio-system/mesh-none".into(),
-                    74
-                ),
-                (
-                    "IST0127".into(),
-                    "AuthorizationPolicy lab/not-injected".into(),
-                    115
-                ),
-                (
-                    "IST0127".into(),
-                    "AuthorizationPolicy shop/wrong-label".into(),
-                    93
-                ),
-            ]
-        );
+        insta::assert_snapshot!(found().only("IST0127"));
     }
 
     #[test]
     fn reports_source_namespaces_matching_nothing() {
-        let ist0101: Vec<_> = found().into_iter().filter(|f| f.0 == "IST0101").collect();
-        assert_eq!(
-            ist0101,
-            vec![
-                (
-                    "IST0101".into(),
-                    "AuthorizationPolicy shop/sources".into(),
-                    143
-                ),
-                (
-                    "IST0101".into(),
-                    "AuthorizationPolicy shop/sources".into(),
-                    146
-                ),
-            ]
-        );
+        insta::assert_snapshot!(found().only("IST0101"));
     }
 
     #[test]

@@ -111,12 +111,6 @@ mod tests {
 
     #[test]
     fn reports_protocol_and_target_port_conflicts() {
-        assert_eq!(
-            analyze(&ANALYZER, &["deployment/multi-service.yaml"]),
-            vec![
-                ("IST0116".into(), "Deployment shop/api".into(), 12),
-                ("IST0137".into(), "Deployment shop/web".into(), 44),
-            ]
-        );
+        insta::assert_snapshot!(analyze(&ANALYZER, &["deployment/multi-service.yaml"]));
     }
 }

@@ -111,36 +111,20 @@ mod tests {
     use super::*;
     use crate::testing::analyze;
 
-    fn found(files: &[&str]) -> Vec<(String, String, u32)> {
+    fn found(files: &[&str]) -> crate::testing::Findings {
         analyze(&ANALYZER, files)
     }
 
     #[test]
     fn reports_namespaces_and_pods() {
-        assert_eq!(
-            found(&["injection/namespaces.yaml"]),
-            vec![
-                ("IST0123".into(), "Namespace both".into(), 26),
-                ("IST0102".into(), "Namespace plain".into(), 5),
-                ("IST0123".into(), "Namespace rev-ambient".into(), 34),
-                ("IST0103".into(), "Pod shop/bare".into(), 56),
-            ]
-        );
+        insta::assert_snapshot!(found(&["injection/namespaces.yaml"]));
     }
 
     #[test]
     fn enabled_by_default_turns_not_injected_into_info() {
-        assert_eq!(
-            found(&[
-                "injection/namespaces.yaml",
-                "injection/injector-by-default.yaml"
-            ]),
-            vec![
-                ("IST0123".into(), "Namespace both".into(), 26),
-                ("IST0148".into(), "Namespace plain".into(), 5),
-                ("IST0123".into(), "Namespace rev-ambient".into(), 34),
-                ("IST0103".into(), "Pod shop/bare".into(), 56),
-            ]
-        );
+        insta::assert_snapshot!(found(&[
+            "injection/namespaces.yaml",
+            "injection/injector-by-default.yaml"
+        ]));
     }
 }
