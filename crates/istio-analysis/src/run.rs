@@ -150,8 +150,9 @@ pub fn run(
         })
         .map(|m| finding(m, store))
         .collect();
-    // By resource, code, text and line (what analyzer tests expect); the same message about
-    // the same resource is reported once, as istioctl does, at its first line.
+    // By resource, code, text and line (what analyzer tests expect); a message repeated with
+    // the same text about the same resource at the same line is reported once, as istioctl
+    // does (it drops messages whose rendering, location included, is identical).
     findings.sort_unstable_by(|a, b| {
         let line = |f: &Finding| f.location.as_ref().map(|(_, l)| *l);
         (&a.origin, a.entry.code, &a.text, line(a)).cmp(&(
@@ -161,8 +162,12 @@ pub fn run(
             line(b),
         ))
     });
-    findings
-        .dedup_by(|a, b| a.entry.code == b.entry.code && a.origin == b.origin && a.text == b.text);
+    findings.dedup_by(|a, b| {
+        a.entry.code == b.entry.code
+            && a.origin == b.origin
+            && a.text == b.text
+            && a.location == b.location
+    });
     findings.shrink_to_fit();
     findings
 }

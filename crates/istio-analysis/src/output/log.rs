@@ -182,7 +182,7 @@ mod tests {
         let text = render(&findings(SVC), LogStyle::default());
         assert_eq!(
             text.lines().next(),
-            Some("Info [IST0118] (Service default/web svc.yaml:7) Port \"odd\" (port 80, targetPort 80) does not name its protocol as <protocol>[-<suffix>].")
+            Some("Info [IST0118] (Service default/web svc.yaml:7) Port \"odd\" (port 80, targetPort 80) names no protocol Istio knows, neither as <protocol>[-<suffix>] nor by its appProtocol.")
         );
         assert!(text
             .lines()

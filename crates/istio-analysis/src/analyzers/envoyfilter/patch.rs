@@ -2,8 +2,6 @@
 //! apply to, and relative operations without a priority (which may then apply in any order,
 //! or not at all once proxy versions change).
 
-use std::collections::HashSet;
-
 use istio_core::tree::Node;
 
 use crate::analyzer::Context;
@@ -27,9 +25,9 @@ crate::analyzer! {
 }
 
 fn analyze(ctx: &mut Context<'_>) {
-    // Names of patched objects whose patch is limited to a proxy version, across the
+    // Names of the patched objects whose patch is limited to a proxy version, across the
     // EnvoyFilters seen so far (in load order, as Istio walks them).
-    let mut versioned: HashSet<String> = HashSet::new();
+    let mut versioned: Vec<String> = Vec::new();
     for (id, filter) in ctx.store.of_kind(ENVOY_FILTER) {
         let spec = filter.spec();
         let prioritized = spec
@@ -38,51 +36,53 @@ fn analyze(ctx: &mut Context<'_>) {
             .is_some_and(|p| p != 0);
         let patches = spec.get("configPatches").and_then(Node::as_array);
         for (i, patch) in patches.into_iter().flatten().enumerate() {
-            let value_name = patch
+            let name = patch
                 .pointer("/patch/value/name")
                 .and_then(Node::as_str)
-                .map(str::to_owned);
-            let proxy_version = patch
-                .pointer("/match/proxy/proxyVersion")
-                .and_then(Node::as_str)
-                .is_some_and(|v| !v.is_empty());
-            if proxy_version {
-                if let Some(name) = &value_name {
-                    versioned.insert(name.clone());
-                }
-            }
+                .unwrap_or("");
             let apply_to = patch.get("applyTo").and_then(Node::as_str).unwrap_or("");
             let operation = patch
                 .pointer("/patch/operation")
                 .and_then(Node::as_str)
                 .unwrap_or("");
-            // (misuse, relative operation, weighs proxy versions)
-            let (misuse, relative, version_sensitive) = match operation {
-                "ADD" => (
-                    ROUTE_LEVEL.contains(&apply_to).then_some(IST0153),
-                    false,
-                    false,
-                ),
-                "REMOVE" if ROUTE_LEVEL.contains(&apply_to) => (Some(IST0154), false, false),
-                "REMOVE" => (None, true, false),
-                "REPLACE" if !REPLACEABLE.contains(&apply_to) => (Some(IST0152), false, false),
-                "REPLACE" | "INSERT_BEFORE" | "INSERT_AFTER" => (None, true, true),
-                _ => (None, false, false),
-            };
-            let mut codes: Vec<Code> = misuse.into_iter().collect();
-            if relative && !prioritized {
-                codes.push(IST0151);
-                if version_sensitive && value_name.as_ref().is_some_and(|n| versioned.contains(n)) {
-                    codes.push(IST0155);
+            let code = match operation {
+                "ADD" => ROUTE_LEVEL.contains(&apply_to).then_some(IST0153),
+                "REMOVE" if ROUTE_LEVEL.contains(&apply_to) => Some(IST0154),
+                "REPLACE" if !REPLACEABLE.contains(&apply_to) => Some(IST0152),
+                "REMOVE" | "REPLACE" | "INSERT_BEFORE" | "INSERT_AFTER" if !prioritized => {
+                    relative(&versioned, name)
                 }
-            }
-            for code in codes {
+                _ => None,
+            };
+            if let Some(code) = code {
                 ctx.report(
                     Message::new(code, id, Vec::new())
                         .at(format!("spec.configPatches[{i}].patch.operation")),
                 );
             }
+            let proxy_version = patch
+                .pointer("/match/proxy/proxyVersion")
+                .and_then(Node::as_str)
+                .is_some_and(|v| !v.is_empty());
+            if proxy_version {
+                versioned.push(name.to_owned());
+            }
         }
+    }
+}
+
+/// What a relative operation without a priority, patching the object named `name`, is
+/// reported as: IST0155 when an earlier patch pinned to a proxy version patches the same named
+/// object (the order between them then changes with the proxies' versions), IST0151 when no
+/// earlier patch is pinned or the patched object has no name, nothing when earlier pinned
+/// patches touch only other objects — as Istio decides it.
+fn relative(versioned: &[String], name: &str) -> Option<Code> {
+    if versioned.is_empty() || name.is_empty() {
+        Some(IST0151)
+    } else if versioned.iter().any(|v| v == name) {
+        Some(IST0155)
+    } else {
+        None
     }
 }
 

@@ -17,23 +17,35 @@ crate::analyzer! {
     run: analyze,
 }
 
+/// True for the values Istio's agent reads as a true boolean (Go's `strconv.ParseBool`).
+fn truthy(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::String(s) => {
+            matches!(s.as_str(), "1" | "t" | "T" | "true" | "TRUE" | "True")
+        }
+        _ => false,
+    }
+}
+
+/// True when the mesh's proxies allocate addresses to ServiceEntries themselves:
+/// `defaultConfig.proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE`.
+fn auto_allocated(mesh: &serde_json::Value) -> bool {
+    mesh.pointer("/defaultConfig/proxyMetadata/ISTIO_META_DNS_AUTO_ALLOCATE")
+        .is_some_and(truthy)
+}
+
 fn analyze(ctx: &mut Context<'_>) {
-    let metadata = ctx
-        .mesh
-        .config
-        .get("defaultConfig")
-        .and_then(|c| c.get("proxyMetadata"));
-    let flag = |k: &str| {
-        metadata
-            .and_then(|m| m.get(k))
-            .and_then(serde_json::Value::as_str)
-            == Some("true")
-    };
-    if flag("ISTIO_META_DNS_CAPTURE") && flag("ISTIO_META_DNS_AUTO_ALLOCATE") {
+    if auto_allocated(&ctx.mesh.config) {
         return;
     }
     for (id, se) in ctx.store.of_kind(SERVICE_ENTRY) {
-        if items(se.spec().get("addresses")).next().is_some() {
+        // Addresses written, or allocated by istiod (`status.addresses`).
+        let addressed = items(se.spec().get("addresses")).next().is_some()
+            || items(se.root().pointer("/status/addresses"))
+                .next()
+                .is_some();
+        if addressed {
             continue;
         }
         for (i, port) in items(se.spec().get("ports")).enumerate() {
@@ -61,10 +73,22 @@ mod tests {
     fn dns_auto_allocation_makes_addresses_optional() {
         let mut mesh = MeshConfig::defaults("istio-system");
         mesh.overlay(serde_json::json!({"defaultConfig": {"proxyMetadata": {
-            "ISTIO_META_DNS_CAPTURE": "true",
             "ISTIO_META_DNS_AUTO_ALLOCATE": "true",
         }}}));
         let found = analyze_with_mesh(&ANALYZER, &["serviceentry/addresses.yaml"], mesh);
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn auto_allocation_settings() {
+        let on = |v: serde_json::Value| {
+            auto_allocated(&serde_json::json!({"defaultConfig": {"proxyMetadata": {
+                "ISTIO_META_DNS_AUTO_ALLOCATE": v}}}))
+        };
+        assert!(on(serde_json::json!("true")));
+        assert!(on(serde_json::json!(true)));
+        assert!(on(serde_json::json!("True")));
+        assert!(!on(serde_json::json!("false")));
+        assert!(!auto_allocated(&serde_json::json!({})));
     }
 }

@@ -1,3 +1,4 @@
 //! Analyzers of Sidecars.
 
+pub mod default_selector;
 pub mod selector;

@@ -9,7 +9,8 @@ use crate::kinds::TELEMETRY;
 use crate::message::Message;
 
 crate::analyzer! {
-    /// Checks that Telemetry access logging has a provider when the mesh sets no default one.
+    /// Checks that Telemetry access logging has a provider when the mesh sets no default one
+    /// (entries that disable logging need none).
     name: "telemetry.ProviderAnalyzer",
     inputs: [TELEMETRY],
     codes: [IST0157],
@@ -31,11 +32,14 @@ fn analyze(ctx: &mut Context<'_>) {
             .spec()
             .get("accessLogging")
             .and_then(Node::as_array);
+        // An entry that turns logging off needs no provider: it switches off what the mesh or
+        // a parent Telemetry turned on.
         let empty = logging.into_iter().flatten().position(|entry| {
-            entry
-                .get("providers")
-                .and_then(Node::as_array)
-                .is_none_or(|p| p.is_empty())
+            entry.get("disabled").and_then(Node::as_bool) != Some(true)
+                && entry
+                    .get("providers")
+                    .and_then(Node::as_array)
+                    .is_none_or(|p| p.is_empty())
         });
         if let Some(i) = empty {
             ctx.report(

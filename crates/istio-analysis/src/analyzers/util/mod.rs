@@ -1,3 +1,4 @@
 pub mod hosts;
+pub mod protocol;
 pub mod selectors;
 pub mod workloads;

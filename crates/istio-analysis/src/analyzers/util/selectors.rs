@@ -80,9 +80,35 @@ pub fn pod_has_sidecar(store: &Store, pod: &Resource) -> bool {
     }
 }
 
+/// Label putting a namespace (or one Pod) in ambient mode, or (`none`) a Pod out of it.
+pub const DATAPLANE_MODE: &str = "istio.io/dataplane-mode";
+
 /// True when the ambient data plane redirects a Pod's traffic.
 pub fn pod_in_ambient(pod: &Resource) -> bool {
     pod.annotation(AMBIENT_REDIRECTION) == Some("enabled")
+}
+
+/// True when a namespace is labelled for ambient mode (`istio.io/dataplane-mode: ambient`).
+pub fn namespace_in_ambient(store: &Store, namespace: &str) -> bool {
+    store
+        .find(NAMESPACE, "", namespace)
+        .is_some_and(|(_, ns)| ns.label(DATAPLANE_MODE) == Some("ambient"))
+}
+
+/// True when a Pod is (or will be) captured by the ambient data plane rather than a sidecar:
+/// ztunnel marked it redirected, or it has no sidecar and it, or else its namespace, asks for
+/// ambient mode (`istio.io/dataplane-mode: ambient`; `none` on the Pod opts it out).
+pub fn pod_captured_by_ambient(store: &Store, pod: &Resource) -> bool {
+    if pod_in_ambient(pod) {
+        return true;
+    }
+    if pod_has_sidecar(store, pod) {
+        return false;
+    }
+    match pod.label(DATAPLANE_MODE) {
+        Some(mode) => mode == "ambient",
+        None => namespace_in_ambient(store, &pod.namespace),
+    }
 }
 
 /// True when a Pod takes part in the mesh, with a sidecar or in ambient mode.

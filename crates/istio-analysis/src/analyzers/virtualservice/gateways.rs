@@ -6,7 +6,7 @@ use istio_core::tree::{Map, Node};
 use crate::analyzer::Context;
 use crate::analyzers::util::hosts::{items, matches, strings, MESH_GATEWAY};
 use crate::catalog::codes::{IST0101, IST0132, IST0165};
-use crate::kinds::{GATEWAY, VIRTUAL_SERVICE};
+use crate::kinds::{GATEWAY, K8S_GATEWAY, VIRTUAL_SERVICE};
 use crate::message::Message;
 use crate::resource::Resource;
 
@@ -20,9 +20,10 @@ pub fn gateway_ref<'a>(namespace: &'a str, reference: &'a str) -> (&'a str, &'a 
 }
 
 crate::analyzer! {
-    /// Checks that the Gateways a VirtualService binds to exist and serve its hosts.
+    /// Checks that the Gateways a VirtualService binds to (Istio or Gateway API Gateways) exist
+    /// and serve its hosts.
     name: "virtualservice.GatewayAnalyzer",
-    inputs: [VIRTUAL_SERVICE, GATEWAY],
+    inputs: [VIRTUAL_SERVICE, GATEWAY, K8S_GATEWAY],
     codes: [IST0101, IST0132, IST0165],
     run: analyze,
 }
@@ -41,12 +42,20 @@ fn analyze(ctx: &mut Context<'_>) {
                 continue;
             }
             let (ns, name) = gateway_ref(&vs.namespace, reference);
-            let gateway = ctx.store.find(GATEWAY, ns, name).map(|(_, g)| g);
-            if gateway.is_none() {
+            // An Istio Gateway of that name, else a Gateway API Gateway (which Istio lets
+            // VirtualServices bind to by its own name).
+            let serves = match ctx.store.find(GATEWAY, ns, name) {
+                Some((_, g)) => Some(serves_any(g, &hosts, &vs.namespace)),
+                None => ctx
+                    .store
+                    .find(K8S_GATEWAY, ns, name)
+                    .map(|(_, g)| listeners_serve_any(g, &hosts)),
+            };
+            if serves.is_none() {
                 let args = vec!["gateway".to_owned(), reference.to_owned()];
                 ctx.report(Message::new(IST0101, id, args).at(field.clone()));
             }
-            if !gateway.is_some_and(|g| serves_any(g, &hosts, &vs.namespace)) {
+            if serves != Some(true) {
                 let args = vec![
                     format!("[{}]", hosts.join(" ")),
                     vs.full_name(),
@@ -71,6 +80,18 @@ fn serves_any(gateway: &Resource, hosts: &[&str], vs_namespace: &str) -> bool {
             Some((ns, host)) => (ns == vs_namespace).then_some(host),
         })
         .any(|gh| hosts.iter().any(|vh| matches(gh, vh)))
+}
+
+/// True when a listener of a Gateway API Gateway takes one of `hosts`: a listener without a
+/// `hostname` takes every host, one with a hostname (`*.example.com` covering subdomains) the
+/// hosts it matches.
+fn listeners_serve_any(gateway: &Resource, hosts: &[&str]) -> bool {
+    items(gateway.spec().get("listeners")).any(|listener| {
+        match listener.get("hostname").and_then(Node::as_str) {
+            None | Some("") => true,
+            Some(hostname) => hosts.iter().any(|vh| matches(hostname, vh)),
+        }
+    })
 }
 
 /// The `spec.selector` of a Gateway, when it has one.

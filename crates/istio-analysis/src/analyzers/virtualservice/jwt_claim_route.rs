@@ -7,7 +7,7 @@ use super::gateways::{gateway_ref, selector};
 use crate::analyzer::Context;
 use crate::analyzers::util::hosts::{items, strings, MESH_GATEWAY};
 use crate::catalog::codes::IST0149;
-use crate::kinds::{GATEWAY, POD, REQUEST_AUTHENTICATION, VIRTUAL_SERVICE};
+use crate::kinds::{GATEWAY, K8S_GATEWAY, POD, REQUEST_AUTHENTICATION, VIRTUAL_SERVICE};
 use crate::message::Message;
 use crate::store::Store;
 
@@ -17,7 +17,7 @@ const CLAIM_PREFIX: &str = "@request.auth.claims";
 crate::analyzer! {
     /// Checks that routing on JWT claims has a RequestAuthentication for the gateway's pods.
     name: "virtualservice.JWTClaimRouteAnalyzer",
-    inputs: [VIRTUAL_SERVICE, GATEWAY, POD, REQUEST_AUTHENTICATION],
+    inputs: [VIRTUAL_SERVICE, GATEWAY, K8S_GATEWAY, POD, REQUEST_AUTHENTICATION],
     codes: [IST0149],
     run: analyze,
 }
@@ -35,6 +35,9 @@ fn analyze(ctx: &mut Context<'_>) {
             }
             let (ns, name) = gateway_ref(&vs.namespace, reference);
             let Some((_, gateway)) = store.find(GATEWAY, ns, name) else {
+                if store.contains(K8S_GATEWAY, ns, name) {
+                    check_k8s_gateway(ctx, id, (key, &field), ns, name);
+                }
                 continue;
             };
             let Some(sel) = selector(gateway) else {
@@ -63,6 +66,60 @@ fn analyze(ctx: &mut Context<'_>) {
             }
         }
     }
+}
+
+/// Label Istio puts on the pods it deploys for a Gateway API Gateway, naming it.
+const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+
+/// Claim routing through a Gateway API Gateway `ns/name`: its pods (labelled with its name)
+/// need a RequestAuthentication, by selector or attached to the Gateway by `targetRef(s)`.
+fn check_k8s_gateway(
+    ctx: &mut Context<'_>,
+    id: crate::resource::ResourceId,
+    (key, field): (&str, &str),
+    ns: &str,
+    name: &str,
+) {
+    let store = ctx.store;
+    let root = ctx.mesh.root_namespace().to_owned();
+    if attached_to_gateway(store, ns, name) {
+        return;
+    }
+    let gateway_name = format!("{ns}/{name}");
+    let pods: Vec<_> = store
+        .in_namespace(POD, ns)
+        .filter(|(_, p)| p.label(GATEWAY_NAME_LABEL) == Some(name))
+        .collect();
+    for (_, pod) in &pods {
+        if !authenticated(store, &root, ns, pod.labels()) {
+            let args = vec![key.to_owned(), gateway_name.clone(), pod.full_name()];
+            ctx.report(Message::new(IST0149, id, args).at(field));
+        }
+    }
+    if pods.is_empty() {
+        let pod = format!("with labels {GATEWAY_NAME_LABEL}={name}");
+        ctx.report(Message::new(IST0149, id, vec![key.to_owned(), gateway_name, pod]).at(field));
+    }
+}
+
+/// True when a RequestAuthentication of `ns` is attached to the Gateway API Gateway `name` by
+/// `targetRef` or `targetRefs`.
+fn attached_to_gateway(store: &Store, ns: &str, name: &str) -> bool {
+    store
+        .in_namespace(REQUEST_AUTHENTICATION, ns)
+        .any(|(_, ra)| {
+            let spec = ra.spec();
+            let refs = spec
+                .get("targetRef")
+                .into_iter()
+                .chain(items(spec.get("targetRefs")));
+            refs.into_iter().any(|r| {
+                let text = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or("");
+                text("kind") == "Gateway"
+                    && text("group") == "gateway.networking.k8s.io"
+                    && text("name") == name
+            })
+        })
 }
 
 /// The first header (or withoutHeaders) key of an HTTP match that routes on a JWT claim, with
