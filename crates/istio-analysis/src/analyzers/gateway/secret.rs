@@ -1,7 +1,8 @@
-//! `gateway.SecretAnalyzer`: Gateway servers whose `credentialName` names a Secret that does
-//! not exist in the gateway workload's namespace, or one that holds no usable certificate
-//! (missing keys, not PEM, not X.509, expired or not yet valid). Messages name the Secret and
-//! the Gateway only; the Secret's contents never leave this module.
+//! `gateway.SecretAnalyzer`: Gateway servers whose `credentialName` (or one of whose
+//! `credentialNames`) names a Secret that does not exist in the gateway workload's namespace,
+//! or one that holds no usable certificate (missing keys, not PEM, not X.509, expired or not
+//! yet valid, or a private key that does not belong to the certificate). Messages name the
+//! Secret and the Gateway only; the Secret's contents never leave this module.
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -9,6 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use istio_core::tree::Node;
 
 use crate::analyzer::Context;
+use crate::analyzers::util::hosts::items;
 use crate::analyzers::util::selectors::selector_string;
 use crate::analyzers::util::workloads::pods_selected_anywhere;
 use crate::catalog::codes::{IST0101, IST0161};
@@ -30,24 +32,53 @@ fn secret_value(secret: &Resource, key: &str) -> Option<Vec<u8>> {
     base64_decode(v)
 }
 
-/// The certificate of a TLS Secret, as Istio reads it: `cert`/`key`, else `tls.crt`/`tls.key`,
-/// both non-empty.
-fn secret_certificate(secret: &Resource) -> Option<Vec<u8>> {
+/// The certificate and private key of a TLS Secret, as Istio reads them: `cert`/`key`, else
+/// `tls.crt`/`tls.key`, both non-empty.
+fn secret_certificate(secret: &Resource) -> Option<(Vec<u8>, Vec<u8>)> {
     for (cert, key) in [("cert", "key"), ("tls.crt", "tls.key")] {
         let c = secret_value(secret, cert).filter(|v| !v.is_empty());
         let k = secret_value(secret, key).filter(|v| !v.is_empty());
-        if let (Some(c), Some(_)) = (c, k) {
-            return Some(c);
+        if let (Some(c), Some(k)) = (c, k) {
+            return Some((c, k));
         }
     }
     None
 }
 
-/// True when the Secret holds a PEM X.509 certificate valid at `now` (seconds since the epoch).
-pub fn is_valid_secret(secret: &Resource, now: i64) -> bool {
-    let Some(pem) = secret_certificate(secret) else {
+/// True when the PEM private key `key` belongs to the first certificate of the PEM chain
+/// `chain` (what Go's `tls.X509KeyPair`, which Istio calls, requires). A key of a type whose
+/// public half cannot be derived here is given the benefit of the doubt.
+fn key_matches(chain: &[u8], key: &[u8]) -> bool {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let Ok(certs) = CertificateDer::pem_slice_iter(chain).collect::<Result<Vec<_>, _>>() else {
         return false;
     };
+    if certs.is_empty() {
+        return false;
+    }
+    let Ok(key) = PrivateKeyDer::from_pem_slice(key) else {
+        return false;
+    };
+    let Ok(signing) = rustls::crypto::ring::sign::any_supported_type(&key) else {
+        return false;
+    };
+    match rustls::sign::CertifiedKey::new(certs, signing).keys_match() {
+        Ok(()) => true,
+        Err(rustls::Error::InconsistentKeys(rustls::InconsistentKeys::Unknown)) => true,
+        Err(_) => false,
+    }
+}
+
+/// True when the Secret holds a PEM X.509 certificate valid at `now` (seconds since the epoch)
+/// and the private key that belongs to it.
+pub fn is_valid_secret(secret: &Resource, now: i64) -> bool {
+    let Some((pem, key)) = secret_certificate(secret) else {
+        return false;
+    };
+    if !key_matches(&pem, &key) {
+        return false;
+    }
     let Some(der) = first_pem_block(&pem) else {
         return false;
     };
@@ -242,41 +273,45 @@ fn analyze(ctx: &mut Context<'_>) {
         };
         let servers = gw.spec().get("servers").and_then(Node::as_array);
         for (i, server) in servers.into_iter().flatten().enumerate() {
-            let Some(name) = server
+            // `credentialName`, or each of `credentialNames` (several certificates, e.g. RSA
+            // and ECDSA, for one server).
+            let single = server
                 .pointer("/tls/credentialName")
                 .and_then(Node::as_str)
-                .filter(|n| !n.is_empty())
-            else {
-                continue;
-            };
-            let at = format!("spec.servers[{i}].tls.credentialName");
-            let (secret_ns, secret_name) = match name.split_once('/') {
-                Some((n, s)) => (n.to_owned(), s.to_owned()),
-                None => (ns.clone(), name.to_owned()),
-            };
-            let Some((_, secret)) = store.find(SECRET, &secret_ns, &secret_name) else {
-                ctx.report(
-                    Message::new(
-                        IST0101,
-                        id,
-                        vec!["credentialName".to_owned(), name.to_owned()],
-                    )
-                    .at(at),
-                );
-                continue;
-            };
-            let valid = *validity
-                .entry((secret_ns, secret_name))
-                .or_insert_with(|| is_valid_secret(secret, now));
-            if !valid {
-                ctx.report(
-                    Message::new(
-                        IST0161,
-                        id,
-                        vec![gw.name.to_string(), gw.namespace.to_string()],
-                    )
-                    .at(at),
-                );
+                .map(|n| (n, format!("spec.servers[{i}].tls.credentialName")));
+            let several = items(server.pointer("/tls/credentialNames"))
+                .enumerate()
+                .filter_map(|(j, n)| {
+                    n.as_str()
+                        .map(|n| (n, format!("spec.servers[{i}].tls.credentialNames[{j}]")))
+                });
+            for (name, at) in single.into_iter().chain(several) {
+                if name.is_empty() {
+                    continue;
+                }
+                let (secret_ns, secret_name) = match name.split_once('/') {
+                    Some((n, s)) => (n.to_owned(), s.to_owned()),
+                    None => (ns.clone(), name.to_owned()),
+                };
+                let Some((_, secret)) = store.find(SECRET, &secret_ns, &secret_name) else {
+                    ctx.report(
+                        Message::new(
+                            IST0101,
+                            id,
+                            vec!["credentialName".to_owned(), name.to_owned()],
+                        )
+                        .at(at),
+                    );
+                    continue;
+                };
+                let valid = *validity
+                    .entry((secret_ns, secret_name))
+                    .or_insert_with(|| is_valid_secret(secret, now));
+                if !valid {
+                    ctx.report(
+                        Message::new(IST0161, id, vec![gw.name.to_string(), ns.clone()]).at(at),
+                    );
+                }
             }
         }
     }
