@@ -42,7 +42,7 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "x" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "experimental" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l use-kube -d 'Read resources from the cluster of the current context (`--use-kube=false` for files only)' -r -f -a "true\t''
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s k -l use-kube -d 'Read resources from the cluster of the current context (`--use-kube=false` for files only)' -r -f -a "true\t''
 false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l analyzer -d 'Run only this analyzer (repeatable); see --list-analyzers' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s o -l output -d 'Output format' -r -f -a "log\t'One line per finding, with a hint and (on a terminal) a code frame'
@@ -62,6 +62,8 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetwor
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''
 false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s r -l revision -d 'The control-plane revision to analyze against: its mesh config (ConfigMap istio-<revision>) and injector (istio-sidecar-injector-<revision>)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l remote-contexts -d 'Kubeconfig contexts of remote clusters analyzed together with the current one (multicluster analysis; not --context), comma-separated or repeated' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s n -l namespace -d 'Kubernetes namespace' -r
@@ -69,6 +71,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s i -l istio
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s A -l all-namespaces -d 'Analyze all namespaces'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s L -l list-analyzers -d 'List the analyzers and exit'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l ignore-unknown -d 'Files that cannot be read or parsed do not make the exit code non-zero'
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s v -l verbose -d 'Print which analyzers ran and what was skipped, and why, on stderr'
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s f -l filename -d 'Files or directories to validate (repeatable); `-` reads stdin' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s x -l referential -d 'Accepted for compatibility with istioctl; has no effect (every check always runs)' -r -f -a "true\t''

@@ -288,7 +288,7 @@ fn unknown_suppression_codes_warn_and_malformed_ones_are_usage_errors() {
         r.stderr
     );
     let r = run(analyze(&["-A", "-S", "IST0118", MESH]));
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 64);
     assert!(r.stderr.contains("not a valid suppression"), "{}", r.stderr);
 }
 
@@ -330,19 +330,38 @@ fn list_analyzers_prints_names_and_descriptions() {
 }
 
 #[test]
-fn usage_errors_exit_one() {
+fn usage_errors_exit_64() {
     for args in [
         &["--output-threshold", "Severe", MESH][..],
+        &["--failure-threshold", "", MESH][..],
         &["--no-such-flag"][..],
         &["-o", "xml", MESH][..],
         &["--color=sometimes", MESH][..],
+        &["--timeout", "soon", MESH][..],
+        &["-S", "IST0118", MESH][..],
+        &["-S", "IST0118=", MESH][..],
+        &["--remote-contexts", "east", MESH][..],
     ] {
         let r = run(analyze(args));
-        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 64, "{args:?}: {}", r.stderr);
         assert!(!r.stderr.is_empty());
     }
+    // Other commands' usage errors too: an unknown command, flag or value.
+    for args in [
+        &["no-such-command"][..],
+        &["manifest", "generate", "--no-such-flag"][..],
+        &["version", "--remote=maybe"][..],
+        &["validate", "--bogus"][..],
+    ] {
+        let out = Command::cargo_bin("istioctl")
+            .expect("binary")
+            .args(args)
+            .output()
+            .expect("run istioctl");
+        assert_eq!(out.status.code(), Some(64), "{args:?}");
+    }
     let r = run(analyze(&["--analyzer", "service.PortNameAnalyser", MESH]));
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 64);
     assert!(
         r.stderr
             .contains("did you mean \"service.PortNameAnalyzer\"?"),
@@ -371,7 +390,7 @@ fn color_flag_follows_istioctl_and_auto_is_off_in_a_pipe() {
 #[test]
 fn bad_documents_are_reported_with_lines_and_the_rest_is_analyzed() {
     let r = run(analyze(&["-A", "-o", "json", BAD]));
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 65, "{}", r.stderr);
     let found = origins(&r.stdout);
     assert_eq!(
         found,
@@ -407,7 +426,7 @@ fn bad_documents_are_reported_with_lines_and_the_rest_is_analyzed() {
     // Findings over the threshold win over load errors: 79.
     let r = run(analyze(&["-A", "--failure-threshold", "Info", BAD]));
     assert_eq!(r.code, 79);
-    // A file that does not exist.
+    // A file that does not exist: 1, as istioctl (which stops at once).
     let r = run(analyze(&["-A", "no/such/file.yaml", BAD]));
     assert_eq!(r.code, 1);
     assert!(
@@ -415,6 +434,114 @@ fn bad_documents_are_reported_with_lines_and_the_rest_is_analyzed() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn exit_codes_in_every_format() {
+    let unparsable = format!("{BAD}/mixed.yaml");
+    let good = format!("{BAD}/good.yaml");
+    for format in ["log", "json", "yaml", "sarif"] {
+        let code = |args: &[&str]| {
+            let mut all = vec!["-A", "-o", format];
+            all.extend_from_slice(args);
+            let r = run(analyze(&all));
+            (r.code, r.stderr)
+        };
+        // Clean.
+        assert_eq!(code(&[&good]).0, 0, "{format}");
+        // A finding at the failure threshold: 79, also with an unparseable file alongside.
+        assert_eq!(
+            code(&["--failure-threshold", "Info", &good]).0,
+            79,
+            "{format}"
+        );
+        assert_eq!(
+            code(&["--failure-threshold", "Info", &good, &unparsable]).0,
+            79,
+            "{format}"
+        );
+        // An input that cannot be parsed: 65.
+        let (c, stderr) = code(&[&unparsable]);
+        assert_eq!(c, 65, "{format}: {stderr}");
+        // One that cannot be read: 1.
+        assert_eq!(code(&["no/such/file.yaml", &good]).0, 1, "{format}");
+        // A usage error: 64.
+        assert_eq!(
+            code(&["--failure-threshold", "Fatal", &good]).0,
+            64,
+            "{format}"
+        );
+        // --ignore-unknown: the inputs that could not be used do not decide the code.
+        assert_eq!(code(&["--ignore-unknown", &unparsable]).0, 0, "{format}");
+    }
+}
+
+#[test]
+fn a_clean_run_after_an_unparseable_input_says_so() {
+    let unparsable = format!("{BAD}/mixed.yaml");
+    let r = run(analyze(&["-n", "nowhere", &unparsable]));
+    assert_eq!(r.code, 65, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.ends_with(
+            "No validation issues found when analyzing namespace: nowhere (but 1 file could not be parsed).\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains('\u{2714}'), "{}", r.stderr);
+    let r = run(analyze(&["-n", "nowhere", "no/such/file.yaml"]));
+    assert!(
+        r.stderr.ends_with(
+            "No validation issues found when analyzing namespace: nowhere (but 1 file could not be read).\n"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn verbose_lists_executed_and_skipped_analyzers() {
+    let r = run(analyze(&["-A", "-v", MESH]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Executed analyzers (1):\n\tservice.PortNameAnalyzer\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("\tsidecar.SelectorAnalyzer: not selected by --analyzer\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("README.txt"), "{}", r.stderr);
+    // Nothing of it on stdout, and nothing without -v.
+    let quiet = run(analyze(&["-A", MESH]));
+    assert_eq!(r.stdout, quiet.stdout);
+    assert!(!quiet.stderr.contains("Executed analyzers"));
+}
+
+#[test]
+fn short_flags_of_istioctl() {
+    // -k is --use-kube; -r a revision (which, without a cluster, names the injector read).
+    let mut cmd = Command::cargo_bin("istioctl").expect("binary");
+    cmd.current_dir(root()).args([
+        "analyze",
+        "-k=false",
+        "--analyzer",
+        "service.PortNameAnalyzer",
+        "-A",
+        "-r",
+        "canary",
+        "-o",
+        "json",
+        MESH,
+    ]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(origins(&r.stdout).len(), 6);
 }
 
 /// A Service with one unconventional port name, as a YAML document.
@@ -446,7 +573,7 @@ fn check_sandwich(middle: &[u8], line: u32, words: &str, limit: Duration) -> Str
     let started = Instant::now();
     let r = run(analyze(&["-A", "-o", "json", &path]));
     let took = started.elapsed();
-    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.code, 65, "{}", r.stderr);
     let found: Vec<String> = origins(&r.stdout).into_iter().map(|o| o.0).collect();
     assert_eq!(
         found,
@@ -585,7 +712,7 @@ fn sarif_has_rules_results_and_locations_and_validates() {
             .is_some_and(|l| l > 0));
     }
     let bad = run(analyze(&["-A", "-o", "sarif", BAD]));
-    assert_eq!(bad.code, 1);
+    assert_eq!(bad.code, 65);
     let bad_log = json(&bad.stdout);
     let invocation = &bad_log["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);

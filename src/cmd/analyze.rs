@@ -2,9 +2,10 @@
 //! it, run the analyzers, print the findings in the chosen format and exit 79 when one reaches
 //! the failure threshold.
 //!
-//! Exit codes: 0 when clean; 79 when a finding reaches `--failure-threshold` (whatever the
-//! output format); 1 when an input could not be read or parsed (unless `--ignore-unknown`) and
-//! no finding reached the threshold; 1 for usage errors, and when the cluster cannot be read.
+//! Exit codes (istioctl's, `istioctl/cmd/sysexits.go`), in every output format: 79 when a
+//! finding reaches `--failure-threshold`; else 1 when an input could not be read, 65 when one
+//! could not be parsed (neither unless `--ignore-unknown`); else 0. Usage errors exit 64
+//! ([`super::EXIT_USAGE`]); a cluster that cannot be read, 1.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -20,9 +21,13 @@ use istio_analysis::catalog::documentation_index;
 use istio_analysis::message::Level;
 use istio_analysis::output::{self, log::LogStyle};
 use istio_analysis::{ClusterSource, Request};
+use istio_kube::ClusterConfig;
 
 /// Exit code when a finding reaches the failure threshold (istioctl's).
 pub const EXIT_ISSUES_FOUND: u8 = 79;
+
+/// Exit code when an input file could not be parsed (istioctl's, sysexits' `EX_DATAERR`).
+pub const EXIT_PARSE_ERROR: u8 = 65;
 
 /// Set to any value, `analyze` stops after loading the inputs (for benchmarks: the cost of
 /// parsing alone).
@@ -84,7 +89,7 @@ pub struct AnalyzeArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Read resources from the cluster of the current context (`--use-kube=false` for files only)
-    #[arg(long = "use-kube", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(short = 'k', long = "use-kube", default_value_t = true, action = ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub use_kube: bool,
     /// Analyze all namespaces
     #[arg(short = 'A', long = "all-namespaces")]
@@ -133,6 +138,19 @@ pub struct AnalyzeArgs {
     /// How long to wait for the cluster's resources
     #[arg(long, default_value = "30s", value_parser = istio_core::duration::parse_flag, value_name = "DURATION")]
     pub timeout: std::time::Duration,
+    /// The control-plane revision to analyze against: its mesh config (ConfigMap istio-<revision>) and injector (istio-sidecar-injector-<revision>)
+    #[arg(short = 'r', long, default_value = "default", value_name = "REVISION")]
+    pub revision: String,
+    /// Print which analyzers ran and what was skipped, and why, on stderr
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+    /// Kubeconfig contexts of remote clusters analyzed together with the current one (multicluster analysis; not --context), comma-separated or repeated
+    #[arg(
+        long = "remote-contexts",
+        value_name = "CONTEXT",
+        value_delimiter = ','
+    )]
+    pub remote_contexts: Vec<String>,
 }
 
 /// Prints the analyzers as istioctl does: a name line and an indented description each.
@@ -151,6 +169,18 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         return Ok(ExitCode::SUCCESS);
     }
     let namespace = global.namespace.as_deref().unwrap_or("default");
+    if !args.remote_contexts.is_empty() && !args.use_kube {
+        return Err(istio_analysis::UsageError {
+            message:
+                "--remote-contexts needs the clusters: it cannot be combined with --use-kube=false"
+                    .to_owned(),
+            help: Some(
+                "drop --use-kube=false, or drop --remote-contexts to analyze files alone"
+                    .to_owned(),
+            ),
+        }
+        .into());
+    }
     let request = Request {
         files: args.files.clone(),
         recursive: args.recursive,
@@ -158,6 +188,15 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             config: global.cluster(),
             timeout: args.timeout,
         }),
+        remote_clusters: args
+            .remote_contexts
+            .iter()
+            .map(|context| ClusterConfig {
+                kubeconfig: global.kubeconfig.clone(),
+                context: Some(context.clone()),
+            })
+            .collect(),
+        revision: args.revision.clone(),
         analyzers: args.analyzers.clone(),
         namespace: namespace.to_owned(),
         all_namespaces: args.all_namespaces,
@@ -181,10 +220,28 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         let color = args.color.enabled(std::io::stderr().is_terminal());
         eprint!("{}", output::load_errors(&report.load.errors, color));
     }
-    let load_failed = !report.load.errors.is_empty() && !args.ignore_unknown;
+    let scope = if args.all_namespaces {
+        "all namespaces".to_owned()
+    } else {
+        format!("namespace: {namespace}")
+    };
+    if args.verbose {
+        eprint!("{}", verbose_summary(&report, &scope));
+    }
+    // Inputs that could not be used: unreadable ones exit 1, unparseable ones 65 (unless
+    // --ignore-unknown), when no finding reached the failure threshold.
+    let load_code = if args.ignore_unknown {
+        0
+    } else if report.unreadable() {
+        1
+    } else if report.unparsed_files() > 0 {
+        EXIT_PARSE_ERROR
+    } else {
+        0
+    };
     if request.parse_only {
         eprintln!("Loaded {} resources.", report.resources);
-        return Ok(ExitCode::from(u8::from(load_failed)));
+        return Ok(ExitCode::from(load_code));
     }
     // As istioctl: the exit code follows every finding, the output only those at or above the
     // output threshold.
@@ -209,13 +266,8 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             &output::sarif::render(shown, &report.load.errors).into_diagnostic()?,
         )?,
     }
-    let scope = if args.all_namespaces {
-        "all namespaces".to_owned()
-    } else {
-        format!("namespace: {namespace}")
-    };
     if shown.is_empty() {
-        eprintln!("\u{2714} No validation issues found when analyzing {scope}.");
+        eprintln!("{}", clean_summary(&scope, &report));
     }
     if failed {
         eprintln!(
@@ -224,8 +276,95 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         );
         Ok(ExitCode::from(EXIT_ISSUES_FOUND))
     } else {
-        Ok(ExitCode::from(u8::from(load_failed)))
+        Ok(ExitCode::from(load_code))
     }
+}
+
+/// The line saying nothing was found: with a check mark when every input was used, else (as
+/// istioctl says it) how many files could not be parsed or read — never a bare check mark.
+fn clean_summary(scope: &str, report: &istio_analysis::Report) -> String {
+    let files = |n: usize| {
+        if n == 1 {
+            "1 file".to_owned()
+        } else {
+            format!("{n} files")
+        }
+    };
+    let unparsed = report.unparsed_files();
+    let unreadable = report
+        .load
+        .errors
+        .iter()
+        .filter(|e| e.line.is_none())
+        .map(|e| e.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let problems: Vec<String> = [
+        (unparsed, "could not be parsed"),
+        (unreadable, "could not be read"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{} {what}", files(n)))
+    .collect();
+    if problems.is_empty() {
+        format!("\u{2714} No validation issues found when analyzing {scope}.")
+    } else {
+        format!(
+            "No validation issues found when analyzing {scope} (but {}).",
+            problems.join(" and ")
+        )
+    }
+}
+
+/// What `-v` prints on stderr: what was analyzed, which analyzers ran, which did not and why,
+/// and the kinds a cluster does not serve (read as empty).
+fn verbose_summary(report: &istio_analysis::Report, scope: &str) -> String {
+    let mut out = format!("Analyzed {} resources in {scope}.\n", report.resources);
+    if !report.clusters.is_empty() {
+        let clusters: Vec<String> = report
+            .clusters
+            .iter()
+            .map(|(context, remote)| {
+                if *remote {
+                    format!("{context} (remote)")
+                } else {
+                    context.clone()
+                }
+            })
+            .collect();
+        out.push_str(&format!("Clusters read: {}\n", clusters.join(", ")));
+    }
+    out.push_str(&format!(
+        "Executed analyzers ({}):\n",
+        report.executed.len()
+    ));
+    for name in &report.executed {
+        out.push_str(&format!("\t{name}\n"));
+    }
+    if !report.skipped.is_empty() {
+        out.push_str(&format!("Skipped analyzers ({}):\n", report.skipped.len()));
+        for s in &report.skipped {
+            out.push_str(&format!("\t{}: {}\n", s.analyzer, s.reason));
+        }
+    }
+    if !report.unserved.is_empty() {
+        out.push_str("Kinds the cluster does not serve (no CRD installed), read as empty:\n");
+        for (context, kind) in &report.unserved {
+            out.push_str(&format!("\t{kind} (context {context})\n"));
+        }
+    }
+    if !report.load.skipped.is_empty() {
+        out.push_str(&format!(
+            "Skipped files ({}), not .yaml, .yml or .json:\n",
+            report.load.skipped.len()
+        ));
+        for s in &report.load.skipped {
+            out.push_str(&format!("\t{}\n", s.0.display()));
+        }
+    }
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]

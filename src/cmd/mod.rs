@@ -19,16 +19,22 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 
-/// Parses the command line, runs the subcommand and turns its outcome into an exit code.
-/// Errors are rendered as miette diagnostics on stderr and exit with 1. Usage errors exit with 1
-/// too (clap's default is 2), as istioctl's do; `--help` and `--version` exit with 0.
+/// Exit code of a usage error: an unknown command or flag, a bad flag value, a malformed
+/// argument (istioctl's `ExitIncorrectUsage`, sysexits' `EX_USAGE`).
+pub const EXIT_USAGE: u8 = 64;
+
+/// Parses the command line, runs the subcommand and turns its outcome into an exit code, as
+/// istioctl defines them (`istioctl/cmd/sysexits.go`): usage errors (clap's, and
+/// [`istio_analysis::UsageError`]) exit 64; other errors are rendered as miette diagnostics on
+/// stderr and exit 1; `--help` and `--version` exit 0. Commands choose their other codes
+/// (`analyze`: 65, 79).
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                ExitCode::from(1)
+                ExitCode::from(EXIT_USAGE)
             } else {
                 ExitCode::SUCCESS
             };
@@ -38,7 +44,14 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(report) => {
             eprintln!("{report:?}");
-            ExitCode::from(1)
+            if report
+                .downcast_ref::<istio_analysis::UsageError>()
+                .is_some()
+            {
+                ExitCode::from(EXIT_USAGE)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
 }

@@ -12,9 +12,11 @@ use istio_kube::ClusterConfig;
 
 use crate::analyzer::Analyzer;
 use crate::defaults::add_default_resources;
+use crate::kinds::MESH_NETWORKS;
 use crate::load::{load_inputs_keeping, Keep, LoadOptions, LoadReport};
 use crate::mesh::{networks_resource, MeshConfig};
 use crate::message::Level;
+use crate::resource::{Origin, Resource};
 use crate::run::{run, select, Finding, RunOptions};
 use crate::store::StoreBuilder;
 use crate::suppress::Suppressions;
@@ -37,6 +39,11 @@ pub struct Request {
     pub recursive: bool,
     /// The cluster whose resources the files are laid over; `None` analyzes the files alone.
     pub cluster: Option<ClusterSource>,
+    /// Remote clusters of a multicluster analysis (`--remote-contexts`), read with the same
+    /// bound into the same store; each object keeps its cluster.
+    pub remote_clusters: Vec<ClusterConfig>,
+    /// The control-plane revision analyzed (`-r`); empty or `default` for the default one.
+    pub revision: String,
     /// Names of the analyzers to run; empty runs them all.
     pub analyzers: Vec<String>,
     /// The namespace of resources that name none, and (without `all_namespaces`) the only one
@@ -56,6 +63,27 @@ pub struct Request {
     pub parse_only: bool,
 }
 
+/// An error in how the analysis was asked for (an unknown analyzer, a malformed `-S`):
+/// istioctl exits 64 for these, as for any usage error.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+pub struct UsageError {
+    /// What was wrong.
+    pub message: String,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// An analyzer that did not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Its name.
+    pub analyzer: &'static str,
+    /// Why it did not run.
+    pub reason: String,
+}
+
 /// What an analysis found.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -67,6 +95,14 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// How many resources were analyzed.
     pub resources: usize,
+    /// The analyzers that ran, in `-L` order.
+    pub executed: Vec<&'static str>,
+    /// The analyzers that did not run.
+    pub skipped: Vec<Skipped>,
+    /// Input kinds a cluster does not serve, read as empty: `(context, group/Kind)`.
+    pub unserved: Vec<(String, String)>,
+    /// The kubeconfig contexts read, and whether each was a remote cluster.
+    pub clusters: Vec<(String, bool)>,
 }
 
 impl Report {
@@ -79,38 +115,74 @@ impl Report {
     pub fn keep_shown(&mut self, threshold: Level) {
         self.findings.retain(|f| f.level >= threshold);
     }
+
+    /// How many files hold a document that could not be parsed. (An input that could not be
+    /// read at all is not counted: its error has no line.)
+    pub fn unparsed_files(&self) -> usize {
+        let files: std::collections::BTreeSet<&str> = self
+            .load
+            .errors
+            .iter()
+            .filter(|e| e.line.is_some())
+            .map(|e| e.file.as_str())
+            .collect();
+        files.len()
+    }
+
+    /// True when an input could not be read at all (a missing file, an unreadable directory).
+    pub fn unreadable(&self) -> bool {
+        self.load.errors.iter().any(|e| e.line.is_none())
+    }
 }
 
 /// Analyzes what `request` names. Errors are about the request as a whole (an unknown analyzer,
 /// a malformed `-S`, an unreadable mesh file, a cluster that cannot be read); a bad input
 /// document is not an error but a [`LoadReport`] entry, and everything else is still analyzed.
 pub fn analyze(request: &Request) -> miette::Result<Report> {
-    let selected = select(&request.analyzers).map_err(|e| match e.suggestion {
-        Some(s) => miette!(
-            help = istio_core::suggest::did_you_mean(&s),
-            "unknown analyzer {:?}",
-            e.name
-        ),
-        None => miette!(
-            help = "list them with --list-analyzers",
-            "unknown analyzer {:?}",
-            e.name
-        ),
+    let selected = select(&request.analyzers).map_err(|e| UsageError {
+        message: format!("unknown analyzer {:?}", e.name),
+        help: Some(match e.suggestion {
+            Some(s) => istio_core::suggest::did_you_mean(&s),
+            None => "list them with --list-analyzers".to_owned(),
+        }),
     })?;
     let (suppressions, warnings) =
-        Suppressions::parse(&request.suppress).map_err(|e| miette!("{e}"))?;
+        Suppressions::parse(&request.suppress).map_err(|e| UsageError {
+            message: e.to_string(),
+            help: None,
+        })?;
     let mut builder = StoreBuilder::default();
     let mut mesh = MeshConfig::defaults(&request.istio_namespace);
+    let mut unserved = Vec::new();
+    let mut cluster_networks = None;
+    let mut primary_context = String::new();
+    let mut clusters = Vec::new();
     if let Some(cluster) = &request.cluster {
-        let cluster_mesh = crate::cluster::load(
-            &selected,
-            &cluster.config,
-            &request.istio_namespace,
-            cluster.timeout,
-            &mut builder,
-        )?;
-        if let Some(m) = cluster_mesh {
-            mesh.overlay(m);
+        let targets = std::iter::once((&cluster.config, false))
+            .chain(request.remote_clusters.iter().map(|c| (c, true)));
+        for (config, remote) in targets {
+            let target = crate::cluster::Target {
+                config,
+                istio_namespace: &request.istio_namespace,
+                revision: &request.revision,
+                remote,
+            };
+            let read = crate::cluster::load(&selected, target, cluster.timeout, &mut builder)?;
+            if !remote {
+                primary_context = read.context.clone();
+            }
+            clusters.push((read.context.clone(), remote));
+            if let Some(m) = read.mesh {
+                mesh.overlay(m);
+            }
+            if read.mesh_networks.is_some() {
+                cluster_networks = read.mesh_networks;
+            }
+            unserved.extend(
+                read.unserved
+                    .iter()
+                    .map(|k| (read.context.clone(), k.0.to_owned())),
+            );
         }
     }
     if let Some(path) = &request.mesh_config_file {
@@ -118,6 +190,16 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
     }
     if let Some(path) = &request.mesh_networks_file {
         mesh.networks = read_yaml_file(path)?;
+    } else if let Some(networks) = cluster_networks {
+        // The cluster's own MeshNetworks, as the resource istioctl reports about.
+        builder.add(Resource {
+            kind_key: MESH_NETWORKS.0.into(),
+            namespace: request.istio_namespace.as_str().into(),
+            name: "meshnetworks".into(),
+            doc: istio_core::tree::Document::from_json(&networks),
+            origin: Origin::Cluster,
+        });
+        mesh.networks = networks;
     }
     if request.cluster.is_none() {
         // A live cluster has its own ingress gateway, or none.
@@ -149,6 +231,8 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
         load,
         warnings,
         resources: store.len(),
+        unserved,
+        clusters,
         ..Report::default()
     };
     if request.parse_only {
@@ -158,8 +242,19 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
         analyzers: request.analyzers.clone(),
         namespace: (!request.all_namespaces).then(|| request.namespace.clone()),
         istio_namespace: request.istio_namespace.clone(),
+        revision: request.revision.clone(),
+        cluster: primary_context,
         suppressions,
     };
+    report.executed = selected.iter().map(|a| a.name()).collect();
+    report.skipped = crate::analyzer::builtins()
+        .into_iter()
+        .filter(|b| !report.executed.contains(&b.name))
+        .map(|b| Skipped {
+            analyzer: b.name,
+            reason: "not selected by --analyzer".to_owned(),
+        })
+        .collect();
     let selected: Vec<&dyn Analyzer> = selected.into_iter().collect();
     report.findings = run(&selected, &store, &mesh, &run_opts);
     Ok(report)

@@ -124,6 +124,19 @@ macro_rules! analyzer {
     };
 }
 
+/// The name of the revision of a control plane installed without one.
+pub const DEFAULT_REVISION: &str = "default";
+
+/// The name of an Istio ConfigMap of `revision`: `base` for the default revision,
+/// `base-<revision>` for another (`istio-sidecar-injector-canary`).
+pub fn revisioned(base: &str, revision: &str) -> String {
+    if revision.is_empty() || revision == DEFAULT_REVISION {
+        base.to_owned()
+    } else {
+        format!("{base}-{revision}")
+    }
+}
+
 /// What an analyzer sees: the resources, the mesh configuration, and where to report.
 pub struct Context<'a> {
     /// All resources.
@@ -132,18 +145,26 @@ pub struct Context<'a> {
     pub mesh: &'a MeshConfig,
     /// The Istio control-plane namespace (`-i`).
     pub istio_namespace: &'a str,
+    /// The control-plane revision analyzed (`-r`): `default`, or a revision name whose
+    /// injector ConfigMap is `istio-sidecar-injector-<revision>`.
+    pub revision: &'a str,
+    /// The kubeconfig context of the cluster under analysis (empty for files alone); remote
+    /// clusters' resources name theirs ([`crate::resource::Resource::remote_cluster`]).
+    pub cluster: &'a str,
     inputs: &'a [Kind],
     codes: &'a [Code],
     messages: Vec<Message>,
 }
 
 impl<'a> Context<'a> {
-    /// A context with no messages yet.
+    /// A context with no messages yet, for the default revision.
     pub fn new(store: &'a Store, mesh: &'a MeshConfig, istio_namespace: &'a str) -> Self {
         Context {
             store,
             mesh,
             istio_namespace,
+            revision: DEFAULT_REVISION,
+            cluster: "",
             inputs: &[],
             codes: &[],
             messages: Vec::new(),

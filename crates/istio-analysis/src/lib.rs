@@ -21,7 +21,7 @@ pub mod suppress;
 #[cfg(test)]
 pub mod testing;
 
-pub use analyze::{analyze, ClusterSource, Report, Request};
+pub use analyze::{analyze, ClusterSource, Report, Request, Skipped, UsageError};
 
 /// How many threads loading and analysis use: the cores available to the process. Asked once,
 /// as finding out reads cgroup files (tens of microseconds) and large inputs ask per file.

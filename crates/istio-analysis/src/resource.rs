@@ -67,8 +67,12 @@ pub enum Origin {
         /// 1-based line of the resource itself (its first field).
         line: u32,
     },
-    /// An object read from a live cluster.
+    /// An object read from the live cluster under analysis (its kubeconfig context), or made up
+    /// in its place (the default ingress gateway of a file-only analysis).
     Cluster,
+    /// An object read from a remote cluster of a multicluster analysis (`--remote-contexts`),
+    /// named by its kubeconfig context. Objects of different clusters never replace each other.
+    RemoteCluster(Arc<str>),
 }
 
 /// One Kubernetes or Istio object.
@@ -90,6 +94,15 @@ impl Resource {
     /// The kind without group (`VirtualService`).
     pub fn kind(&self) -> &str {
         self.kind_key.rsplit('/').next().unwrap_or(&self.kind_key)
+    }
+
+    /// The remote cluster (kubeconfig context) the resource was read from; `None` for the
+    /// cluster under analysis and for files.
+    pub fn remote_cluster(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::RemoteCluster(context) => Some(context),
+            _ => None,
+        }
     }
 
     /// `Kind namespace/name`, or `Kind name` for cluster-scoped resources (istioctl's origin).

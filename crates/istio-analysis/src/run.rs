@@ -40,6 +40,10 @@ pub struct RunOptions {
     pub namespace: Option<String>,
     /// The Istio control-plane namespace.
     pub istio_namespace: String,
+    /// The control-plane revision analyzed; empty for the default one.
+    pub revision: String,
+    /// The kubeconfig context of the cluster under analysis; empty for files alone.
+    pub cluster: String,
     /// `-S` rules; the `galley.istio.io/analyze-suppress` annotation applies in any case.
     pub suppressions: Suppressions,
 }
@@ -127,6 +131,10 @@ pub fn run(
             .map(|group| {
                 scope.spawn(move || {
                     let mut ctx = Context::new(store, mesh, &opts.istio_namespace);
+                    if !opts.revision.is_empty() {
+                        ctx.revision = &opts.revision;
+                    }
+                    ctx.cluster = &opts.cluster;
                     for &analyzer in group {
                         ctx.run(analyzer);
                     }

@@ -35,14 +35,15 @@ pub struct Store {
     kinds: FastMap<std::sync::Arc<str>, KindIndex>,
 }
 
-/// Collects resources; a later resource with the same kind, namespace and name replaces the
-/// earlier one (as applying both would).
+/// Collects resources; a later resource with the same kind, namespace and name (and, for
+/// remote clusters, cluster) replaces the earlier one (as applying both would).
 #[derive(Debug, Default)]
 pub struct StoreBuilder {
     resources: Vec<Resource>,
     /// One shared copy of each kind and namespace text.
     names: std::collections::HashSet<std::sync::Arc<str>, foldhash::fast::RandomState>,
-    /// Hash of `(kind, namespace, name)` → index of the first resource with that hash.
+    /// Hash of `(kind, namespace, name, remote cluster)` → index of the first resource with
+    /// that hash.
     keys: FastMap<u64, u32>,
     /// Resources whose identity hash was already taken by another identity (64-bit hashes
     /// make this all but impossible; it keeps the store right if it happens).
@@ -51,11 +52,11 @@ pub struct StoreBuilder {
 
 /// The hash of a resource identity (equal identities, equal hashes), seeded per process so
 /// that crafted names cannot pile up on one hash.
-fn identity_hash(kind_key: &str, namespace: &str, name: &str) -> u64 {
+fn identity_hash(kind_key: &str, namespace: &str, name: &str, remote: &str) -> u64 {
     use std::hash::BuildHasher;
     static STATE: std::sync::LazyLock<foldhash::fast::RandomState> =
         std::sync::LazyLock::new(Default::default);
-    STATE.hash_one((kind_key, namespace, name))
+    STATE.hash_one((kind_key, namespace, name, remote))
 }
 
 impl StoreBuilder {
@@ -63,12 +64,17 @@ impl StoreBuilder {
     pub fn add(&mut self, mut resource: Resource) {
         resource.kind_key = self.shared(&resource.kind_key);
         resource.namespace = self.shared(&resource.namespace);
-        let hash = identity_hash(&resource.kind_key, &resource.namespace, &resource.name);
-        match self.position(
-            hash,
+        let remote = resource.remote_cluster().unwrap_or_default();
+        let hash = identity_hash(
             &resource.kind_key,
             &resource.namespace,
             &resource.name,
+            remote,
+        );
+        match self.position(
+            hash,
+            (&resource.kind_key, &resource.namespace, &resource.name),
+            remote,
         ) {
             Some(i) => self.resources[i] = resource,
             None => {
@@ -96,10 +102,18 @@ impl StoreBuilder {
         }
     }
 
-    fn position(&self, hash: u64, kind_key: &str, namespace: &str, name: &str) -> Option<usize> {
+    fn position(
+        &self,
+        hash: u64,
+        (kind_key, namespace, name): (&str, &str, &str),
+        remote: &str,
+    ) -> Option<usize> {
         let is = |i: &u32| {
             let r = &self.resources[*i as usize];
-            &*r.kind_key == kind_key && &*r.namespace == namespace && &*r.name == name
+            &*r.kind_key == kind_key
+                && &*r.namespace == namespace
+                && &*r.name == name
+                && r.remote_cluster().unwrap_or_default() == remote
         };
         let first = self.keys.get(&hash)?;
         if is(first) {
@@ -108,10 +122,12 @@ impl StoreBuilder {
         self.collided.iter().find(|i| is(i)).map(|&i| i as usize)
     }
 
-    /// True when a resource with this identity was added.
+    /// True when a resource with this identity was added (from files or the cluster under
+    /// analysis; remote clusters' resources are not counted).
     pub fn contains(&self, kind_key: &str, namespace: &str, name: &str) -> bool {
-        let hash = identity_hash(kind_key, namespace, name);
-        self.position(hash, kind_key, namespace, name).is_some()
+        let hash = identity_hash(kind_key, namespace, name, "");
+        self.position(hash, (kind_key, namespace, name), "")
+            .is_some()
     }
 
     /// Builds the indexes.

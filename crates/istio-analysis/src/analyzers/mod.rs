@@ -15,6 +15,7 @@ pub mod gateway;
 pub mod injection;
 pub mod k8sgateway;
 pub mod meshnetworks;
+pub mod multicluster;
 pub mod schema;
 pub mod service;
 pub mod serviceentry;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use istio_core::tree::Node;
 
-use crate::analyzer::Context;
+use crate::analyzer::{revisioned, Context};
 use crate::analyzers::util::workloads::{
     is_system_namespace, pod_injection_value, proxy_image, INJECTION_LABEL, INJECTOR_CONFIG_MAP,
     REVISION_LABEL,
@@ -42,10 +42,12 @@ crate::analyzer! {
 }
 
 fn analyze(ctx: &mut Context<'_>) {
+    // The injector of the revision analyzed decides about namespaces without labels.
+    let injector = revisioned(INJECTOR_CONFIG_MAP, ctx.revision);
     let by_default = ctx
         .store
         .of_kind(CONFIG_MAP)
-        .find(|(_, cm)| &*cm.name == INJECTOR_CONFIG_MAP)
+        .find(|(_, cm)| *cm.name == *injector)
         .is_some_and(|(_, cm)| enable_namespaces_by_default(cm));
     let mut injected: HashSet<&str> = HashSet::new();
     for (id, ns) in ctx.store.of_kind(NAMESPACE) {
