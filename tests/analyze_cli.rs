@@ -544,6 +544,77 @@ fn short_flags_of_istioctl() {
     assert_eq!(origins(&r.stdout).len(), 6);
 }
 
+const SECRETS: &str = "tests/fixtures/analyze/cli/secrets";
+
+/// The values of the Secrets of `tests/fixtures/analyze/cli/secrets/`, which no output may show.
+const SECRET_VALUES: [&str; 6] = [
+    "admin-user-7",
+    "correct-horse-battery",
+    "opaque-token-42",
+    "c3VwZXItc2VjcmV0LWtleQ",
+    "super-secret-key",
+    "json-secret-99",
+];
+
+fn assert_no_secret(what: &str, text: &str) {
+    for value in SECRET_VALUES {
+        assert!(!text.contains(value), "{what} shows {value:?}:\n{text}");
+    }
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    for format in ["log", "json", "yaml", "sarif"] {
+        for color in ["--color=never", "--color=always"] {
+            let r = run(analyze(&["-A", "-o", format, color, SECRETS]));
+            assert_eq!(r.code, 65, "{format}: {}", r.stderr);
+            assert_no_secret(&format!("{format} stdout"), &r.stdout);
+            assert_no_secret(&format!("{format} stderr"), &r.stderr);
+        }
+    }
+    // The code frame of the broken Secret shows its lines, masked.
+    let r = run(analyze(&["-A", "--color=never", SECRETS]));
+    assert!(
+        r.stderr.contains("password: *********************"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("token: ****************"), "{}", r.stderr);
+}
+
+#[test]
+fn a_findings_code_frame_masks_a_neighbouring_secret() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: `script` (util-linux) is needed to run under a terminal");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("istioctl");
+    let command = format!(
+        "{} analyze --use-kube=false --analyzer service.PortNameAnalyzer -A --color=never {SECRETS}/next-to-a-finding.yaml",
+        bin.display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(root())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script");
+    if !out.status.success() {
+        eprintln!(
+            "SKIPPED: `script` could not run a pseudo-terminal here: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("[IST0118]"), "{text}");
+    assert_no_secret("the terminal", &text);
+}
+
 /// A Service with one unconventional port name, as a YAML document.
 fn service(name: &str) -> String {
     format!(

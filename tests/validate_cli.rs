@@ -117,3 +117,24 @@ fn bad_yaml_and_missing_files_are_errors() {
         .code(1)
         .stderr(predicate::str::contains("no file provided"));
 }
+
+#[test]
+fn secret_values_are_never_printed() {
+    // Not base64: the error says so without quoting the value.
+    istioctl()
+        .args(["validate", "-f", "-"])
+        .write_stdin("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: hunter2-is-my-password!\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("data.password"))
+        .stderr(predicate::str::contains("is not valid base64"))
+        .stderr(predicate::str::contains("hunter2").not());
+    // A syntax error in a Secret: its values stay out of the message.
+    istioctl()
+        .args(["validate", "-f", "-"])
+        .write_stdin("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  token: {\"s3cr3t-token\"\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("invalid YAML"))
+        .stderr(predicate::str::contains("s3cr3t").not());
+}

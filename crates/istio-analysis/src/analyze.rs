@@ -225,7 +225,17 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
             .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
             .collect(),
     );
-    let load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
+    let mut load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
+    // A message about a document may quote it: Secret values never reach the user.
+    for error in &mut load.errors {
+        if let Some((_, source)) = &error.at {
+            if let std::borrow::Cow::Owned(scrubbed) =
+                istio_core::yaml::scrub_secrets(&source.text(), &error.message)
+            {
+                error.message = scrubbed;
+            }
+        }
+    }
     let store = builder.build();
     let mut report = Report {
         load,

@@ -63,7 +63,7 @@ impl LoadError {
                     end
                 };
                 (
-                    Some(NamedSource::new(&source.name, source.text())),
+                    Some(NamedSource::new(&source.name, source.frame_text())),
                     Some(SourceSpan::new(start.into(), end - start)),
                 )
             }

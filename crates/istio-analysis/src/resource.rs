@@ -21,6 +21,8 @@ pub struct Source {
     /// Where to read the text again; `None` for stdin and generated text.
     path: Option<std::path::PathBuf>,
     text: std::sync::Mutex<Option<Arc<str>>>,
+    /// The text with Secret values masked, once a code frame asked for it.
+    masked: std::sync::OnceLock<Arc<str>>,
 }
 
 impl Source {
@@ -30,7 +32,23 @@ impl Source {
             name,
             path,
             text: std::sync::Mutex::new(Some(text)),
+            masked: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text to draw code frames from: [`Source::text`] with the values of Secrets masked
+    /// (`istio_core::yaml::mask_secrets`), byte for byte, so that offsets and lines still fit.
+    /// Everything shown to users from a file's text goes through here.
+    pub fn frame_text(&self) -> Arc<str> {
+        self.masked
+            .get_or_init(|| {
+                let text = self.text();
+                match istio_core::yaml::mask_secrets(&text) {
+                    std::borrow::Cow::Borrowed(_) => text.clone(),
+                    std::borrow::Cow::Owned(masked) => Arc::from(masked),
+                }
+            })
+            .clone()
     }
 
     /// The whole text (read again from the file if it was released; empty if that fails).

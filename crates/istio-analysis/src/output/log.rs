@@ -79,7 +79,7 @@ fn frame(handler: &GraphicalReportHandler, f: &Finding, span: SourceSpan) -> Opt
     let source = f.source.as_ref()?;
     let diagnostic = Frame {
         code: f.entry.code,
-        text: NamedSource::new(&source.name, source.text()),
+        text: NamedSource::new(&source.name, source.frame_text()),
         span,
     };
     let mut rendered = String::new();

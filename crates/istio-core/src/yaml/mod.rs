@@ -6,8 +6,10 @@
 mod document;
 
 mod scalar;
+mod secrets;
 mod split;
 
 pub use crate::tree::PathSegment;
 pub use document::{parse_document, parse_tree, YamlError, MAX_ALIAS_NODES, MAX_DEPTH};
+pub use secrets::{mask_secrets, scrub_secrets, secret_ranges};
 pub use split::{split_documents, DocumentChunk};
