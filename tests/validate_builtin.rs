@@ -244,7 +244,7 @@ spec:
         .code(1)
         .stdout("")
         .stderr(
-            "Error: -:6: data.token: \"not base64!\" is not valid base64: Invalid symbol 32, offset 3.\n\
+            "Error: -:6: data.token: \"***********\" is not valid base64: Invalid symbol 32, offset 3.\n\
              Error: -:12: zzz: unknown field \"zzz\"; known fields are: apiVersion, automountServiceAccountToken, imagePullSecrets, kind, metadata, secrets\n\
              Error: -:19: spec.replicas: 5000000000 does not fit in a 32-bit integer\n\
              Error: -:20: spec.minReadySeconds: must be an integer, not a number (2.5)\n",

@@ -49,6 +49,20 @@ impl Type {
             Type::Any => "any value",
         }
     }
+
+    /// The OpenAPI name of the type, as Kubernetes names it in messages (`object`).
+    pub fn json_name(self) -> &'static str {
+        match self {
+            Type::Object => "object",
+            Type::Array => "array",
+            Type::String => "string",
+            Type::Integer => "integer",
+            Type::Number => "number",
+            Type::Boolean => "boolean",
+            Type::IntOrString => "integer or string",
+            Type::Any => "any",
+        }
+    }
 }
 
 /// A check that the CRD schema cannot express, applied only by our validation.

@@ -316,9 +316,23 @@ impl<'a> Walker<'a> {
                 if let Some(item_schema) = &schema.items {
                     for (i, item) in items.into_iter().flatten().enumerate() {
                         self.path.push(Seg::Index(i));
-                        self.walk(item_schema, item);
+                        if item.is_null()
+                            && !item_schema.nullable
+                            && !matches!(item_schema.ty, Type::Any)
+                        {
+                            // Kubernetes drops null fields, but not null list items.
+                            self.error(format!(
+                                "must be of type {}, not null; remove the empty item",
+                                item_schema.ty.json_name()
+                            ));
+                        } else {
+                            self.walk(item_schema, item);
+                        }
                         self.path.pop();
                     }
+                }
+                if let Some(items) = items {
+                    self.unique_items(schema, items);
                 }
             }
             Type::String if value.is_string() => self.string(schema, value.as_str().unwrap_or("")),
@@ -362,6 +376,50 @@ impl<'a> Walker<'a> {
                     };
                     self.error(format!("{}{got}", rule.message));
                 }
+            }
+        }
+    }
+
+    /// `x-kubernetes-list-type: map`: no two items with equal keys; `set`: no two equal items
+    /// (as the API server checks them, reporting each later duplicate).
+    fn unique_items(&mut self, schema: &Schema, items: istio_core::tree::Seq<'a>) {
+        let identity = |item: Node<'a>| -> Option<String> {
+            match schema.list_type.as_deref() {
+                Some("map") if !schema.list_map_keys.is_empty() => {
+                    let map = item.as_object()?;
+                    let keys: Vec<String> = schema
+                        .list_map_keys
+                        .iter()
+                        .map(|k| {
+                            let v = map
+                                .get(k)
+                                .map_or_else(|| "null".to_owned(), |v| v.to_json().to_string());
+                            format!("{k:?}:{v}")
+                        })
+                        .collect();
+                    Some(format!("{{{}}}", keys.join(",")))
+                }
+                Some("set") => Some(item.to_json().to_string()),
+                _ => None,
+            }
+        };
+        let mut seen: Vec<String> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let Some(id) = identity(item) else { continue };
+            if seen.contains(&id) {
+                self.path.push(Seg::Index(i));
+                let what = if schema.list_type.as_deref() == Some("map") {
+                    format!(
+                        "the items are keyed by {}, which must differ from item to item",
+                        quoted(&schema.list_map_keys)
+                    )
+                } else {
+                    "the items must all differ".to_owned()
+                };
+                self.error(format!("Duplicate value: {id}; {what}"));
+                self.path.pop();
+            } else {
+                seen.push(id);
             }
         }
     }
