@@ -202,6 +202,58 @@ fn every_cel_rule_but_known_ones_is_checked_natively() {
     );
 }
 
+/// Every `x-kubernetes-validations` rule of Istio's CRDs (the base chart's, all kinds), found
+/// anywhere in a schema.
+fn istio_cel_rules(v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) => {
+            for rule in m
+                .get("x-kubernetes-validations")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.push((
+                    rule["rule"].as_str().unwrap_or("").to_owned(),
+                    rule["message"].as_str().unwrap_or("").to_owned(),
+                ));
+            }
+            m.values().for_each(|c| istio_cel_rules(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| istio_cel_rules(c, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_cel_rule_of_istios_crds_has_a_native_check() {
+    let Some(dir) = shared_dir() else {
+        eprintln!("skipping: no ../shared reference checkout");
+        return;
+    };
+    let path = dir.join("reference/istio/charts/base/files/crd-all.gen.yaml");
+    let text = std::fs::read_to_string(path).expect("read CRDs");
+    let mut rules = Vec::new();
+    for chunk in split_documents(&text) {
+        let doc = parse_document(
+            &text[chunk.range.clone()],
+            chunk.first_line,
+            chunk.range.start,
+        )
+        .expect("Istio's CRDs parse");
+        istio_cel_rules(&doc, &mut rules);
+    }
+    assert!(rules.len() > 30, "{} rules", rules.len());
+    let unchecked: Vec<_> = rules
+        .iter()
+        .filter(|(rule, message)| api::rules::Rule::new(rule, message).check.is_none())
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "CEL rules without a native check: {unchecked:#?}"
+    );
+}
+
 #[test]
 fn crds_pass_kubernetes_validate_strict() {
     let tool = std::process::Command::new("kubernetes-validate")

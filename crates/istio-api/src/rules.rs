@@ -95,17 +95,58 @@ fn uds_path_ok(s: &str) -> bool {
     }
 }
 
-/// The scheme of a URL-ish string (`http` for `http://x`), or `""` when it has none.
-fn url_scheme(s: &str) -> Option<&str> {
-    let (scheme, rest) = s.split_once("://")?;
-    let valid = scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    (valid && !rest.is_empty()).then_some(scheme)
+/// The lower-cased scheme of `s` (`""` for an absolute path) when CEL's `isURL(s)` holds, as
+/// Go's `url.ParseRequestURI` judges it: an absolute URL or an absolute path, no control
+/// characters, and a numeric port if any.
+fn request_uri_scheme(s: &str) -> Option<String> {
+    if s.is_empty() || s.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return None;
+    }
+    let (scheme, rest) =
+        match s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))) {
+            Some(i) if s.as_bytes()[i] == b':' => {
+                let scheme = &s[..i];
+                if !scheme.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    return None;
+                }
+                (scheme.to_ascii_lowercase(), &s[i + 1..])
+            }
+            _ => (String::new(), s),
+        };
+    if !rest.starts_with('/') {
+        return None;
+    }
+    if let Some(authority) = rest.strip_prefix("//").filter(|_| !scheme.is_empty()) {
+        let authority = authority.split(['/', '?', '#']).next().unwrap_or("");
+        let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let port = if host.starts_with('[') {
+            let close = host.find(']')?;
+            let after = &host[close + 1..];
+            if !after.is_empty() && !after.starts_with(':') {
+                return None;
+            }
+            after.strip_prefix(':')
+        } else {
+            if host.contains(' ') {
+                return None;
+            }
+            host.rsplit_once(':').map(|(_, p)| p)
+        };
+        if port.is_some_and(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+    }
+    Some(scheme)
+}
+
+/// `isURL(self) ? url(self).getScheme() in schemes : (isURL("http://" + self) && …)`: a URL
+/// with one of `schemes` (`""` among them), or a string that is a URL once `http://` is put in
+/// front.
+fn url_or_host_path(s: &str, schemes: &[&str]) -> bool {
+    match request_uri_scheme(s) {
+        Some(scheme) => schemes.contains(&scheme.as_str()),
+        None => request_uri_scheme(&format!("http://{s}")).is_some(),
+    }
 }
 
 /// The native implementation of a CEL rule of the Istio CRDs, when we have one.
@@ -158,16 +199,20 @@ fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
             |v| count(v, &["jwksUri", "jwks_uri", "jwks"]) <= 1
         }
         r#"url(self).getScheme() in ["http", "https"]"# => {
-            |v| v.as_str().is_none_or(|s| matches!(url_scheme(s), Some("http" | "https")))
-        }
-        r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "oci", "file"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "oci", "file"])"# => {
             |v| {
-                v.as_str().is_none_or(|s| match url_scheme(s) {
-                    Some(scheme) => matches!(scheme, "http" | "https" | "oci" | "file"),
-                    None => !s.is_empty() && !s.contains(char::is_whitespace),
+                v.as_str().is_none_or(|s| {
+                    request_uri_scheme(s).is_some_and(|scheme| matches!(scheme.as_str(), "http" | "https"))
                 })
             }
         }
+        r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "oci", "file"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "oci", "file"])"#
+        | r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])"# => {
+            |v| v.as_str().is_none_or(|s| url_or_host_path(s, &["", "http", "https", "oci", "file"]))
+        }
+        "(has(self.selector) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1" => {
+            |v| count(v, &["selector", "targetRefs"]) <= 1
+        }
+        "has(self.wasm) != has(self.lua)" => |v| has(v, "wasm") != has(v, "lua"),
         "has(self.address) || has(self.network)" => |v| has(v, "address") || has(v, "network"),
         "(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && !has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true" => {
             |v| {
@@ -270,5 +315,30 @@ mod tests {
             .root()
         ));
         assert!(Rule::new("self.unknownFunction()", "m").check.is_none());
+    }
+
+    #[test]
+    fn urls_are_judged_as_go_parses_request_uris() {
+        let wasm = |s: &str| url_or_host_path(s, &["", "http", "https", "oci", "file"]);
+        for ok in [
+            "oci://ghcr.io/org/filter:v1",
+            "HTTPS://example.com/f.wasm",
+            "file:///opt/filter.wasm",
+            "/opt/filter.wasm",
+            "ghcr.io/org/filter:v1",
+            "localhost:5000/filter",
+            "http://[::1]:8080/f.wasm",
+        ] {
+            assert!(wasm(ok), "{ok}");
+        }
+        for bad in ["ftp://example.com/f.wasm", "s3://bucket/f", "a\tb"] {
+            assert!(!wasm(bad), "{bad}");
+        }
+        let jwks = |s: &str| {
+            request_uri_scheme(s).is_some_and(|scheme| matches!(scheme.as_str(), "http" | "https"))
+        };
+        assert!(jwks("https://example.com/.well-known/jwks.json"));
+        assert!(!jwks("example.com/jwks.json"));
+        assert!(!jwks("ftp://example.com/keys"));
     }
 }
