@@ -1,12 +1,10 @@
 //! The HTTP(S) server: connections, authentication, fault injection, routing of discovery and
-//! resource paths, the request log.
+//! resource paths, logging of requests.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -18,102 +16,26 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::auth;
-use crate::config::{Config, FaultKind, Faults, Readiness};
+use crate::config::FaultKind;
 use crate::discovery;
-use crate::faults::FaultPlan;
 use crate::handlers::{self, ResourceRequest};
 use crate::openapi;
+use crate::protobuf;
+use crate::state::{json_response, locked, proto_response, Body, LoggedRequest, State};
 use crate::status::ApiError;
-use crate::store::Store;
-
-/// Response body type of every handler.
-pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
-
-/// Shared state of a running emulator.
-pub(crate) struct State {
-    store: Mutex<Store>,
-    readiness: Mutex<Readiness>,
-    token: String,
-    faults: FaultPlan,
-    server_address: String,
-    log_requests: bool,
-    requests: Mutex<Vec<LoggedRequest>>,
-}
-
-/// Locks a mutex; a panic elsewhere does not make the state unusable.
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl State {
-    /// The state of a new emulator.
-    pub fn new(config: &Config, token: String, server_address: String) -> Self {
-        Self {
-            store: Mutex::new(Store::new()),
-            readiness: Mutex::new(config.readiness),
-            faults: FaultPlan::new(config.faults.clone()),
-            token,
-            server_address,
-            log_requests: config.log_requests,
-            requests: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Every request answered so far.
-    pub fn requests(&self) -> Vec<LoggedRequest> {
-        locked(&self.requests).clone()
-    }
-
-    /// Replaces the fault injection.
-    pub fn set_faults(&self, faults: Faults) {
-        self.faults.set(faults);
-    }
-
-    /// Changes when Deployments become ready.
-    pub fn set_readiness(&self, readiness: Readiness) {
-        *locked(&self.readiness) = readiness;
-    }
-
-    /// Locks the store.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        locked(&self.store)
-    }
-
-    /// When Deployments become ready.
-    pub fn readiness(&self) -> Readiness {
-        *locked(&self.readiness)
-    }
-}
-
-/// One request the emulator answered, as [`Handle::requests`](crate::Handle::requests) reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoggedRequest {
-    /// The HTTP method.
-    pub method: String,
-    /// Path and query.
-    pub uri: String,
-    /// The status code; `None` when the connection was dropped by fault injection.
-    pub status: Option<u16>,
-}
-
-/// A JSON response.
-pub(crate) fn json_response(code: u16, value: &Value) -> Response<Body> {
-    bytes_response(code, value.to_string().into_bytes())
-}
-
-/// A response with an already serialized JSON body.
-pub(crate) fn bytes_response(code: u16, body: Vec<u8>) -> Response<Body> {
-    Response::builder()
-        .status(code)
-        .header("Content-Type", "application/json")
-        .body(Full::new(Bytes::from(body)).boxed_unsync())
-        .expect("static response parts are valid")
-}
 
 fn error_response(err: &ApiError) -> Response<Body> {
     json_response(err.code, &err.to_status())
+}
+
+/// An error as a `Status`, in protobuf when the client prefers it.
+fn error_reply(accept: &str, err: &ApiError) -> Response<Body> {
+    if protobuf::preferred(accept) {
+        if let Ok(bytes) = protobuf::encode(&err.to_status()) {
+            return proto_response(err.code, bytes);
+        }
+    }
+    error_response(err)
 }
 
 /// Returned by the service to make hyper close the connection without a reply.
@@ -346,7 +268,8 @@ async fn route(
         user_agent,
         body,
     };
-    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_response(&e)))
+    let accept = request.accept.clone();
+    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_reply(&accept, &e)))
 }
 
 async fn serve_connection<S>(state: Arc<State>, io: S)
