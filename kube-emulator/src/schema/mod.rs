@@ -2,6 +2,7 @@
 //! `scripts/gen_schema.py`): JSON field names and types, and the protobuf field numbers of the
 //! same fields. The protobuf codec, strict decoding (unknown fields) and type checks walk it.
 
+#[rustfmt::skip]
 mod builtin;
 
 /// A JSON value's type in a built-in kind.
