@@ -7,18 +7,22 @@ use serde_json::{json, Value};
 use crate::resources::ResourceInfo;
 
 /// The Kubernetes version the emulator claims to be.
-pub(crate) const GIT_VERSION: &str = "v1.32.4";
+pub(crate) const GIT_VERSION: &str = "v1.36.2";
 
 /// `/version`.
 pub(crate) fn version() -> Value {
     json!({
         "major": "1",
-        "minor": "32",
+        "minor": "36",
+        "emulationMajor": "1",
+        "emulationMinor": "36",
+        "minCompatibilityMajor": "1",
+        "minCompatibilityMinor": "35",
         "gitVersion": GIT_VERSION,
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean",
-        "buildDate": "2025-01-01T00:00:00Z",
-        "goVersion": "go1.23.0",
+        "buildDate": "2026-06-01T00:00:00Z",
+        "goVersion": "go1.25.5",
         "compiler": "gc",
         "platform": "linux/amd64",
     })

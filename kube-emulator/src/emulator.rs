@@ -133,6 +133,12 @@ impl Handle {
 
     /// A kubeconfig for this emulator: cluster, user and context `kube-emulator`.
     pub fn kubeconfig(&self) -> String {
+        self.kubeconfig_for(&self.token)
+    }
+
+    /// A kubeconfig like [`Handle::kubeconfig`] with another user's token (see
+    /// [`Config::users`](crate::Config::users)).
+    pub fn kubeconfig_for(&self, token: &str) -> String {
         let ca = match &self.ca_pem {
             Some(pem) => format!(
                 "\n    certificate-authority-data: {}",
@@ -161,7 +167,6 @@ current-context: kube-emulator
 preferences: {{}}
 ",
             url = self.url,
-            token = self.token,
         )
     }
 

@@ -15,7 +15,8 @@ use crate::fields::{self, Directive, Unknown};
 use crate::objects::{self, main_scope, WriteOptions};
 use crate::patch;
 use crate::protobuf;
-use crate::resources::ResourceInfo;
+use crate::rbac::{self, Attributes, Identity};
+use crate::resources::{ResourceInfo, Verbs};
 use crate::scale;
 use crate::schema;
 use crate::selectors::{FieldSelector, LabelSelector};
@@ -39,6 +40,8 @@ pub(crate) struct ResourceRequest {
     pub accept: String,
     pub user_agent: String,
     pub body: Bytes,
+    /// Who sends it.
+    pub user: Identity,
 }
 
 impl ResourceRequest {
@@ -288,9 +291,22 @@ fn present(info: &ResourceInfo, mut obj: Value) -> Value {
 
 /// Handles a request on a resource.
 pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Response<Body>> {
-    if req.info.create_only {
-        return match (&req.method, &req.name) {
-            (&Method::POST, None) => review(&req),
+    match req.info.verbs {
+        Verbs::CreateOnly => {
+            return match (&req.method, &req.name) {
+                (&Method::POST, None) => review(state, &req),
+                _ => Err(ApiError::method_not_allowed()),
+            }
+        }
+        Verbs::ReadOnly if req.method != Method::GET => return Err(ApiError::method_not_allowed()),
+        _ => {}
+    }
+    if req.subresource.as_deref() == Some("token")
+        && req.info.group.is_empty()
+        && req.info.plural == "serviceaccounts"
+    {
+        return match (&req.method, req.name.clone()) {
+            (&Method::POST, Some(name)) => token_request(state, &req, &name),
             _ => Err(ApiError::method_not_allowed()),
         };
     }
@@ -315,14 +331,169 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
     }
 }
 
-/// SelfSubjectAccessReview: everything is allowed; nothing is stored.
-fn review(req: &ResourceRequest) -> ApiResult<Response<Body>> {
+/// The review kinds (access reviews, rules reviews, self and token reviews), answered from
+/// RBAC (or, without RBAC mode, allowing everything); nothing is stored.
+fn review(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> {
     let mut obj = req.body_object()?;
+    check_body_kind(req, &obj)?;
     obj["apiVersion"] = json!(req.info.group_version());
     obj["kind"] = json!(req.info.kind);
-    obj["metadata"] = json!({ "creationTimestamp": null });
-    obj["status"] = json!({ "allowed": true, "reason": "kube-emulator allows everything" });
-    Ok(json_response(201, &obj))
+    if obj.get("metadata").is_none_or(Value::is_null) {
+        obj["metadata"] = json!({});
+    }
+    let store = state.lock();
+    let status = match req.info.kind.as_str() {
+        "SelfSubjectAccessReview" | "SubjectAccessReview" | "LocalSubjectAccessReview" => {
+            let who = if req.info.kind == "SelfSubjectAccessReview" {
+                req.user.clone()
+            } else {
+                let spec = &obj["spec"];
+                let groups: Vec<String> = spec["groups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                Identity::new(spec["user"].as_str().unwrap_or_default(), &groups)
+            };
+            let spec = &obj["spec"];
+            if let Some(attrs) = spec.get("resourceAttributes").filter(|a| a.is_object()) {
+                let text = |k: &str| attrs[k].as_str().unwrap_or_default().to_string();
+                let mut namespace = text("namespace");
+                if req.info.kind == "LocalSubjectAccessReview" {
+                    namespace = req.namespace.clone().unwrap_or_default();
+                }
+                let attributes = Attributes {
+                    verb: text("verb"),
+                    group: text("group"),
+                    resource: text("resource"),
+                    subresource: text("subresource"),
+                    namespace,
+                    name: text("name"),
+                };
+                let (allowed, reason) = if state.rbac {
+                    rbac::decide(&store, &who, &attributes)
+                } else {
+                    (true, String::new())
+                };
+                let mut status = json!({ "allowed": allowed });
+                if !reason.is_empty() {
+                    status["reason"] = json!(reason);
+                }
+                status
+            } else if spec
+                .get("nonResourceAttributes")
+                .is_some_and(Value::is_object)
+            {
+                json!({ "allowed": true })
+            } else {
+                return Err(ApiError::invalid_fields(
+                    &req.info.group,
+                    &req.info.kind,
+                    "",
+                    &[FieldError::invalid(
+                        "spec.resourceAttributes",
+                        &Value::String("null".into()),
+                        "exactly one of nonResourceAttributes or resourceAttributes must be specified",
+                    )],
+                ));
+            }
+        }
+        "SelfSubjectRulesReview" => {
+            let namespace = obj
+                .pointer("/spec/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let who = if state.rbac {
+                req.user.clone()
+            } else {
+                crate::auth::admin()
+            };
+            rbac::rules_review(&store, &who, namespace)
+        }
+        "SelfSubjectReview" => json!({
+            "userInfo": { "username": req.user.name, "groups": req.user.groups },
+        }),
+        "TokenReview" => {
+            let token = obj
+                .pointer("/spec/token")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            drop(store);
+            match state.authenticate(&format!("Bearer {token}")) {
+                Some(who) => json!({
+                    "authenticated": true,
+                    "user": { "username": who.name, "groups": who.groups },
+                    "audiences": ["https://kubernetes.default.svc.cluster.local"],
+                }),
+                None => {
+                    json!({ "user": {}, "error": "[invalid bearer token, token lookup failed]" })
+                }
+            }
+        }
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "kube-emulator does not serve creating {other} objects"
+            )))
+        }
+    };
+    obj["status"] = status;
+    Ok(req.reply(201, &obj, &[]))
+}
+
+/// TokenRequest (`serviceaccounts/{name}/token`): a token that authenticates the service
+/// account from now on.
+fn token_request(
+    state: &Arc<State>,
+    req: &ResourceRequest,
+    name: &str,
+) -> ApiResult<Response<Body>> {
+    let namespace = req.namespace.clone().unwrap_or_default();
+    if state.lock().get(&req.key(name)).is_none() {
+        return Err(ApiError::not_found("", "serviceaccounts", name));
+    }
+    let mut obj = req.body_object()?;
+    let seconds = obj
+        .pointer("/spec/expirationSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(3600);
+    if seconds < 600 {
+        return Err(ApiError::invalid_fields(
+            "authentication.k8s.io",
+            "TokenRequest",
+            name,
+            &[FieldError::invalid(
+                "spec.expirationSeconds",
+                &Value::from(seconds),
+                "may not specify a duration less than 10 minutes",
+            )],
+        ));
+    }
+    let token = format!("kube-emulator-sa.{}", random_hex(32));
+    let who = Identity::new(
+        &format!("system:serviceaccount:{namespace}:{name}"),
+        &[
+            "system:serviceaccounts".to_string(),
+            format!("system:serviceaccounts:{namespace}"),
+        ],
+    );
+    state.issue_token(token.clone(), who);
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + seconds;
+    obj["apiVersion"] = json!("authentication.k8s.io/v1");
+    obj["kind"] = json!("TokenRequest");
+    obj["metadata"] = json!({ "name": name, "namespace": namespace, "creationTimestamp": null });
+    obj["spec"]["expirationSeconds"] = json!(seconds);
+    if obj.pointer("/spec/audiences").is_none_or(Value::is_null) {
+        obj["spec"]["audiences"] = json!(["https://kubernetes.default.svc.cluster.local"]);
+    }
+    obj["status"] =
+        json!({ "token": token, "expirationTimestamp": crate::util::rfc3339(expires, None) });
+    Ok(req.reply(201, &obj, &[]))
 }
 
 fn get(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Response<Body>> {

@@ -34,6 +34,7 @@ mod objects;
 mod openapi;
 mod patch;
 mod protobuf;
+mod rbac;
 mod resources;
 mod scale;
 mod schema;
@@ -48,7 +49,7 @@ mod util;
 mod validation;
 mod watch;
 
-pub use config::{Config, FaultKind, Faults, Readiness};
+pub use config::{Config, FaultKind, Faults, Readiness, User};
 pub use emulator::{Emulator, Handle};
 pub use state::LoggedRequest;
 pub use util::parse_duration;

@@ -21,6 +21,7 @@ use crate::discovery;
 use crate::handlers::{self, ResourceRequest};
 use crate::openapi;
 use crate::protobuf;
+use crate::rbac::{self, Attributes};
 use crate::state::{json_response, locked, proto_response, Body, LoggedRequest, State};
 use crate::status::ApiError;
 
@@ -191,11 +192,10 @@ async fn route(
 ) -> Result<Response<Body>, DroppedConnection> {
     let path = req.uri().path().to_string();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if !auth::is_public(&segments)
-        && !auth::authorized(&header(&req, "authorization"), &state.token)
-    {
+    let user = state.authenticate(&header(&req, "authorization"));
+    let Some(user) = user.or_else(|| auth::is_public(&segments).then(auth::admin)) else {
         return Ok(error_response(&ApiError::unauthorized()));
-    }
+    };
     if let Some(response) = discovery_route(state, &segments, &header(&req, "accept")) {
         return Ok(response);
     }
@@ -256,6 +256,35 @@ async fn route(
             ))))
         }
     };
+    if state.rbac {
+        let attrs = Attributes {
+            verb: verb(&method, name.is_some(), &query).to_string(),
+            group: info.group.clone(),
+            resource: info.plural.clone(),
+            subresource: sub.clone().unwrap_or_default(),
+            namespace: namespace.clone().unwrap_or_default(),
+            name: name.clone().unwrap_or_default(),
+        };
+        let store = state.lock();
+        let mut denied = (!rbac::decide(&store, &user, &attrs).0).then_some(&attrs);
+        // Server-side apply of an object that does not exist creates it: that needs `create`.
+        let creating = Attributes {
+            verb: "create".into(),
+            name: String::new(),
+            ..attrs.clone()
+        };
+        let applies =
+            method == hyper::Method::PATCH && content_type.starts_with("application/apply-patch");
+        if denied.is_none() && applies {
+            let key = crate::store::Key::new(&info, &attrs.namespace, &attrs.name);
+            if store.get(&key).is_none() && !rbac::decide(&store, &user, &creating).0 {
+                denied = Some(&creating);
+            }
+        }
+        if let Some(attrs) = denied {
+            return Ok(error_reply(&accept, &rbac::forbidden(&user, attrs)));
+        }
+    }
     let request = ResourceRequest {
         method,
         info,
@@ -267,9 +296,26 @@ async fn route(
         accept,
         user_agent,
         body,
+        user,
     };
     let accept = request.accept.clone();
     Ok(handlers::handle(state, request).unwrap_or_else(|e| error_reply(&accept, &e)))
+}
+
+/// The authorization verb of a request.
+fn verb(method: &hyper::Method, named: bool, query: &HashMap<String, String>) -> &'static str {
+    let watch = matches!(query.get("watch").map(String::as_str), Some("true" | "1"));
+    match (method.as_str(), named) {
+        ("GET", _) if watch => "watch",
+        ("GET", true) => "get",
+        ("GET", false) => "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => "unknown",
+    }
 }
 
 async fn serve_connection<S>(state: Arc<State>, io: S)

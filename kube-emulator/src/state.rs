@@ -11,8 +11,12 @@ use hyper::Response;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use std::collections::HashMap;
+
+use crate::auth;
 use crate::config::{Config, Faults, Readiness};
 use crate::faults::FaultPlan;
+use crate::rbac::Identity;
 use crate::store::{Key, Store};
 
 /// What a write leaves for the simulated controllers.
@@ -39,6 +43,10 @@ pub(crate) struct State {
     pub(crate) log_requests: bool,
     pub(crate) requests: Mutex<Vec<LoggedRequest>>,
     changes: mpsc::UnboundedSender<Notice>,
+    /// RBAC mode.
+    pub(crate) rbac: bool,
+    /// Users by token: configured ones and those of issued service-account tokens.
+    users: Mutex<HashMap<String, Identity>>,
 }
 
 /// Locks a mutex; a panic elsewhere does not make the state unusable.
@@ -66,8 +74,30 @@ impl State {
             log_requests: config.log_requests,
             requests: Mutex::new(Vec::new()),
             changes,
+            rbac: config.rbac,
+            users: Mutex::new(
+                config
+                    .users
+                    .iter()
+                    .map(|u| (u.token.clone(), Identity::new(&u.name, &u.groups)))
+                    .collect(),
+            ),
         };
         (state, receiver)
+    }
+
+    /// The user an `Authorization` header authenticates, if any.
+    pub fn authenticate(&self, header: &str) -> Option<Identity> {
+        if auth::authorized(header, &self.token) {
+            return Some(auth::admin());
+        }
+        let token = auth::bearer(header)?;
+        locked(&self.users).get(token).cloned()
+    }
+
+    /// Makes `token` authenticate `who` from now on (TokenRequest).
+    pub fn issue_token(&self, token: String, who: Identity) {
+        locked(&self.users).insert(token, who);
     }
 
     /// Leaves a notice for the simulated controllers.

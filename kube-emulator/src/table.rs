@@ -95,6 +95,79 @@ fn count(obj: &Value, pointers: &[&str]) -> i64 {
 
 type Cells = fn(&Value) -> Vec<Value>;
 
+/// `k=v,k2=v2` in key order, as label selectors print.
+fn pairs(map: &serde_json::Map<String, Value>) -> String {
+    let mut entries: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect();
+    entries.sort();
+    entries.join(",")
+}
+
+/// A workload's label selector as kubectl prints it.
+fn selector(obj: &Value) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(labels) = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+    {
+        parts.push(pairs(labels));
+    }
+    for e in obj
+        .pointer("/spec/selector/matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key = e["key"].as_str().unwrap_or_default();
+        let values: Vec<&str> = e["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        parts.push(match e["operator"].as_str() {
+            Some("In") => format!("{key} in ({})", values.join(",")),
+            Some("NotIn") => format!("{key} notin ({})", values.join(",")),
+            Some("Exists") => key.to_string(),
+            _ => format!("!{key}"),
+        });
+    }
+    let text = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(",");
+    if text.is_empty() {
+        "<none>".into()
+    } else {
+        text
+    }
+}
+
+/// The Containers and Images cells of a workload's template.
+fn template_cells(obj: &Value) -> [Value; 2] {
+    let containers = obj
+        .pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array);
+    let field = |name: &str| {
+        let items: Vec<&str> = containers
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c[name].as_str())
+            .collect();
+        json!(items.join(","))
+    };
+    [field("name"), field("image")]
+}
+
+fn count_list(obj: &Value, pointer: &str) -> usize {
+    obj.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
 /// Column names (besides Name) and the function computing their cells.
 fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
     match (info.group.as_str(), info.plural.as_str()) {
@@ -122,20 +195,246 @@ fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
                 json!(age(o)),
             ]
         }),
-        ("apps", "deployments") => (&["Ready", "Up-to-date", "Available", "Age"], |o| {
+        ("apps", "deployments") => (
+            &[
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let wanted = o
+                    .pointer("/spec/replicas")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
+                let mut cells = vec![
+                    json!(format!("{}/{wanted}", int(o, "/status/readyReplicas"))),
+                    json!(int(o, "/status/updatedReplicas")),
+                    json!(int(o, "/status/availableReplicas")),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("apps", "daemonsets") => (
+            &[
+                "Desired",
+                "Current",
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Node Selector",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let node_selector = o
+                    .pointer("/spec/template/spec/nodeSelector")
+                    .and_then(Value::as_object)
+                    .map(pairs)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "<none>".into());
+                let mut cells = vec![
+                    json!(int(o, "/status/desiredNumberScheduled")),
+                    json!(int(o, "/status/currentNumberScheduled")),
+                    json!(int(o, "/status/numberReady")),
+                    json!(int(o, "/status/updatedNumberScheduled")),
+                    json!(int(o, "/status/numberAvailable")),
+                    json!(node_selector),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("apps", "statefulsets") => (&["Ready", "Age", "*Containers", "*Images"], |o| {
             let wanted = o
                 .pointer("/spec/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
-            vec![
+            let mut cells = vec![
                 json!(format!("{}/{wanted}", int(o, "/status/readyReplicas"))),
-                json!(int(o, "/status/updatedReplicas")),
-                json!(int(o, "/status/availableReplicas")),
                 json!(age(o)),
-            ]
+            ];
+            cells.extend(template_cells(o));
+            cells
         }),
+        ("apps", "replicasets") => (
+            &[
+                "Desired",
+                "Current",
+                "Ready",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let mut cells = vec![
+                    json!(o
+                        .pointer("/spec/replicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1)),
+                    json!(int(o, "/status/replicas")),
+                    json!(int(o, "/status/readyReplicas")),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("", "serviceaccounts") => (&["Secrets", "Age"], |o| {
+            vec![json!(count_list(o, "/secrets")), json!(age(o))]
+        }),
+        ("", "endpoints") => (&["Endpoints", "Age"], |o| {
+            let mut addresses = Vec::new();
+            for subset in o
+                .pointer("/subsets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for address in subset["addresses"].as_array().into_iter().flatten() {
+                    for port in subset["ports"].as_array().into_iter().flatten() {
+                        addresses.push(format!(
+                            "{}:{}",
+                            address["ip"].as_str().unwrap_or_default(),
+                            port["port"]
+                        ));
+                    }
+                }
+            }
+            let text = if addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                addresses.join(",")
+            };
+            vec![json!(text), json!(age(o))]
+        }),
+        ("rbac.authorization.k8s.io", "roles" | "clusterroles") => (&["Created At"], |o| {
+            vec![json!(text(o, "/metadata/creationTimestamp", ""))]
+        }),
+        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => (
+            &["Role", "Age", "*Users", "*Groups", "*ServiceAccounts"],
+            |o| {
+                let role = format!(
+                    "{}/{}",
+                    text(o, "/roleRef/kind", ""),
+                    text(o, "/roleRef/name", "")
+                );
+                let subjects = |kind: &str| {
+                    let names: Vec<String> = o
+                        .pointer("/subjects")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter(|s| s["kind"] == kind)
+                        .map(|s| match (kind, s["namespace"].as_str()) {
+                            ("ServiceAccount", Some(ns)) => {
+                                format!("{ns}/{}", s["name"].as_str().unwrap_or_default())
+                            }
+                            _ => s["name"].as_str().unwrap_or_default().to_string(),
+                        })
+                        .collect();
+                    json!(names.join(", "))
+                };
+                vec![
+                    json!(role),
+                    json!(age(o)),
+                    subjects("User"),
+                    subjects("Group"),
+                    subjects("ServiceAccount"),
+                ]
+            },
+        ),
+        (
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations" | "validatingwebhookconfigurations",
+        ) => (&["Webhooks", "Age"], |o| {
+            vec![json!(count_list(o, "/webhooks")), json!(age(o))]
+        }),
+        ("autoscaling", "horizontalpodautoscalers") => (
+            &[
+                "Reference",
+                "Targets",
+                "MinPods",
+                "MaxPods",
+                "Replicas",
+                "Age",
+            ],
+            |o| {
+                let reference = format!(
+                    "{}/{}",
+                    text(o, "/spec/scaleTargetRef/kind", ""),
+                    text(o, "/spec/scaleTargetRef/name", "")
+                );
+                let targets: Vec<String> = o
+                    .pointer("/spec/metrics")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| {
+                        let name = m.pointer("/resource/name")?.as_str()?;
+                        let util = m.pointer("/resource/target/averageUtilization")?;
+                        Some(format!("{name}: <unknown>/{util}%"))
+                    })
+                    .collect();
+                vec![
+                    json!(reference),
+                    json!(if targets.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        targets.join(", ")
+                    }),
+                    json!(o
+                        .pointer("/spec/minReplicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1)),
+                    json!(int(o, "/spec/maxReplicas")),
+                    json!(int(o, "/status/currentReplicas")),
+                    json!(age(o)),
+                ]
+            },
+        ),
+        ("policy", "poddisruptionbudgets") => (
+            &[
+                "Min Available",
+                "Max Unavailable",
+                "Allowed Disruptions",
+                "Age",
+            ],
+            |o| {
+                let show = |p: &str| match o.pointer(p) {
+                    Some(Value::String(s)) => json!(s),
+                    Some(Value::Number(n)) => json!(n.to_string()),
+                    _ => json!("N/A"),
+                };
+                vec![
+                    show("/spec/minAvailable"),
+                    show("/spec/maxUnavailable"),
+                    json!(int(o, "/status/disruptionsAllowed")),
+                    json!(age(o)),
+                ]
+            },
+        ),
         ("", "services") => (
-            &["Type", "Cluster-IP", "External-IP", "Port(s)", "Age"],
+            &[
+                "Type",
+                "Cluster-IP",
+                "External-IP",
+                "Port(s)",
+                "Age",
+                "*Selector",
+            ],
             |o| {
                 let ports: Vec<String> = o
                     .pointer("/spec/ports")
@@ -154,6 +453,12 @@ fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
                         ports.join(",")
                     }),
                     json!(age(o)),
+                    json!(o
+                        .pointer("/spec/selector")
+                        .and_then(Value::as_object)
+                        .map(pairs)
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "<none>".into())),
                 ]
             },
         ),
@@ -204,8 +509,13 @@ pub(crate) fn table<'a>(
         "name": "Name", "type": "string", "format": "name", "priority": 0,
         "description": "Name must be unique within a namespace.",
     })];
+    // A leading `*` marks a column of `-o wide` only (priority 1).
     columns.extend(names.iter().map(|name| {
-        json!({ "name": name, "type": "string", "format": "", "priority": 0, "description": "" })
+        let (name, priority) = match name.strip_prefix('*') {
+            Some(wide) => (wide, 1),
+            None => (*name, 0),
+        };
+        json!({ "name": name, "type": "string", "format": "", "priority": priority, "description": "" })
     }));
     let rows: Vec<Value> = objects
         .into_iter()
