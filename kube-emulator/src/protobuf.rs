@@ -186,7 +186,56 @@ fn read_fields(
     Ok(())
 }
 
+/// Fields that Go declares as pointers among the integers and booleans of the kinds clients
+/// send: a zero there is a value (`replicas: 0`), while elsewhere Go's JSON leaves zeros out.
+const POINTERS: &[&str] = &[
+    "activeDeadlineSeconds",
+    "allocateLoadBalancerNodePorts",
+    "allowPrivilegeEscalation",
+    "automountServiceAccountToken",
+    "averageUtilization",
+    "backoffLimit",
+    "backoffLimitPerIndex",
+    "completions",
+    "defaultMode",
+    "enableServiceLinks",
+    "expirationSeconds",
+    "failedJobsHistoryLimit",
+    "fsGroup",
+    "hostUsers",
+    "immutable",
+    "maxReplicas",
+    "minReplicas",
+    "mode",
+    "optional",
+    "parallelism",
+    "partition",
+    "priority",
+    "privileged",
+    "progressDeadlineSeconds",
+    "readOnlyRootFilesystem",
+    "replicas",
+    "revisionHistoryLimit",
+    "runAsGroup",
+    "runAsNonRoot",
+    "runAsUser",
+    "setHostnameAsFQDN",
+    "shareProcessNamespace",
+    "stabilizationWindowSeconds",
+    "startingDeadlineSeconds",
+    "successfulJobsHistoryLimit",
+    "suspend",
+    "terminationGracePeriodSeconds",
+    "timeoutSeconds",
+    "ttlSecondsAfterFinished",
+];
+
+fn is_zero(ty: &Ty, zero: bool) -> bool {
+    matches!(ty, Ty::Bool | Ty::Int32 | Ty::Int64 | Ty::Float64) && zero
+}
+
 fn read_field(field: &Field, wire: Wire<'_>, out: &mut Map<String, Value>) -> Result<(), String> {
+    let wire_zero = matches!(wire, Wire::Varint(0) | Wire::Fixed64(0));
     match field.ty {
         Ty::List(inner) => {
             let list = out
@@ -226,7 +275,17 @@ fn read_field(field: &Field, wire: Wire<'_>, out: &mut Map<String, Value>) -> Re
             }
         }
         ty => {
-            out.insert(field.json.into(), value(&ty, wire)?);
+            // Go writes non-pointer fields even when empty; its JSON leaves empty strings and
+            // zero times out (`omitempty`), and so does this decoder.
+            match value(&ty, wire)? {
+                Value::Null => {}
+                Value::String(s) if s.is_empty() => {}
+                Value::Bool(false) | Value::Number(_)
+                    if is_zero(&ty, wire_zero) && !POINTERS.contains(&field.json) => {}
+                v => {
+                    out.insert(field.json.into(), v);
+                }
+            }
         }
     }
     Ok(())
@@ -285,6 +344,10 @@ fn value(ty: &Ty, wire: Wire<'_>) -> Result<Value, String> {
                     (2, Wire::Varint(n)) => nanos = n as u32,
                     _ => {}
                 }
+            }
+            // The zero time (Go's year 1, or the epoch) is an unset time.
+            if secs <= 0 && nanos == 0 {
+                return Ok(Value::Null);
             }
             let micros = matches!(ty, Ty::MicroTime).then_some(nanos / 1_000);
             Value::String(rfc3339(secs, micros))
@@ -611,6 +674,14 @@ mod tests {
     #[test]
     fn rejects_what_is_not_protobuf() {
         assert!(decode(b"{}").unwrap_err().contains("k8s\\0"));
+        // Empty strings and zero times (Go writes them) decode as absent.
+        let sparse = json!({ "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": { "name": "c", "namespace": "", "creationTimestamp": "0001-01-01T00:00:00Z" },
+            "data": { "k": "" } });
+        assert_eq!(
+            decode(&encode(&sparse).unwrap()).unwrap(),
+            json!({ "apiVersion": "v1", "kind": "ConfigMap", "metadata": { "name": "c" }, "data": { "k": "" } })
+        );
         assert!(decode(b"k8s\0\x0a\x02\x0a\x00")
             .unwrap_err()
             .contains("no protobuf form"));
