@@ -318,6 +318,9 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
             _ => Err(ApiError::method_not_allowed()),
         };
     }
+    if matches!(req.method, Method::POST | Method::PUT | Method::PATCH) {
+        req.directive()?;
+    }
     match (&req.method, req.name.clone()) {
         (&Method::GET, None) if req.flag("watch") => watch_request(state, &req),
         (&Method::GET, None) => list(state, &req),
