@@ -30,7 +30,8 @@ fn kubectl_missing() -> bool {
 
 /// An emulator in RBAC mode with a restricted user `alice`, and kubectl for both users.
 struct Cluster {
-    emulator: Handle,
+    /// Kept running while the cluster is used.
+    _emulator: Handle,
     dir: TempDir,
 }
 
@@ -47,7 +48,10 @@ impl Cluster {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("admin"), emulator.kubeconfig()).unwrap();
         std::fs::write(dir.path().join("alice"), emulator.kubeconfig_for(ALICE)).unwrap();
-        Self { emulator, dir }
+        Self {
+            _emulator: emulator,
+            dir,
+        }
     }
 
     fn run(&self, user: &str, args: &[&str], stdin: Option<&str>) -> Output {
@@ -348,11 +352,8 @@ fn discovery_lists_every_built_in_resource_of_1_36() {
             "{line} missing from:\n{listing}"
         );
     }
-    assert_eq!(
-        c.ok(&["version", "-o", "json"])
-            .contains("\"gitVersion\": \"v1.36.2\""),
-        true
-    );
+    let version = c.ok(&["version", "-o", "json"]);
+    assert!(version.contains("\"gitVersion\": \"v1.36.2\""), "{version}");
 }
 
 #[test]
