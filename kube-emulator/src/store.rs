@@ -122,7 +122,67 @@ impl Store {
             });
             store.put(Key::new(&ns_info, "", name), obj);
         }
+        store.seed_kubernetes_service();
         store
+    }
+
+    /// The `default/kubernetes` Service, its Endpoints and EndpointSlice, as the API server
+    /// creates them for itself (10.96.0.1:443 to the server's port 6443).
+    fn seed_kubernetes_service(&mut self) {
+        let meta = |name: &str, labels: Value| {
+            json!({
+                "name": name,
+                "namespace": "default",
+                "uid": crate::util::new_uid(),
+                "creationTimestamp": crate::util::now_rfc3339(),
+                "labels": labels,
+            })
+        };
+        let objects = [
+            (
+                "",
+                "v1",
+                "services",
+                json!({
+                    "apiVersion": "v1", "kind": "Service",
+                    "metadata": meta("kubernetes", json!({ "component": "apiserver", "provider": "kubernetes" })),
+                    "spec": {
+                        "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
+                        "internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                        "ports": [{ "name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443 }],
+                        "sessionAffinity": "None", "type": "ClusterIP",
+                    },
+                    "status": { "loadBalancer": {} },
+                }),
+            ),
+            (
+                "",
+                "v1",
+                "endpoints",
+                json!({
+                    "apiVersion": "v1", "kind": "Endpoints",
+                    "metadata": meta("kubernetes", json!({ "endpointslice.kubernetes.io/skip-mirror": "true" })),
+                    "subsets": [{ "addresses": [{ "ip": "127.0.0.1" }], "ports": [{ "name": "https", "port": 6443, "protocol": "TCP" }] }],
+                }),
+            ),
+            (
+                "discovery.k8s.io",
+                "v1",
+                "endpointslices",
+                json!({
+                    "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                    "metadata": meta("kubernetes", json!({ "kubernetes.io/service-name": "kubernetes" })),
+                    "addressType": "IPv4",
+                    "endpoints": [{ "addresses": ["127.0.0.1"], "conditions": { "ready": true } }],
+                    "ports": [{ "name": "https", "port": 6443, "protocol": "TCP" }],
+                }),
+            ),
+        ];
+        for (group, version, plural, obj) in objects {
+            if let Some(info) = self.resolve(group, version, plural) {
+                self.put(Key::new(&info, "default", "kubernetes"), obj);
+            }
+        }
     }
 
     /// The current (latest) resourceVersion.
