@@ -121,6 +121,26 @@ pub(crate) fn resource_list(all: &[ResourceInfo], group: &str, version: &str) ->
                 "verbs": ["get", "patch", "update"],
             }));
         }
+        if r.group.is_empty() && r.plural == "pods" {
+            resources.push(json!({
+                "name": "pods/portforward",
+                "singularName": "",
+                "namespaced": true,
+                "kind": "PodPortForwardOptions",
+                "verbs": ["create", "get"],
+            }));
+        }
+        if r.group.is_empty() && r.plural == "serviceaccounts" {
+            resources.push(json!({
+                "name": "serviceaccounts/token",
+                "singularName": "",
+                "namespaced": true,
+                "group": "authentication.k8s.io",
+                "version": "v1",
+                "kind": "TokenRequest",
+                "verbs": ["create"],
+            }));
+        }
         if crate::scale::has_scale(r) {
             resources.push(json!({
                 "name": format!("{}/scale", r.plural),

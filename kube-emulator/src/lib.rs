@@ -36,6 +36,7 @@ mod handlers;
 mod objects;
 mod openapi;
 mod patch;
+mod portforward;
 mod protobuf;
 mod rbac;
 mod resources;

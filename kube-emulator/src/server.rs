@@ -20,6 +20,7 @@ use crate::config::FaultKind;
 use crate::discovery;
 use crate::handlers::{self, ResourceRequest};
 use crate::openapi;
+use crate::portforward;
 use crate::protobuf;
 use crate::rbac::{self, Attributes};
 use crate::state::{json_response, locked, proto_response, Body, LoggedRequest, State};
@@ -239,6 +240,8 @@ async fn route(
         return Ok(error_response(&ApiError::no_route()));
     }
     let method = req.method().clone();
+    let is_portforward =
+        info.group.is_empty() && info.plural == "pods" && sub == Some("portforward");
     let content_type = header(&req, "content-type");
     let accept = header(&req, "accept");
     let user_agent = header(&req, "user-agent");
@@ -248,17 +251,9 @@ async fn route(
         name.map(str::to_string),
         sub.map(str::to_string),
     );
-    let body = match req.into_body().collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) => {
-            return Ok(error_response(&ApiError::bad_request(format!(
-                "reading the request body: {e}"
-            ))))
-        }
-    };
     if state.rbac {
         let attrs = Attributes {
-            verb: verb(&method, name.is_some(), &query).to_string(),
+            verb: verb(&method, name.is_some(), sub.as_deref(), &query).to_string(),
             group: info.group.clone(),
             resource: info.plural.clone(),
             subresource: sub.clone().unwrap_or_default(),
@@ -285,6 +280,22 @@ async fn route(
             return Ok(error_reply(&accept, &rbac::forbidden(&user, attrs)));
         }
     }
+    if is_portforward {
+        let (Some(namespace), Some(name)) = (namespace, name) else {
+            return Ok(error_response(&ApiError::no_route()));
+        };
+        return Ok(
+            port_forward(state, req, &namespace, &name).unwrap_or_else(|e| error_response(&e))
+        );
+    }
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) => {
+            return Ok(error_response(&ApiError::bad_request(format!(
+                "reading the request body: {e}"
+            ))))
+        }
+    };
     let request = ResourceRequest {
         method,
         info,
@@ -302,9 +313,44 @@ async fn route(
     Ok(handlers::handle(state, request).unwrap_or_else(|e| error_reply(&accept, &e)))
 }
 
+/// `pods/{name}/portforward`: the Pod must exist and name its local backends.
+fn port_forward(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+    namespace: &str,
+    name: &str,
+) -> Result<Response<Body>, ApiError> {
+    let ports = portforward::ports(req.uri().query())?;
+    let pod = {
+        let store = state.lock();
+        let info = store
+            .resolve("", "v1", "pods")
+            .ok_or_else(ApiError::no_route)?;
+        store
+            .get(&crate::store::Key::new(&info, namespace, name))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("", "pods", name))?
+    };
+    let backends = ports
+        .iter()
+        .map(|p| portforward::backend(&pod, *p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::bad_request)?;
+    portforward::serve(req, ports, backends)
+}
+
 /// The authorization verb of a request.
-fn verb(method: &hyper::Method, named: bool, query: &HashMap<String, String>) -> &'static str {
+fn verb(
+    method: &hyper::Method,
+    named: bool,
+    subresource: Option<&str>,
+    query: &HashMap<String, String>,
+) -> &'static str {
     let watch = matches!(query.get("watch").map(String::as_str), Some("true" | "1"));
+    // Connecting to a pod (a WebSocket GET) is authorized as `create`, like SPDY's POST.
+    if matches!(subresource, Some("portforward" | "exec" | "attach")) {
+        return "create";
+    }
     match (method.as_str(), named) {
         ("GET", _) if watch => "watch",
         ("GET", true) => "get",
@@ -326,6 +372,7 @@ where
     // Errors here are client disconnects or injected drops; nothing to report.
     let _ = http1::Builder::new()
         .serve_connection(TokioIo::new(io), service)
+        .with_upgrades()
         .await;
 }
 

@@ -877,3 +877,150 @@ async fn token_requests_authenticate_service_accounts_under_rbac() {
     .await;
     assert_eq!(code, 401);
 }
+
+#[tokio::test]
+async fn port_forward_relays_to_the_pods_local_backend_over_websocket_v4() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+    // A backend that answers each read with its upper-cased bytes.
+    let backend = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let backend_port = backend.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (mut conn, _) = backend.accept().await.unwrap();
+        let mut buf = [0u8; 64];
+        let n = conn.read(&mut buf).await.unwrap();
+        conn.write_all(&buf[..n].to_ascii_uppercase())
+            .await
+            .unwrap();
+    });
+    let emu = Emulator::start(Config {
+        plain_http: true,
+        token: Some("admin".into()),
+        rbac: true,
+        users: vec![User::new(ALICE, "alice")],
+        ..Config::default()
+    })
+    .unwrap();
+    json_call(
+        &emu,
+        "POST",
+        "/api/v1/namespaces",
+        "application/json",
+        json!({ "apiVersion": "v1", "kind": "Namespace", "metadata": { "name": "demo" } }),
+    )
+    .await;
+    let pod = |name: &str, annotations: Value| {
+        json!({ "apiVersion": "v1", "kind": "Pod",
+        "metadata": { "name": name, "annotations": annotations },
+        "spec": { "containers": [{ "name": "c", "image": "i:1", "ports": [{ "containerPort": 8080 }] }] } })
+    };
+    let annotations = json!({ "kube-emulator.istioctl-rs.dev/port-forward": format!("8080=127.0.0.1:{backend_port}") });
+    assert_eq!(
+        json_call(
+            &emu,
+            "POST",
+            "/api/v1/namespaces/demo/pods",
+            "application/json",
+            pod("web", annotations)
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        json_call(
+            &emu,
+            "POST",
+            "/api/v1/namespaces/demo/pods",
+            "application/json",
+            pod("bare", json!({}))
+        )
+        .await
+        .0,
+        201
+    );
+
+    let connect = |pod: &str, token: &str| {
+        let mut req = format!(
+            "ws://127.0.0.1:{}/api/v1/namespaces/demo/pods/{pod}/portforward?ports=8080",
+            emu.port()
+        )
+        .into_client_request()
+        .unwrap();
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            "v4.channel.k8s.io".parse().unwrap(),
+        );
+        req.headers_mut()
+            .insert("Authorization", format!("Bearer {token}").parse().unwrap());
+        req
+    };
+    let stream = tokio::net::TcpStream::connect(("127.0.0.1", emu.port()))
+        .await
+        .unwrap();
+    let (mut ws, response) = tokio_tungstenite::client_async(connect("web", "admin"), stream)
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["sec-websocket-protocol"],
+        "v4.channel.k8s.io"
+    );
+    // Each channel opens with the port, little-endian.
+    for channel in [0u8, 1] {
+        let Some(Ok(Message::Binary(first))) = ws.next().await else {
+            panic!("no initial frame")
+        };
+        assert_eq!(first.as_ref(), [channel, 0x90, 0x1f]);
+    }
+    ws.send(Message::binary(b"\x00hello".to_vec()))
+        .await
+        .unwrap();
+    let Some(Ok(Message::Binary(reply))) = ws.next().await else {
+        panic!("no reply")
+    };
+    assert_eq!(reply.as_ref(), b"\x00HELLO");
+    // The backend closed: the stream ends.
+    assert!(matches!(
+        ws.next().await,
+        Some(Ok(Message::Close(_))) | None
+    ));
+
+    let (code, _, _, body) = call(
+        &emu,
+        "admin",
+        "GET",
+        "/api/v1/namespaces/demo/pods/bare/portforward?ports=8080",
+        &[
+            ("Upgrade", "websocket"),
+            ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+            ("Sec-WebSocket-Version", "13"),
+            ("Sec-WebSocket-Protocol", "v4.channel.k8s.io"),
+        ],
+        Vec::new(),
+    )
+    .await;
+    let status: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(code, 400);
+    assert_eq!(
+        status["message"],
+        "pod \"bare\" has no backend: annotate it kube-emulator.istioctl-rs.dev/port-forward=127.0.0.1:PORT (kube-emulator runs no containers)"
+    );
+    let (code, _, _, body) = call(
+        &emu,
+        ALICE,
+        "GET",
+        "/api/v1/namespaces/demo/pods/web/portforward?ports=8080",
+        &[],
+        Vec::new(),
+    )
+    .await;
+    let status: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(code, 403);
+    assert_eq!(
+        status["message"],
+        "pods \"web\" is forbidden: User \"alice\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"demo\""
+    );
+}
