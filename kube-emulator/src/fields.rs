@@ -271,6 +271,8 @@ pub(crate) struct CustomCheck {
     pub unknown: Vec<Unknown>,
     /// Validation errors.
     pub errors: Vec<FieldError>,
+    /// Rules the emulator could not evaluate.
+    pub warnings: Vec<String>,
 }
 
 fn json_type(value: &Value) -> &'static str {
@@ -392,6 +394,7 @@ fn walk_schema(
             }
         }
     }
+    check_rules(schema, value, path, check);
     match value {
         Value::Object(map) => walk_object(schema, map, path, root, check),
         Value::Array(items) => {
@@ -404,6 +407,50 @@ fn walk_schema(
             }
         }
         _ => {}
+    }
+}
+
+/// The `x-kubernetes-validations` at this schema node, with the API server's errors: the rule's
+/// `message` (or `failed rule: RULE`) at the node's path plus the rule's `fieldPath`, as an
+/// invalid value shown as the node's type, or as the rule's `reason`.
+fn check_rules(schema: &Value, value: &Value, path: &[Step], check: &mut CustomCheck) {
+    let Some(rules) = schema["x-kubernetes-validations"].as_array() else {
+        return;
+    };
+    for rule in rules {
+        let Some(text) = rule["rule"].as_str() else {
+            continue;
+        };
+        match crate::rules::evaluate(text, value) {
+            crate::rules::Outcome::Holds => {}
+            crate::rules::Outcome::Fails => {
+                let message = rule["message"]
+                    .as_str()
+                    .map(str::trim)
+                    .filter(|m| !m.is_empty())
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("failed rule: {}", text.trim()));
+                let mut field = dotted(path);
+                if let Some(extra) = rule["fieldPath"].as_str().filter(|f| !f.is_empty()) {
+                    field.push_str(extra);
+                }
+                let shown = Value::String(schema["type"].as_str().unwrap_or("").to_string());
+                check.errors.push(match rule["reason"].as_str() {
+                    Some("FieldValueRequired") => FieldError::required(field, &message),
+                    Some("FieldValueForbidden") => FieldError::forbidden(field, &message),
+                    Some("FieldValueDuplicate") => FieldError {
+                        field,
+                        reason: "FieldValueDuplicate",
+                        body: format!("Duplicate value: {}", go_value(&shown)),
+                    },
+                    _ => FieldError::invalid(field, &shown, &message),
+                });
+            }
+            crate::rules::Outcome::Unevaluable(why) => check.warnings.push(format!(
+                "kube-emulator could not evaluate the x-kubernetes-validations rule {text:?} at {}: {why}",
+                if path.is_empty() { "<root>".to_string() } else { dotted(path) }
+            )),
+        }
     }
 }
 
@@ -583,6 +630,43 @@ mod tests {
                 "spec.size: Invalid value: -1: spec.size in body should be greater than or equal to 0",
                 "spec.mode: Unsupported value: \"c\": supported values: \"a\", \"b\"",
             ]
+        );
+        let rules = json!({
+            "type": "object",
+            "properties": { "spec": {
+                "type": "object",
+                "x-kubernetes-validations": [
+                    { "rule": "(has(self.a) ? 1 : 0) + (has(self.b) ? 1 : 0) <= 1", "message": "Only one of a or b can be set" },
+                    { "rule": "self.size() > 0" },
+                    { "rule": "self.bogus(", "message": "never" },
+                ],
+                "properties": {
+                    "a": { "type": "string" }, "b": { "type": "string" },
+                    "port": { "type": "integer", "x-kubernetes-validations": [{ "rule": "0 < self && self <= 65535", "message": "port must be between 1-65535" }] },
+                },
+            } },
+        });
+        let mut two = json!({ "spec": { "a": "x", "b": "y", "port": 0 } });
+        let check = check_custom(&rules, &mut two);
+        let messages: Vec<String> = check.errors.iter().map(FieldError::message).collect();
+        assert_eq!(
+            messages,
+            [
+                "spec: Invalid value: \"object\": Only one of a or b can be set",
+                "spec.port: Invalid value: \"integer\": port must be between 1-65535",
+            ]
+        );
+        assert_eq!(check.warnings.len(), 1);
+        assert!(check.warnings[0].starts_with("kube-emulator could not evaluate the x-kubernetes-validations rule \"self.bogus(\" at spec: does not compile"), "{:?}", check.warnings);
+        let mut empty = json!({ "spec": {} });
+        let messages: Vec<String> = check_custom(&rules, &mut empty)
+            .errors
+            .iter()
+            .map(FieldError::message)
+            .collect();
+        assert_eq!(
+            messages,
+            ["spec: Invalid value: \"object\": failed rule: self.size() > 0"]
         );
         let mut wrong = json!({ "spec": { "size": "big" } });
         let messages: Vec<String> = check_custom(&schema, &mut wrong)

@@ -183,7 +183,7 @@ fn unknown_fields(
     req: &ResourceRequest,
     obj: &mut Value,
     name: &str,
-) -> ApiResult<Vec<Unknown>> {
+) -> ApiResult<(Vec<Unknown>, Vec<String>)> {
     if let Some(def) = schema::kind(&req.info.group_version(), &req.info.kind) {
         if let Some(error) = fields::builtin_type_error(def, obj, &req.info.version) {
             return Err(ApiError::undecodable(
@@ -192,12 +192,12 @@ fn unknown_fields(
                 &error,
             ));
         }
-        return Ok(fields::builtin_unknown(def, obj, true));
+        return Ok((fields::builtin_unknown(def, obj, true), Vec::new()));
     }
     let Some(schema) =
         crd_of(store, &req.info).and_then(|crd| fields::crd_schema(crd, &req.info.version))
     else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let check = fields::check_custom(schema, obj);
     if !check.errors.is_empty() {
@@ -208,7 +208,7 @@ fn unknown_fields(
             &check.errors,
         ));
     }
-    Ok(check.unknown)
+    Ok((check.unknown, check.warnings))
 }
 
 fn strict_error(unknown: &[Unknown]) -> String {
@@ -231,9 +231,9 @@ fn admit(
     decoded: bool,
 ) -> ApiResult<Vec<String>> {
     let directive = req.directive()?;
-    let unknown = unknown_fields(store, req, obj, name)?;
+    let (unknown, mut warnings) = unknown_fields(store, req, obj, name)?;
     if unknown.is_empty() {
-        return Ok(Vec::new());
+        return Ok(warnings);
     }
     match directive {
         Directive::Strict if decoded => Err(ApiError::undecodable(
@@ -242,11 +242,15 @@ fn admit(
             &strict_error(&unknown),
         )),
         Directive::Strict => Err(ApiError::bad_request(strict_error(&unknown))),
-        Directive::Warn => Ok(unknown
-            .iter()
-            .map(|u| format!("unknown field {:?}", u.dotted))
-            .collect()),
-        Directive::Ignore => Ok(Vec::new()),
+        Directive::Warn => {
+            warnings.extend(
+                unknown
+                    .iter()
+                    .map(|u| format!("unknown field {:?}", u.dotted)),
+            );
+            Ok(warnings)
+        }
+        Directive::Ignore => Ok(warnings),
     }
 }
 
@@ -259,7 +263,7 @@ fn check_apply_configuration(
     name: &str,
 ) -> ApiResult<()> {
     let mut copy = patch.clone();
-    let unknown = unknown_fields(store, req, &mut copy, name)?;
+    let (unknown, _) = unknown_fields(store, req, &mut copy, name)?;
     if unknown.is_empty() {
         return Ok(());
     }

@@ -40,6 +40,7 @@ mod portforward;
 mod protobuf;
 mod rbac;
 mod resources;
+mod rules;
 mod scale;
 mod schema;
 mod selectors;
