@@ -29,6 +29,39 @@ pub(crate) struct ResourceInfo {
     pub status: bool,
     /// The verbs served.
     pub verbs: Verbs,
+    /// A CRD version's `additionalPrinterColumns` (none for built-in kinds).
+    pub printer_columns: Vec<PrinterColumn>,
+}
+
+/// A column of `kubectl get` defined by a CRD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PrinterColumn {
+    pub name: String,
+    /// `string`, `integer`, `number`, `boolean` or `date`.
+    pub kind: String,
+    pub format: String,
+    pub description: String,
+    pub priority: i64,
+    /// A simple JSONPath such as `.spec.hosts`.
+    pub json_path: String,
+}
+
+fn printer_columns(version: &Value) -> Vec<PrinterColumn> {
+    version["additionalPrinterColumns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            Some(PrinterColumn {
+                name: c["name"].as_str()?.to_string(),
+                kind: c["type"].as_str().unwrap_or("string").to_string(),
+                format: c["format"].as_str().unwrap_or("").to_string(),
+                description: c["description"].as_str().unwrap_or("").to_string(),
+                priority: c["priority"].as_i64().unwrap_or(0),
+                json_path: c["jsonPath"].as_str()?.to_string(),
+            })
+        })
+        .collect()
 }
 
 impl ResourceInfo {
@@ -174,6 +207,7 @@ pub(crate) fn builtins() -> Vec<ResourceInfo> {
                     categories: strings(categories),
                     status,
                     verbs,
+                    printer_columns: Vec::new(),
                 }
             },
         )
@@ -238,6 +272,7 @@ pub(crate) fn from_crd(crd: &Value) -> Vec<ResourceInfo> {
                 categories: str_list(names.get("categories")),
                 status: v.pointer("/subresources/status").is_some(),
                 verbs: Verbs::All,
+                printer_columns: printer_columns(v),
             })
         })
         .collect()

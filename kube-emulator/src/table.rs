@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::resources::ResourceInfo;
+use crate::resources::{PrinterColumn, ResourceInfo};
 
 /// Whether the `Accept` header asks for a Table.
 pub(crate) fn wanted(accept: &str) -> bool {
@@ -498,12 +498,103 @@ fn row(obj: &Value, cells: Cells, include: Include) -> Value {
 }
 
 /// A Table of `objects` with list metadata `metadata`.
+/// The value at a simple JSONPath (`.spec.hosts`, `.status.conditions[0].type`), if any.
+fn json_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
+    let path = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut current = obj;
+    for part in path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            current = current.get(key)?;
+        }
+        for index in indices.split('[').filter(|s| !s.is_empty()) {
+            let n: usize = index.trim_end_matches(']').parse().ok()?;
+            current = current.get(n)?;
+        }
+    }
+    Some(current)
+}
+
+/// A CRD column's cell, as the API server's CRD table convertor makes it: strings as printed
+/// by JSONPath (lists and maps as JSON), dates as ages, numbers and booleans as they are.
+fn custom_cell(column: &PrinterColumn, obj: &Value) -> Value {
+    let Some(value) = json_path(obj, &column.json_path).filter(|v| !v.is_null()) else {
+        return Value::Null;
+    };
+    match column.kind.as_str() {
+        "string" => match value {
+            Value::String(s) => json!(s),
+            other => json!(other.to_string()),
+        },
+        "date" => match value.as_str().and_then(parse_time) {
+            Some(t) => json!(human(now_secs() - t)),
+            None => json!(format!("<invalid: {value}>")),
+        },
+        "integer" => value.as_i64().map_or(Value::Null, |i| json!(i)),
+        "number" => value.as_f64().map_or(Value::Null, |f| json!(f)),
+        "boolean" => value.as_bool().map_or(Value::Null, |b| json!(b)),
+        _ => Value::Null,
+    }
+}
+
+fn custom_table<'a>(
+    info: &ResourceInfo,
+    objects: impl IntoIterator<Item = &'a Value>,
+    metadata: Value,
+    include: Include,
+) -> Value {
+    let mut columns = vec![json!({
+        "name": "Name", "type": "string", "format": "name", "priority": 0,
+        "description": "Name must be unique within a namespace.",
+    })];
+    columns.extend(info.printer_columns.iter().map(|c| {
+        json!({ "name": c.name, "type": c.kind, "format": c.format, "priority": c.priority, "description": c.description })
+    }));
+    let rows: Vec<Value> = objects
+        .into_iter()
+        .map(|o| {
+            let mut cells = vec![o.pointer("/metadata/name").cloned().unwrap_or(json!(""))];
+            cells.extend(info.printer_columns.iter().map(|c| custom_cell(c, o)));
+            let mut row = json!({ "cells": cells });
+            match include {
+                Include::None => {}
+                Include::Metadata => {
+                    row["object"] = json!({
+                        "kind": "PartialObjectMetadata",
+                        "apiVersion": "meta.k8s.io/v1",
+                        "metadata": o["metadata"],
+                    });
+                }
+                Include::Object => row["object"] = o.clone(),
+            }
+            row
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": metadata,
+        "columnDefinitions": columns,
+        "rows": rows,
+    })
+}
+
 pub(crate) fn table<'a>(
     info: &ResourceInfo,
     objects: impl IntoIterator<Item = &'a Value>,
     metadata: Value,
     include: Include,
 ) -> Value {
+    if !info.printer_columns.is_empty() {
+        return custom_table(info, objects, metadata, include);
+    }
     let (names, cells) = layout(info);
     let mut columns = vec![json!({
         "name": "Name", "type": "string", "format": "name", "priority": 0,
@@ -533,6 +624,36 @@ pub(crate) fn table<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crd_columns_follow_their_json_paths() {
+        let column = |kind: &str, path: &str| PrinterColumn {
+            name: "C".into(),
+            kind: kind.into(),
+            format: String::new(),
+            description: String::new(),
+            priority: 0,
+            json_path: path.into(),
+        };
+        let obj = json!({ "spec": { "hosts": ["a", "b"], "n": 3, "gateways": "gw", "list": [{ "t": "x" }] } });
+        assert_eq!(
+            custom_cell(&column("string", ".spec.hosts"), &obj),
+            json!("[\"a\",\"b\"]")
+        );
+        assert_eq!(
+            custom_cell(&column("string", ".spec.gateways"), &obj),
+            json!("gw")
+        );
+        assert_eq!(
+            custom_cell(&column("string", ".spec.list[0].t"), &obj),
+            json!("x")
+        );
+        assert_eq!(custom_cell(&column("integer", ".spec.n"), &obj), json!(3));
+        assert_eq!(
+            custom_cell(&column("string", ".spec.missing"), &obj),
+            Value::Null
+        );
+    }
 
     #[test]
     fn durations_like_kubectl() {

@@ -331,6 +331,66 @@ fn invalid_objects_and_unknown_fields_are_refused_as_the_api_server_does() {
 }
 
 #[test]
+fn custom_resources_print_their_crds_columns() {
+    if kubectl_missing() {
+        return;
+    }
+    let c = Cluster::start();
+    let crd = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - {name: Hosts, type: string, jsonPath: .spec.hosts}
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              hosts: {type: array, items: {type: string}}
+              size: {type: integer}
+";
+    let out = c.run("admin", &["apply", "-f", "-"], Some(crd));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: default}\nspec: {hosts: [a.example.com, b], size: 3}\n";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = c.run("admin", &["apply", "-f", "-"], Some(widget));
+        if out.status.success() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let listing = c.ok(&["get", "widgets"]);
+    let lines: Vec<Vec<&str>> = listing
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines[0], ["NAME", "HOSTS", "SIZE", "AGE"]);
+    assert_eq!(&lines[1][..3], ["w", "[\"a.example.com\",\"b\"]", "3"]);
+}
+
+#[test]
 fn discovery_lists_every_built_in_resource_of_1_36() {
     if kubectl_missing() {
         return;
