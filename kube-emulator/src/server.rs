@@ -105,6 +105,14 @@ fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Res
     };
     Some(match segments {
         ["version"] => json_response(200, &discovery::version()),
+        ["api" | "apis"] if discovery::wants_aggregated(accept) => {
+            let mut response =
+                json_response(200, &discovery::aggregated(&all(), segments == ["api"]));
+            if let Ok(value) = hyper::header::HeaderValue::from_str(discovery::AGGREGATED) {
+                response.headers_mut().insert("Content-Type", value);
+            }
+            response
+        }
         ["api"] => json_response(200, &discovery::core_versions(&state.server_address)),
         ["apis"] => json_response(200, &discovery::group_list(&all())),
         ["api", version] => found(discovery::resource_list(&all(), "", version)),
