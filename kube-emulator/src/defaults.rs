@@ -235,6 +235,56 @@ pub(crate) trait IpAllocator {
     fn allocate_node_port(&mut self) -> i64;
 }
 
+/// On an update to a type that does not need them, the fields the old type had allocated or
+/// defaulted go, unless the client changed them (the Service strategy's
+/// `dropTypeDependentFields`).
+fn drop_type_dependent_fields(spec: &mut Map<String, Value>, old: Option<&Value>, kind: &str) {
+    let Some(old_spec) = old.and_then(|o| o.get("spec")) else {
+        return;
+    };
+    let unchanged = |spec: &Map<String, Value>, key: &str| spec.get(key) == old_spec.get(key);
+    let drop = |spec: &mut Map<String, Value>, keys: &[&str]| {
+        for key in keys {
+            if unchanged(spec, key) {
+                spec.remove(*key);
+            }
+        }
+    };
+    if kind == "ExternalName" {
+        drop(
+            spec,
+            &[
+                "clusterIP",
+                "clusterIPs",
+                "ipFamilies",
+                "ipFamilyPolicy",
+                "internalTrafficPolicy",
+            ],
+        );
+    }
+    if kind != "NodePort" && kind != "LoadBalancer" {
+        drop(spec, &["externalTrafficPolicy"]);
+        let old_ports = old_spec.get("ports").and_then(Value::as_array);
+        for port in each(spec, "ports") {
+            let was = old_ports.and_then(|ports| {
+                ports
+                    .iter()
+                    .find(|p| p.get("port") == port.get("port"))
+                    .and_then(|p| p.get("nodePort"))
+            });
+            if port.get("nodePort").is_some() && port.get("nodePort") == was {
+                port.remove("nodePort");
+            }
+        }
+    }
+    if kind != "LoadBalancer" {
+        drop(
+            spec,
+            &["allocateLoadBalancerNodePorts", "loadBalancerClass"],
+        );
+    }
+}
+
 fn service(obj: &mut Map<String, Value>, old: Option<&Value>, alloc: &mut dyn IpAllocator) {
     let spec = object(obj, "spec");
     default(spec, "type", json!("ClusterIP"));
@@ -250,6 +300,7 @@ fn service(obj: &mut Map<String, Value>, old: Option<&Value>, alloc: &mut dyn Ip
             default(port, "targetPort", p);
         }
     }
+    drop_type_dependent_fields(spec, old, &kind);
     if kind != "ExternalName" {
         // An update keeps the allocated address.
         let kept = old
@@ -603,6 +654,24 @@ mod tests {
         assert_eq!(update["spec"]["clusterIP"], "10.96.0.2");
         assert_eq!(update["spec"]["ports"][0]["nodePort"], 30007);
         assert_eq!(update["spec"]["externalTrafficPolicy"], "Cluster");
+        // Turning it into an ExternalName drops what the other types allocated.
+        let node_port = update.clone();
+        let mut external = node_port.clone();
+        external["spec"]["type"] = json!("ExternalName");
+        external["spec"]["externalName"] = json!("example.com");
+        apply(&svc, &mut external, Some(&node_port), &mut Seq(9));
+        let spec = external["spec"].as_object().unwrap();
+        for gone in [
+            "clusterIP",
+            "clusterIPs",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "internalTrafficPolicy",
+            "externalTrafficPolicy",
+        ] {
+            assert!(!spec.contains_key(gone), "{gone}: {external}");
+        }
+        assert!(external["spec"]["ports"][0].get("nodePort").is_none());
     }
 
     #[test]

@@ -844,6 +844,20 @@ fn check_immutable(info: &ResourceInfo, obj: &Value, old: &Value, errors: &mut V
             errors.push(FieldError::invalid(*field, &value, "cannot change roleRef"));
         }
     }
+    if info.group.is_empty()
+        && matches!(info.plural.as_str(), "configmaps" | "secrets")
+        && old.get("immutable").and_then(Value::as_bool) == Some(true)
+    {
+        const DETAIL: &str = "field is immutable when `immutable` is set";
+        if obj.get("immutable").and_then(Value::as_bool) != Some(true) {
+            errors.push(FieldError::forbidden("immutable", DETAIL));
+        }
+        for field in ["data", "binaryData"] {
+            if obj.get(field) != old.get(field) {
+                errors.push(FieldError::forbidden(field, DETAIL));
+            }
+        }
+    }
     if info.group == "apps" && info.plural != "replicasets" {
         if let (Some(new), Some(old)) =
             (obj.pointer("/spec/selector"), old.pointer("/spec/selector"))
@@ -912,6 +926,22 @@ mod tests {
                 "spec.template.spec.containers[0].image: Required value".to_string(),
             ]
         );
+    }
+
+    #[test]
+    fn immutable_config() {
+        let cm = info("", "configmaps");
+        let old = json!({ "metadata": { "name": "c" }, "immutable": true, "data": { "a": "1" } });
+        let new = json!({ "metadata": { "name": "c" }, "immutable": true, "data": { "a": "2" } });
+        let messages: Vec<String> = validate(&cm, &new, Some(&old))
+            .iter()
+            .map(FieldError::message)
+            .collect();
+        assert_eq!(
+            messages,
+            ["data: Forbidden: field is immutable when `immutable` is set"]
+        );
+        assert!(validate(&cm, &old, Some(&old)).is_empty());
     }
 
     #[test]
