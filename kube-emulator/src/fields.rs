@@ -183,6 +183,15 @@ fn type_error_ty(
     path: &mut Vec<String>,
     package: &str,
 ) -> Option<String> {
+    if let Ty::Quantity = ty {
+        // Quantity's own decoder answers with `ParseQuantity`'s error.
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Null => return None,
+            other => other.to_string(),
+        };
+        return crate::quantity::parse(&text).err().map(str::to_string);
+    }
     if !fits(ty, value) {
         // A number that does not fit an integer field is named with its text.
         let kind = match (ty, value) {

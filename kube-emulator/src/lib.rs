@@ -38,6 +38,7 @@ mod openapi;
 mod patch;
 mod portforward;
 mod protobuf;
+mod quantity;
 mod rbac;
 mod resources;
 mod rules;

@@ -355,6 +355,7 @@ fn check_containers(spec: &Value, path: &str, key: &str, errors: &mut Vec<FieldE
         {
             errors.push(FieldError::required(format!("{at}.image"), ""));
         }
+        check_resources(&c["resources"], &format!("{at}.resources"), errors);
         for (j, port) in c
             .get("ports")
             .and_then(Value::as_array)
@@ -386,6 +387,50 @@ fn check_containers(spec: &Value, path: &str, key: &str, errors: &mut Vec<FieldE
                 }
             }
             check_protocol(port, format!("{pat}.protocol"), errors);
+        }
+    }
+}
+
+/// Requests and limits: not negative, requests at most the limits.
+fn check_resources(resources: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let quantity = |v: &Value| match v {
+        Value::String(s) => crate::quantity::parse(s).ok(),
+        other => other.as_f64(),
+    };
+    let shown = |v: &Value| {
+        Value::String(
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string()),
+        )
+    };
+    for kind in ["limits", "requests"] {
+        for (name, value) in resources[kind].as_object().into_iter().flatten() {
+            if quantity(value).is_some_and(|q| q < 0.0) {
+                errors.push(FieldError::invalid(
+                    format!("{path}.{kind}[{name}]"),
+                    &shown(value),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    for (name, request) in resources["requests"].as_object().into_iter().flatten() {
+        let Some(limit) = resources["limits"].get(name) else {
+            continue;
+        };
+        if let (Some(r), Some(l)) = (quantity(request), quantity(limit)) {
+            if r > l {
+                let limit_text = shown(limit);
+                errors.push(FieldError::invalid(
+                    format!("{path}.requests[{name}]"),
+                    &shown(request),
+                    &format!(
+                        "must be less than or equal to {name} limit of {}",
+                        limit_text.as_str().unwrap_or_default()
+                    ),
+                ));
+            }
         }
     }
 }
@@ -924,6 +969,23 @@ mod tests {
             [
                 format!("metadata.name: Invalid value: \"Bad_Name\": {DNS1123_SUBDOMAIN_MSG}"),
                 "spec.template.spec.containers[0].image: Required value".to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn resources() {
+        let deploy = info("apps", "deployments");
+        let obj = json!({
+            "metadata": { "name": "d" },
+            "spec": { "selector": { "matchLabels": { "a": "b" } }, "template": { "metadata": { "labels": { "a": "b" } },
+                "spec": { "containers": [{ "name": "c", "image": "i", "resources": { "requests": { "cpu": "2", "memory": "-1" }, "limits": { "cpu": "1" } } }] } } },
+        });
+        assert_eq!(
+            messages(&deploy, obj),
+            [
+                "spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"-1\": must be greater than or equal to 0",
+                "spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
             ]
         );
     }
