@@ -284,6 +284,6 @@ fn finalize_crd(state: &Arc<State>, key: Key) {
                 remove_cascade(&mut store, &instance);
             }
         }
-        store.remove(&key);
+        store.remove_crd(&key);
     });
 }

@@ -117,7 +117,10 @@ fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Res
         ["apis"] => json_response(200, &discovery::group_list(&all())),
         ["api", version] => found(discovery::resource_list(&all(), "", version)),
         ["apis", group] => found(discovery::group(&all(), group)),
-        ["apis", group, version] => found(discovery::resource_list(&all(), group, version)),
+        ["apis", group, version] => {
+            let discoverable = state.lock().discoverable_resources();
+            found(discovery::resource_list(&discoverable, group, version))
+        }
         ["healthz" | "livez" | "readyz"] => Response::builder()
             .status(200)
             .header("Content-Type", "text/plain")

@@ -721,7 +721,21 @@ async fn crds_namespaces_and_cascade() {
             .0,
         404
     );
-    assert_eq!(get(&emu, "/apis/example.io/v1").await.0, 404);
+    let (_, groups) = get(&emu, "/apis").await;
+    assert!(
+        !groups.to_string().contains("example.io"),
+        "the group leaves /apis with the CRD"
+    );
+    // Its version document follows shortly (discovery handlers update asynchronously).
+    let mut retired = false;
+    for _ in 0..100 {
+        if get(&emu, "/apis/example.io/v1").await.0 == 404 {
+            retired = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(retired, "/apis/example.io/v1 retired");
 
     // Owner references cascade.
     let (_, owner) = post(&emu, CMS, cm("owner", json!({}))).await;
