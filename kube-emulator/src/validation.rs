@@ -316,7 +316,130 @@ fn check_protocol(port: &Value, field: String, errors: &mut Vec<FieldError>) {
     }
 }
 
-fn check_containers(spec: &Value, path: &str, key: &str, errors: &mut Vec<FieldError>) {
+/// The pod's volumes: names (required, DNS labels, unique) and exactly one source each.
+/// Returns the valid names, which volume mounts may use.
+fn check_volumes(spec: &Value, path: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
+    let sources: Vec<&str> = crate::schema::named("Volume")
+        .map(|def| {
+            def.fields
+                .iter()
+                .map(|f| f.json)
+                .filter(|f| *f != "name")
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut names: Vec<String> = Vec::new();
+    for (i, volume) in spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let at = format!("{path}.volumes[{i}]");
+        match volume
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
+            None => errors.push(FieldError::required(format!("{at}.name"), "")),
+            Some(name) if !is_dns1123_label(name) => errors.push(FieldError::invalid(
+                format!("{at}.name"),
+                &volume["name"],
+                DNS1123_LABEL_MSG,
+            )),
+            Some(name) if names.iter().any(|n| n == name) => {
+                errors.push(FieldError::duplicate(format!("{at}.name"), &volume["name"]))
+            }
+            Some(name) => names.push(name.to_string()),
+        }
+        let given: Vec<&str> = sources
+            .iter()
+            .copied()
+            .filter(|s| volume.get(*s).is_some_and(|v| !v.is_null()))
+            .collect();
+        match given.as_slice() {
+            [] => errors.push(FieldError::required(at, "must specify a volume type")),
+            [_] => {}
+            [_, more @ ..] => {
+                for extra in more {
+                    errors.push(FieldError::forbidden(
+                        format!("{at}.{extra}"),
+                        "may not specify more than 1 volume type",
+                    ));
+                }
+            }
+        }
+    }
+    names
+}
+
+/// A probe has exactly one handler.
+fn check_probe(probe: &Value, at: &str, errors: &mut Vec<FieldError>) {
+    let given: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
+        .into_iter()
+        .filter(|h| probe.get(*h).is_some_and(|v| !v.is_null()))
+        .collect();
+    match given.as_slice() {
+        [] => errors.push(FieldError::required(at, "must specify a handler type")),
+        [_] => {}
+        [_, more @ ..] => {
+            for extra in more {
+                errors.push(FieldError::forbidden(
+                    format!("{at}.{extra}"),
+                    "may not specify more than 1 handler type",
+                ));
+            }
+        }
+    }
+}
+
+fn check_mounts(container: &Value, at: &str, volumes: &[String], errors: &mut Vec<FieldError>) {
+    let mut paths: Vec<&str> = Vec::new();
+    for (j, mount) in container
+        .get("volumeMounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let mat = format!("{at}.volumeMounts[{j}]");
+        match mount
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty())
+        {
+            None => errors.push(FieldError::required(format!("{mat}.name"), "")),
+            Some(name) if !volumes.iter().any(|v| v == name) => errors.push(FieldError {
+                field: format!("{mat}.name"),
+                reason: "FieldValueNotFound",
+                body: format!("Not found: {}", go_value(&mount["name"])),
+            }),
+            Some(_) => {}
+        }
+        match mount
+            .get("mountPath")
+            .and_then(Value::as_str)
+            .filter(|p| !p.is_empty())
+        {
+            None => errors.push(FieldError::required(format!("{mat}.mountPath"), "")),
+            Some(p) if paths.contains(&p) => errors.push(FieldError::invalid(
+                format!("{mat}.mountPath"),
+                &mount["mountPath"],
+                "must be unique",
+            )),
+            Some(p) => paths.push(p),
+        }
+    }
+}
+
+fn check_containers(
+    spec: &Value,
+    path: &str,
+    key: &str,
+    volumes: &[String],
+    errors: &mut Vec<FieldError>,
+) {
     let Some(containers) = spec.get(key).and_then(Value::as_array) else {
         if key == "containers" {
             errors.push(FieldError::required(format!("{path}.containers"), ""));
@@ -356,6 +479,12 @@ fn check_containers(spec: &Value, path: &str, key: &str, errors: &mut Vec<FieldE
             errors.push(FieldError::required(format!("{at}.image"), ""));
         }
         check_resources(&c["resources"], &format!("{at}.resources"), errors);
+        check_mounts(c, &at, volumes, errors);
+        for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+            if let Some(p) = c.get(probe).filter(|p| !p.is_null()) {
+                check_probe(p, &format!("{at}.{probe}"), errors);
+            }
+        }
         for (j, port) in c
             .get("ports")
             .and_then(Value::as_array)
@@ -441,8 +570,9 @@ fn check_pod_spec(
     restart: Option<&[&str]>,
     errors: &mut Vec<FieldError>,
 ) {
-    check_containers(spec, path, "initContainers", errors);
-    check_containers(spec, path, "containers", errors);
+    let volumes = check_volumes(spec, path, errors);
+    check_containers(spec, path, "containers", &volumes, errors);
+    check_containers(spec, path, "initContainers", &volumes, errors);
     if let (Some(allowed), Some(policy)) = (restart, spec.get("restartPolicy")) {
         if !policy.as_str().is_some_and(|p| allowed.contains(&p)) {
             errors.push(FieldError::unsupported(
@@ -986,6 +1116,31 @@ mod tests {
             [
                 "spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"-1\": must be greater than or equal to 0",
                 "spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
+            ]
+        );
+    }
+
+    #[test]
+    fn volumes_mounts_and_probes() {
+        let deploy = info("apps", "deployments");
+        let obj = json!({
+            "metadata": { "name": "d" },
+            "spec": { "selector": { "matchLabels": { "a": "b" } }, "template": { "metadata": { "labels": { "a": "b" } },
+                "spec": {
+                    "volumes": [{ "name": "data", "emptyDir": {} }, { "name": "data", "emptyDir": {} }, { "name": "none" }],
+                    "containers": [{ "name": "c", "image": "i",
+                        "volumeMounts": [{ "name": "data", "mountPath": "/d" }, { "name": "cfg", "mountPath": "/d" }],
+                        "livenessProbe": { "periodSeconds": 5 } }],
+                } } },
+        });
+        assert_eq!(
+            messages(&deploy, obj),
+            [
+                "spec.template.spec.volumes[1].name: Duplicate value: \"data\"",
+                "spec.template.spec.volumes[2]: Required value: must specify a volume type",
+                "spec.template.spec.containers[0].volumeMounts[1].name: Not found: \"cfg\"",
+                "spec.template.spec.containers[0].volumeMounts[1].mountPath: Invalid value: \"/d\": must be unique",
+                "spec.template.spec.containers[0].livenessProbe: Required value: must specify a handler type",
             ]
         );
     }
