@@ -194,21 +194,26 @@ fn unknown_fields(
         }
         return Ok((fields::builtin_unknown(def, obj, true), Vec::new()));
     }
-    let Some(schema) =
-        crd_of(store, &req.info).and_then(|crd| fields::crd_schema(crd, &req.info.version))
-    else {
-        return Ok((Vec::new(), Vec::new()));
+    let mut errors = crate::validation::validate_metadata(&req.info, obj);
+    let schema =
+        crd_of(store, &req.info).and_then(|crd| fields::crd_schema(crd, &req.info.version));
+    let (unknown, warnings) = match schema {
+        Some(schema) => {
+            let check = fields::check_custom(schema, obj);
+            errors.extend(check.errors);
+            (check.unknown, check.warnings)
+        }
+        None => (Vec::new(), Vec::new()),
     };
-    let check = fields::check_custom(schema, obj);
-    if !check.errors.is_empty() {
+    if !errors.is_empty() {
         return Err(ApiError::invalid_fields(
             &req.info.group,
             &req.info.kind,
             name,
-            &check.errors,
+            &errors,
         ));
     }
-    Ok((check.unknown, check.warnings))
+    Ok((unknown, warnings))
 }
 
 fn strict_error(unknown: &[Unknown]) -> String {

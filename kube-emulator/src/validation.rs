@@ -260,6 +260,13 @@ fn check_object_meta(info: &ResourceInfo, obj: &Value, errors: &mut Vec<FieldErr
     );
 }
 
+/// The object metadata checks alone (custom resources: name, labels, annotations).
+pub(crate) fn validate_metadata(info: &ResourceInfo, obj: &Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    check_object_meta(info, obj, &mut errors);
+    errors
+}
+
 // ---- kinds -----------------------------------------------------------------------------------
 
 fn int_at(obj: &Value, pointer: &str) -> Option<i64> {

@@ -758,6 +758,17 @@ async fn custom_resources_follow_their_structural_schema() {
             Some("Widget.example.com \"y\" is invalid: spec.size: Required value")
         )
     );
+    // Metadata is checked like a built-in kind's, before the schema.
+    let named = json!({ "apiVersion": "example.com/v1", "kind": "Widget", "metadata": { "name": "Bad_Name" }, "spec": { "size": 1 } });
+    let (code, status, _) = json_call(&emu, "POST", widgets, "application/json", named).await;
+    assert_eq!(code, 422);
+    assert!(
+        status["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Widget.example.com \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain"),
+        "{status}"
+    );
     // Server-side apply of an undeclared field fails whatever fieldValidation says.
     let apply = json!({ "apiVersion": "example.com/v1", "kind": "Widget", "metadata": { "name": "w" }, "spec": { "size": 3, "bogus": 1 } });
     let (code, status, _) = json_call(
