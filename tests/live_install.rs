@@ -496,7 +496,7 @@ fn precheck_and_version_read_the_cluster() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Kubernetes version v1.32.4 is supported"),
+        text.contains("Kubernetes version v1.36.2 is supported"),
         "{text}"
     );
     assert!(text.contains("Istio is safe to install"), "{text}");
