@@ -5,3 +5,11 @@
 
 pub mod template;
 pub mod yaml;
+pub mod kube;
+pub mod quantity;
+pub mod config;
+pub mod data;
+pub mod inject;
+pub mod mesh;
+pub mod strategic;
+pub mod workload;

@@ -130,9 +130,12 @@ pub fn all() -> HashMap<&'static str, Func> {
             let n = int_arg(a, 0)?.max(0) as usize;
             Ok(Value::str(&strval(&arg(a, 1)).repeat(n)))
         }),
+        // Istio replaces sprig's `indent`: lines after the first are indented, the first
+        // continues where the action stands.
         ("indent", |a| {
             let n = int_arg(a, 0)?.max(0) as usize;
-            Ok(Value::str(&indent(n, &strval(&arg(a, 1)))))
+            let s = strval(&arg(a, 1));
+            Ok(Value::str(&s.replace('\n', &format!("\n{}", " ".repeat(n)))))
         }),
         ("nindent", |a| {
             let n = int_arg(a, 0)?.max(0) as usize;
