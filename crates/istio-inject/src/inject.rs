@@ -146,6 +146,10 @@ fn containers<'a>(pod: &'a Json, key: &str) -> &'a [Json] {
     }
 }
 
+fn has(pod: &Json, key: &str, name: &str) -> bool {
+    containers(pod, key).iter().any(|c| name_of(c) == name)
+}
+
 fn name_of(c: &Json) -> &str {
     c.get("name").and_then(Json::as_str).unwrap_or("")
 }
@@ -362,7 +366,7 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
     let stripped = reinsert_overrides(&strip_pod(pod, mesh))?;
     let data = template_data(s, mesh, &stripped, owner);
 
-    let mut merged = pod.clone();
+    let mut overlays = Vec::new();
     let mut template_pod = json!({});
     for name in select_templates(s, &ann) {
         let Some(t) = s.config.templates.get(&name) else {
@@ -390,7 +394,22 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
         }
         merge_pod(&mut template_pod, &overlay);
         kube::normalize_pod(&mut template_pod);
-        merge_pod(&mut merged, &overlay);
+        overlays.push(overlay);
+    }
+
+    let mut merged = pod.clone();
+    // A proxy the user declared among the containers becomes the native sidecar the
+    // templates inject among the init containers; its settings are merged under the
+    // injected ones and re-applied over them below.
+    if has(&template_pod, "initContainers", PROXY) && has(&merged, "containers", PROXY) {
+        let list = list_mut(&mut merged, "containers");
+        if let Some(i) = list.iter().position(|c| name_of(c) == PROXY) {
+            let user_proxy = list.remove(i);
+            list_mut(&mut merged, "initContainers").push(user_proxy);
+        }
+    }
+    for overlay in &overlays {
+        merge_pod(&mut merged, overlay);
         kube::normalize_pod(&mut merged);
     }
 
@@ -504,12 +523,24 @@ fn template_data(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) -> 
         ("Revision", Value::str(&s.revision)),
         ("NativeSidecars", Value::Bool(s.native_sidecars)),
         ("ProxyImage", Value::str(&s.values.proxy_image(image_type, &ann))),
-        ("ProxyUID", Value::Nil),
-        ("ProxyGID", Value::Nil),
+        ("ProxyUID", proxy_id(pod, "runAsUser")),
+        ("ProxyGID", proxy_id(pod, "runAsGroup")),
         ("InboundTrafficPolicyMode", Value::str(mesh.inbound_traffic_policy_mode())),
         ("CompliancePolicy", Value::str(&s.compliance_policy)),
     ];
     structure("inject.SidecarTemplateData", fields, None)
+}
+
+/// The user or group the proxy runs as, when the pod's own `istio-proxy` container sets it.
+fn proxy_id(pod: &Json, field: &str) -> Value {
+    containers(pod, "containers")
+        .iter()
+        .chain(containers(pod, "initContainers"))
+        .find(|c| name_of(c) == PROXY)
+        .and_then(|c| c.get("securityContext"))
+        .and_then(|sc| sc.get(field))
+        .and_then(Json::as_i64)
+        .map_or(Value::Nil, Value::Int)
 }
 
 /// Containers of the pod that share a name with an injected one (e.g. a user's own
@@ -569,6 +600,7 @@ fn reapply_overwritten_containers(merged: &mut Json, original: &Json, template_p
             if let Some(Json::Array(list)) = o.get_mut(key) {
                 for c in list.iter_mut() {
                     kube::normalize(c, &kube::CONTAINER);
+                    *c = kube::go_order(c, "Container");
                 }
             }
         }
@@ -638,8 +670,13 @@ fn reorder(s: &Settings, mesh: &MeshConfig, pod: &mut Json, original: &Json) {
     let hold = pod_mesh.hold_application() || s.values.bool("global.proxy.holdApplicationUntilProxyStarts") == Some(true);
     let proxy_at = if hold { Move::First } else { Move::Last };
     modify_containers(list_mut(pod, "containers"), PROXY, proxy_at);
+    let native = containers(pod, "initContainers").iter().any(|c| name_of(c) == PROXY);
+    if native {
+        // A proxy the user listed among containers now runs as the native sidecar.
+        modify_containers(list_mut(pod, "containers"), PROXY, Move::Remove);
+    }
     let init = list_mut(pod, "initContainers");
-    if init.iter().any(|c| name_of(c) == PROXY) {
+    if native {
         modify_containers(init, CORE_DUMP, Move::First);
         modify_containers(init, PROXY, Move::First);
         modify_containers(init, VALIDATION, Move::First);
@@ -773,22 +810,28 @@ fn rewrite_probes(s: &Settings, mesh: &MeshConfig, pod: &mut Json) {
         Some(v) => v.parse::<i64>().unwrap_or(0),
         None => mesh_port,
     };
-    for c in list_mut(pod, "containers").iter_mut() {
-        let name = name_of(c).to_string();
-        if name == PROXY {
-            continue;
+    for key in ["initContainers", "containers"] {
+        for c in list_mut(pod, key).iter_mut() {
+            rewrite_container_probes(c, status_port);
         }
-        for (field, suffix) in [("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz")] {
-            let url = format!("/app-health/{name}/{suffix}");
-            if let Some(p) = c.get_mut(field) {
-                convert_prober(p, &url, status_port);
-            }
+    }
+}
+
+fn rewrite_container_probes(c: &mut Json, status_port: i64) {
+    let name = name_of(c).to_string();
+    if name == PROXY {
+        return;
+    }
+    for (field, suffix) in [("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz")] {
+        let url = format!("/app-health/{name}/{suffix}");
+        if let Some(p) = c.get_mut(field) {
+            convert_prober(p, &url, status_port);
         }
-        for (field, suffix) in [("preStop", "prestopz"), ("postStart", "poststartz")] {
-            let url = format!("/app-lifecycle/{name}/{suffix}");
-            if let Some(h) = c.get_mut("lifecycle").and_then(|l| l.get_mut(field)) {
-                convert_prober(h, &url, status_port);
-            }
+    }
+    for (field, suffix) in [("preStop", "prestopz"), ("postStart", "poststartz")] {
+        let url = format!("/app-lifecycle/{name}/{suffix}");
+        if let Some(h) = c.get_mut("lifecycle").and_then(|l| l.get_mut(field)) {
+            convert_prober(h, &url, status_port);
         }
     }
 }

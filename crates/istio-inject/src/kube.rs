@@ -23,6 +23,8 @@ pub enum F {
     Ptr(&'static Ty),
     /// A list of structs, dropped when empty.
     List(&'static Ty),
+    /// A list of structs written even when empty (`containers`).
+    ListKeep(&'static Ty),
     /// A map, dropped when empty.
     Map,
     /// A map of quantities (`limits`, `requests`), dropped when empty.
@@ -238,7 +240,7 @@ static VOLUME: Ty = Ty {
 /// `corev1.PodSpec`.
 pub static POD_SPEC: Ty = Ty {
     fields: &[
-        ("containers", List(&CONTAINER)),
+        ("containers", ListKeep(&CONTAINER)),
         ("initContainers", List(&CONTAINER)),
         ("ephemeralContainers", List(&CONTAINER)),
         ("volumes", List(&VOLUME)),
@@ -555,13 +557,13 @@ pub fn normalize(v: &mut Value, ty: &Ty) {
                 }
                 val.is_null()
             }
-            Some(List(inner)) => {
+            Some(List(inner)) | Some(ListKeep(inner)) => {
                 if let Value::Array(items) = val {
                     for item in items.iter_mut() {
                         normalize(item, inner);
                     }
                 }
-                is_zero(val)
+                matches!(f, Some(List(_))) && is_zero(val) || val.is_null()
             }
             Some(Map) => is_zero(val),
             Some(Quantities) => {
@@ -648,5 +650,93 @@ mod tests {
                 "status": {}
             })
         );
+    }
+}
+
+/// Go's field order of the container types, for JSON that istiod writes from typed values
+/// (`proxy.istio.io/overrides`).
+fn go_field_order(ty: &str) -> (&'static [&'static str], fn(&str) -> &'static str) {
+    fn none(_: &str) -> &'static str {
+        ""
+    }
+    match ty {
+        "Container" => (
+            &[
+                "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
+                "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices",
+                "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+                "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+            ],
+            |k| match k {
+                "ports" => "ContainerPort",
+                "env" => "EnvVar",
+                "resources" => "Resources",
+                "volumeMounts" => "VolumeMount",
+                "livenessProbe" | "readinessProbe" | "startupProbe" => "Probe",
+                "lifecycle" => "Lifecycle",
+                "securityContext" => "SecurityContext",
+                _ => "",
+            },
+        ),
+        "ContainerPort" => (&["name", "hostPort", "containerPort", "protocol", "hostIP"], none),
+        "EnvVar" => (&["name", "value", "valueFrom"], none),
+        "Resources" => (&["limits", "requests", "claims"], none),
+        "VolumeMount" => (
+            &["name", "readOnly", "recursiveReadOnly", "mountPath", "subPath", "mountPropagation", "subPathExpr"],
+            none,
+        ),
+        "Probe" => (
+            &[
+                "exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+                "successThreshold", "failureThreshold", "terminationGracePeriodSeconds",
+            ],
+            |k| if k == "httpGet" { "HTTPGet" } else { "" },
+        ),
+        "HTTPGet" => (&["path", "port", "host", "scheme", "httpHeaders"], none),
+        "Lifecycle" => (&["postStart", "preStop", "stopSignal"], |_| "Handler"),
+        "Handler" => (&["exec", "httpGet", "tcpSocket", "sleep"], |k| if k == "httpGet" { "HTTPGet" } else { "" }),
+        "SecurityContext" => (
+            &[
+                "capabilities", "privileged", "seLinuxOptions", "windowsOptions", "runAsUser", "runAsGroup",
+                "runAsNonRoot", "readOnlyRootFilesystem", "allowPrivilegeEscalation", "procMount", "seccompProfile",
+                "appArmorProfile",
+            ],
+            |k| if k == "capabilities" { "Capabilities" } else { "" },
+        ),
+        "Capabilities" => (&["add", "drop"], none),
+        _ => (&[], none),
+    }
+}
+
+/// Reorders the fields of a value of the Go type `ty` (see [`go_field_order`]) into Go's
+/// declaration order, so its JSON reads as Go writes it. Map keys are sorted, as Go sorts
+/// them.
+pub fn go_order(v: &Value, ty: &str) -> Value {
+    match v {
+        Value::Array(a) => Value::Array(a.iter().map(|x| go_order(x, ty)).collect()),
+        Value::Object(m) => {
+            let (order, child) = go_field_order(ty);
+            let mut out = Map::new();
+            if order.is_empty() {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                for k in keys {
+                    out.insert(k.clone(), go_order(&m[k], ""));
+                }
+                return Value::Object(out);
+            }
+            for k in order {
+                if let Some(x) = m.get(*k) {
+                    out.insert((*k).to_string(), go_order(x, child(k)));
+                }
+            }
+            let mut rest: Vec<&String> = m.keys().filter(|k| !order.contains(&k.as_str())).collect();
+            rest.sort();
+            for k in rest {
+                out.insert(k.clone(), go_order(&m[k], ""));
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
     }
 }
