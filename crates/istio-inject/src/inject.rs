@@ -413,7 +413,7 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
         kube::normalize_pod(&mut merged);
     }
 
-    reapply_overwritten_containers(&mut merged, pod, &template_pod)?;
+    reapply_overwritten_containers(&mut merged, pod, &template_pod, mesh)?;
     post_process(s, mesh, &mut merged, &template_pod, pod, &proxy_envs);
     kube::normalize_pod(&mut merged);
     Ok(merged)
@@ -545,8 +545,18 @@ fn proxy_id(pod: &Json, field: &str) -> Value {
 
 /// Containers of the pod that share a name with an injected one (e.g. a user's own
 /// `istio-proxy` with extra settings) are merged over the injected container.
-fn reapply_overwritten_containers(merged: &mut Json, original: &Json, template_pod: &Json) -> Result<(), PodError> {
+fn reapply_overwritten_containers(
+    merged: &mut Json,
+    original: &Json,
+    template_pod: &Json,
+    mesh: &MeshConfig,
+) -> Result<(), PodError> {
     let ann = annotations(original);
+    let mode = ann
+        .get("sidecar.istio.io/interceptionMode")
+        .cloned()
+        .or_else(|| mesh.proxy_config().get("interceptionMode").and_then(Json::as_str).map(str::to_string));
+    let tproxy = mode.as_deref() == Some("TPROXY");
     let existing: Json = match ann.get(OVERRIDES_ANNOTATION) {
         Some(text) => serde_json::from_str(text).map_err(|e| PodError::Annotation {
             annotation: OVERRIDES_ANNOTATION.into(),
@@ -587,6 +597,12 @@ fn reapply_overwritten_containers(merged: &mut Json, original: &Json, template_p
                 }
             }
             found.push(overlay.clone());
+            // A proxy capturing with TPROXY runs as root, whatever user the pod asked for.
+            if name == PROXY && tproxy {
+                if let Some(sc) = overlay.get_mut("securityContext").and_then(Json::as_object_mut) {
+                    sc.remove("runAsUser");
+                }
+            }
             merge_pod(merged, &json!({"spec": {key: [overlay]}}));
         }
         if !found.is_empty() {
@@ -671,10 +687,6 @@ fn reorder(s: &Settings, mesh: &MeshConfig, pod: &mut Json, original: &Json) {
     let proxy_at = if hold { Move::First } else { Move::Last };
     modify_containers(list_mut(pod, "containers"), PROXY, proxy_at);
     let native = containers(pod, "initContainers").iter().any(|c| name_of(c) == PROXY);
-    if native {
-        // A proxy the user listed among containers now runs as the native sidecar.
-        modify_containers(list_mut(pod, "containers"), PROXY, Move::Remove);
-    }
     let init = list_mut(pod, "initContainers");
     if native {
         modify_containers(init, CORE_DUMP, Move::First);

@@ -402,7 +402,7 @@ pub fn clean_proxy_config(pc: &Map<String, Json>) -> Map<String, Json> {
     for k in PROXY_FIELD_ORDER {
         if let Some(v) = pc.get(*k) {
             if keep(k, v) {
-                out.insert((*k).to_string(), v.clone());
+                out.insert((*k).to_string(), sorted_map(k, v));
             }
         }
     }
@@ -417,6 +417,19 @@ pub fn clean_proxy_config(pc: &Map<String, Json>) -> Map<String, Json> {
         }
     }
     out
+}
+
+/// Map fields (`proxyMetadata`, `runtimeValues`) with their keys sorted, as `protojson`
+/// writes maps.
+fn sorted_map(field: &str, v: &Json) -> Json {
+    match (field, v) {
+        ("proxyMetadata" | "runtimeValues", Json::Object(m)) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            Json::Object(keys.into_iter().map(|k| (k.clone(), m[k].clone())).collect())
+        }
+        _ => v.clone(),
+    }
 }
 
 #[cfg(test)]
