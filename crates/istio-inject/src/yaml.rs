@@ -26,14 +26,16 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
         let (line, column) = e
             .location()
             .map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
-        let message = e.to_string();
-        // The library's message ends with its own location; the caller reports ours.
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .trim()
-            .to_string();
+        // The library's message carries its own location and code frame; callers report
+        // the location in the whole stream, so only the reason is kept.
+        let full = e.to_string();
+        let first = full.lines().next().unwrap_or_default();
+        let reason = first.strip_prefix("error: ").unwrap_or(first);
+        let reason = match reason.split_once(": ") {
+            Some((loc, rest)) if loc.starts_with("line ") => rest,
+            _ => reason,
+        };
+        let message = reason.split(" at line ").next().unwrap_or(reason).trim().to_string();
         YamlError {
             line,
             column,

@@ -725,10 +725,21 @@ pub fn append_multus_network(existing: &str, network: &str) -> String {
         let Ok(nets) = serde_json::from_str::<Vec<serde_json::Map<String, Json>>>(existing) else {
             return existing.to_string();
         };
-        if nets.iter().any(|n| n.get("name").and_then(Json::as_str) == Some(network)) {
+        // In the JSON form a `namespace/name` network is written as its two fields.
+        let (namespace, name) = network.split_once('/').unwrap_or(("", network));
+        let present = nets.iter().any(|n| {
+            let field = |k: &str| n.get(k).and_then(Json::as_str).unwrap_or_default();
+            field("name") == network || (field("name") == name && field("namespace") == namespace)
+        });
+        if present {
             return existing.to_string();
         }
-        return format!("{}, {{\"name\": \"{network}\"}}{}", &existing[..i], &existing[i..]);
+        let entry = if namespace.is_empty() {
+            format!("{{\"name\": \"{name}\"}}")
+        } else {
+            format!("{{\"name\": \"{name}\", \"namespace\": \"{namespace}\"}}")
+        };
+        return format!("{}, {entry}{}", &existing[..i], &existing[i..]);
     }
     if existing.split(',').any(|n| n.trim() == network) {
         return existing.to_string();
@@ -885,6 +896,10 @@ mod tests {
         assert_eq!(
             append_multus_network(r#"[{"name": "a"}]"#, "istio-cni"),
             r#"[{"name": "a"}, {"name": "istio-cni"}]"#
+        );
+        assert_eq!(
+            append_multus_network(r#"[{"name": "a"}]"#, "default/istio-cni"),
+            r#"[{"name": "a"}, {"name": "istio-cni", "namespace": "default"}]"#
         );
         assert_eq!(go_dir("/etc/certs/ca.pem"), "/etc/certs");
         assert_eq!(base64(b"ab"), "YWI=");
