@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{Map, Value as Json};
 
@@ -129,7 +130,7 @@ pub fn k8s_value(v: &Json, type_name: &'static str) -> Value {
 }
 
 fn struct_value(m: &Map<String, Json>, type_name: &'static str) -> Value {
-    let mut fields: Vec<(Rc<str>, Value)> = Vec::with_capacity(m.len() + 4);
+    let mut fields: Vec<(Arc<str>, Value)> = Vec::with_capacity(m.len() + 4);
     for (k, v) in m {
         let value = if MAP_FIELDS.contains(&k.as_str()) {
             match v {
@@ -144,7 +145,7 @@ fn struct_value(m: &Map<String, Json>, type_name: &'static str) -> Value {
             let child = child_type(type_name, k);
             k8s_value(v, if child.is_empty() { "struct" } else { child })
         };
-        fields.push((Rc::from(go_name(k).as_str()), value));
+        fields.push((Arc::from(go_name(k).as_str()), value));
     }
     for (k, zero) in zero_fields(type_name) {
         let name = go_name(k);
@@ -154,7 +155,7 @@ fn struct_value(m: &Map<String, Json>, type_name: &'static str) -> Value {
         }
         fields.retain(|(n, _)| n.as_ref() != name);
         fields.push((
-            Rc::from(name.as_str()),
+            Arc::from(name.as_str()),
             match zero {
                 Zero::Str => Value::str(""),
                 Zero::Int => Value::Int(0),

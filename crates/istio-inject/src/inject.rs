@@ -77,6 +77,24 @@ pub struct Settings {
     pub compliance_policy: String,
 }
 
+/// The template values of a stream's settings, converted once per thread instead of per pod.
+pub struct Prepared {
+    values: Value,
+    mesh: Value,
+    proxy: Value,
+}
+
+impl Prepared {
+    /// Converts the values and the mesh configuration of `s` for templates.
+    pub fn new(s: &Settings) -> Prepared {
+        Prepared {
+            values: s.values.value(),
+            mesh: s.mesh.value(),
+            proxy: s.mesh.proxy_config_value(),
+        }
+    }
+}
+
 /// The workload a pod belongs to, as templates see it.
 #[derive(Debug, Clone, Default)]
 pub struct Owner {
@@ -326,6 +344,15 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// The mesh configuration for a pod when its `proxy.istio.io/config` annotation changes it.
+pub fn pod_mesh(mesh: &MeshConfig, pod: &Json) -> Result<Option<MeshConfig>, PodError> {
+    if annotations(pod).contains_key("proxy.istio.io/config") {
+        mesh_for_pod(mesh, pod).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// The mesh configuration for a pod: its `proxy.istio.io/config` applied.
 pub fn mesh_for_pod(mesh: &MeshConfig, pod: &Json) -> Result<MeshConfig, PodError> {
     match annotations(pod).get("proxy.istio.io/config") {
@@ -345,8 +372,16 @@ pub fn mesh_for_pod(mesh: &MeshConfig, pod: &Json) -> Result<MeshConfig, PodErro
     }
 }
 
-/// Injects `pod` (a `{metadata, spec}` value), returning the injected pod.
-pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) -> Result<Json, PodError> {
+/// Injects `pod` (a `{metadata, spec}` value), returning the injected pod. `mesh` is the
+/// pod's mesh configuration when its annotations change the stream's.
+pub fn inject_pod(
+    s: &Settings,
+    prepared: &Prepared,
+    pod_mesh: Option<&MeshConfig>,
+    pod: &Json,
+    owner: &Owner,
+) -> Result<Json, PodError> {
+    let mesh = pod_mesh.unwrap_or(&s.mesh);
     let ann = annotations(pod);
     validate_annotations(&ann)?;
 
@@ -364,7 +399,11 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
     }
 
     let stripped = reinsert_overrides(&strip_pod(pod, mesh))?;
-    let data = template_data(s, mesh, &stripped, owner);
+    let (mesh_value, proxy_value) = match pod_mesh {
+        Some(m) => (m.value(), m.proxy_config_value()),
+        None => (prepared.mesh.clone(), prepared.proxy.clone()),
+    };
+    let data = template_data(s, mesh, &stripped, owner, prepared.values.clone(), mesh_value, proxy_value);
 
     let mut overlays = Vec::new();
     let mut template_pod = json!({});
@@ -393,9 +432,9 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
             }
         }
         merge_pod(&mut template_pod, &overlay);
-        kube::normalize_pod(&mut template_pod);
         overlays.push(overlay);
     }
+    kube::normalize_pod(&mut template_pod);
 
     let mut merged = pod.clone();
     // A proxy the user declared among the containers becomes the native sidecar the
@@ -410,8 +449,8 @@ pub fn inject_pod(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) ->
     }
     for overlay in &overlays {
         merge_pod(&mut merged, overlay);
-        kube::normalize_pod(&mut merged);
     }
+    kube::normalize_pod(&mut merged);
 
     reapply_overwritten_containers(&mut merged, pod, &template_pod, mesh)?;
     post_process(s, mesh, &mut merged, &template_pod, pod, &proxy_envs);
@@ -483,7 +522,15 @@ fn reinsert_overrides(pod: &Json) -> Result<Json, PodError> {
 }
 
 /// The data injection templates run against (istiod's `SidecarTemplateData`).
-fn template_data(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) -> Value {
+fn template_data(
+    s: &Settings,
+    mesh: &MeshConfig,
+    pod: &Json,
+    owner: &Owner,
+    values: Value,
+    mesh_value: Value,
+    proxy_value: Value,
+) -> Value {
     let ann = annotations(pod);
     let pc = mesh.proxy_config();
     let image_type = pc
@@ -517,9 +564,9 @@ fn template_data(s: &Settings, mesh: &MeshConfig, pod: &Json, owner: &Owner) -> 
         ),
         ("ObjectMeta", k8s_value(&metadata, "v1.ObjectMeta")),
         ("Spec", k8s_value(&spec, "v1.PodSpec")),
-        ("ProxyConfig", mesh.proxy_config_value()),
-        ("MeshConfig", mesh.value()),
-        ("Values", s.values.value()),
+        ("ProxyConfig", proxy_value),
+        ("MeshConfig", mesh_value),
+        ("Values", values),
         ("Revision", Value::str(&s.revision)),
         ("NativeSidecars", Value::Bool(s.native_sidecars)),
         ("ProxyImage", Value::str(&s.values.proxy_image(image_type, &ann))),

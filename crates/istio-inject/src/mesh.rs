@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value as Json};
 
@@ -292,7 +293,7 @@ fn string_list(v: Option<&Json>) -> Value {
 pub fn structure(type_name: &'static str, fields: Vec<(&str, Value)>, json: Option<Json>) -> Value {
     Value::Struct(Rc::new(StructValue {
         type_name,
-        fields: fields.into_iter().map(|(k, v)| (Rc::from(k), v)).collect(),
+        fields: fields.into_iter().map(|(k, v)| (Arc::from(k), v)).collect(),
         display: None,
         json: json.map(Rc::new),
     }))

@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::inject::{inject_pod, injection_required, mesh_for_pod, Owner, PodError, Settings};
+use crate::inject::{inject_pod, injection_required, pod_mesh, Owner, PodError, Prepared, Settings};
 use crate::config::Policy;
 use crate::kube::{self, Kind};
 use crate::yaml;
@@ -39,76 +39,135 @@ pub struct Injected {
     pub warnings: Vec<String>,
 }
 
-/// Injects every workload of a YAML stream.
+/// Injects every workload of a YAML stream. Documents are injected on every core, and the
+/// output keeps their order; on failure the first failing document is reported and nothing
+/// is returned.
 pub fn inject_stream(settings: &Settings, text: &str) -> Result<Injected, DocError> {
+    let chunks = yaml::split(text);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+        .min(chunks.len() / 16 + 1);
+    let results: Vec<Result<(String, Vec<String>), DocError>> = if threads <= 1 {
+        let prepared = Prepared::new(settings);
+        chunks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| inject_document(settings, &prepared, i + 1, c))
+            .collect()
+    } else {
+        // Contiguous slices per thread, so each converts the settings for templates once.
+        let per = chunks.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per)
+                .enumerate()
+                .map(|(t, slice)| {
+                    scope.spawn(move || {
+                        let prepared = Prepared::new(settings);
+                        slice
+                            .iter()
+                            .enumerate()
+                            .map(|(i, c)| inject_document(settings, &prepared, t * per + i + 1, c))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(r) => r,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
     let mut out = Injected::default();
-    for (i, chunk) in yaml::split(text).into_iter().enumerate() {
-        let doc_no = i + 1;
-        let fail = |line: u32, column: u32, workload: Option<String>, message: String| DocError {
-            document: doc_no,
-            line,
-            column,
-            workload,
-            message,
-        };
-        let value = yaml::parse(chunk.text).map_err(|e| {
-            fail(
-                chunk.first_line + e.line.saturating_sub(1),
-                e.column,
-                None,
-                format!("document {doc_no} is not valid YAML: {}", e.message),
-            )
-        })?;
-        let Json::Object(map) = &value else {
-            return Err(fail(
-                chunk.first_line,
-                0,
-                None,
-                format!("document {doc_no} is not a Kubernetes object (a mapping with apiVersion and kind)"),
-            ));
-        };
-        let api_version = map.get("apiVersion").and_then(Json::as_str).unwrap_or_default();
-        let kind = map.get("kind").and_then(Json::as_str).unwrap_or_default();
-        if kind.is_empty() || api_version.is_empty() {
-            let missing = if kind.is_empty() { "kind" } else { "apiVersion" };
-            return Err(fail(
-                chunk.first_line,
-                0,
-                None,
-                format!("document {doc_no} has no {missing}; every document must be a Kubernetes object with apiVersion and kind"),
-            ));
-        }
-        let doc_line = |path: &str| chunk.first_line + line_of(chunk.text, path).unwrap_or(0);
-        if kind == "List" && (api_version == "v1") {
-            let mut list = value.clone();
-            if let Some(Json::Array(items)) = list.get_mut("items") {
-                for (n, item) in items.iter_mut().enumerate() {
-                    let (a, k) = (
-                        item.get("apiVersion").and_then(Json::as_str).unwrap_or_default().to_string(),
-                        item.get("kind").and_then(Json::as_str).unwrap_or_default().to_string(),
-                    );
-                    if let Some(kind) = Kind::of(&a, &k) {
-                        inject_object(settings, kind, item, &mut out.warnings)
-                            .map_err(|(w, m)| fail(doc_line("items"), 0, w, format!("document {doc_no}, item {}: {m}", n + 1)))?;
-                    }
-                }
-            }
-            kube::normalize_list(&mut list);
-            out.output.push_str(&yaml::to_string(&list));
-        } else if let Some(k) = Kind::of(api_version, kind) {
-            let mut obj = value.clone();
-            inject_object(settings, k, &mut obj, &mut out.warnings)
-                .map_err(|(w, m)| fail(doc_line("template"), 0, w, format!("document {doc_no}: {m}")))?;
-            out.output.push_str(&yaml::to_string(&obj));
-        } else {
-            out.output.push_str(chunk.text);
-            if !chunk.text.ends_with('\n') {
-                out.output.push('\n');
-            }
-        }
-        out.output.push_str("---\n");
+    for r in results {
+        let (text, warnings) = r?;
+        out.output.push_str(&text);
+        out.warnings.extend(warnings);
     }
     Ok(out)
+}
+
+/// Injects one document: its output text (with the `---` that follows it) and its warnings.
+fn inject_document(
+    settings: &Settings,
+    prepared: &Prepared,
+    doc_no: usize,
+    chunk: &yaml::Chunk<'_>,
+) -> Result<(String, Vec<String>), DocError> {
+    let mut out = String::new();
+    let mut warnings = Vec::new();
+    let warnings_ref = &mut warnings;
+    let fail = |line: u32, column: u32, workload: Option<String>, message: String| DocError {
+        document: doc_no,
+        line,
+        column,
+        workload,
+        message,
+    };
+    let value = yaml::parse(chunk.text).map_err(|e| {
+        fail(
+            chunk.first_line + e.line.saturating_sub(1),
+            e.column,
+            None,
+            format!("document {doc_no} is not valid YAML: {}", e.message),
+        )
+    })?;
+    let Json::Object(map) = &value else {
+        return Err(fail(
+            chunk.first_line,
+            0,
+            None,
+            format!("document {doc_no} is not a Kubernetes object (a mapping with apiVersion and kind)"),
+        ));
+    };
+    let api_version = map.get("apiVersion").and_then(Json::as_str).unwrap_or_default();
+    let kind = map.get("kind").and_then(Json::as_str).unwrap_or_default();
+    if kind.is_empty() || api_version.is_empty() {
+        let missing = if kind.is_empty() { "kind" } else { "apiVersion" };
+        return Err(fail(
+            chunk.first_line,
+            0,
+            None,
+            format!("document {doc_no} has no {missing}; every document must be a Kubernetes object with apiVersion and kind"),
+        ));
+    }
+    let doc_line = |path: &str| chunk.first_line + line_of(chunk.text, path).unwrap_or(0);
+    let is_list = kind == "List" && api_version == "v1";
+    let workload = Kind::of(api_version, kind);
+    if is_list {
+        let mut list = value;
+        if let Some(Json::Array(items)) = list.get_mut("items") {
+            for (n, item) in items.iter_mut().enumerate() {
+                let (a, k) = (
+                    item.get("apiVersion").and_then(Json::as_str).unwrap_or_default().to_string(),
+                    item.get("kind").and_then(Json::as_str).unwrap_or_default().to_string(),
+                );
+                if let Some(kind) = Kind::of(&a, &k) {
+                    inject_object(settings, prepared, kind, item, warnings_ref).map_err(|(w, m)| {
+                        fail(doc_line("items"), 0, w, format!("document {doc_no}, item {}: {m}", n + 1))
+                    })?;
+                }
+            }
+        }
+        kube::normalize_list(&mut list);
+        out.push_str(&yaml::to_string(&list));
+    } else if let Some(k) = workload {
+        let mut obj = value;
+        inject_object(settings, prepared, k, &mut obj, warnings_ref)
+            .map_err(|(w, m)| fail(doc_line("template"), 0, w, format!("document {doc_no}: {m}")))?;
+        out.push_str(&yaml::to_string(&obj));
+    } else {
+        out.push_str(chunk.text);
+        if !chunk.text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.push_str("---\n");
+    Ok((out, warnings))
 }
 
 /// The first line (0-based, within the document) mentioning `key:`, to point errors at the
@@ -168,6 +227,7 @@ fn pod_owner(pod: &Json) -> Owner {
 /// Injects one workload object in place. Errors carry the workload's name when known.
 fn inject_object(
     settings: &Settings,
+    prepared: &Prepared,
     kind: Kind,
     obj: &mut Json,
     warnings: &mut Vec<String>,
@@ -226,13 +286,13 @@ fn inject_object(
         finish(obj);
         return Ok(());
     }
-    let mesh = mesh_for_pod(&settings.mesh, &pod).map_err(|e| (Some(label.clone()), e.to_string()))?;
+    let mesh = pod_mesh(&settings.mesh, &pod).map_err(|e| (Some(label.clone()), e.to_string()))?;
     if !injection_required(IGNORED_NAMESPACES, Policy::Enabled, &[], &[], &pod, &namespace) {
         warnings.push(format!("===> Skipping injection because {label} has sidecar injection disabled"));
         finish(obj);
         return Ok(());
     }
-    let injected = inject_pod(settings, &mesh, &pod, &owner).map_err(|e: PodError| (Some(label.clone()), format!("{label}: {e}")))?;
+    let injected = inject_pod(settings, prepared, mesh.as_ref(), &pod, &owner).map_err(|e: PodError| (Some(label.clone()), format!("{label}: {e}")))?;
     for (path, key) in [(meta_path, "metadata"), (spec_path, "spec")] {
         if let (Some(slot), Some(v)) = (kube::at_mut(obj, path), injected.get(key)) {
             *slot = v.clone();

@@ -17,31 +17,209 @@ pub struct YamlError {
     pub message: String,
 }
 
-/// Parses one YAML document into JSON. An empty document is `null`.
+/// Deepest nesting accepted in one document.
+const MAX_DEPTH: usize = 256;
+/// Most values alias expansion may add to one document (an alias bomb exceeds it fast).
+const MAX_ALIAS_VALUES: usize = 100_000;
+
+/// Parses one YAML document into JSON (an empty document is `null`). Plain scalars are typed
+/// as Go's YAML decoder types them (YAML 1.1: `yes`/`no`/`on`/`off` are booleans, `0644` is
+/// octal); `<<` merge keys and anchors are resolved.
 pub fn parse(text: &str) -> Result<Value, YamlError> {
-    if text.trim().is_empty() {
-        return Ok(Value::Null);
+    use granit_parser::{Event, Parser, ScalarStyle};
+    enum Open {
+        Seq(Vec<Value>, usize),
+        Map(serde_json::Map<String, Value>, Option<String>, usize, Vec<Value>),
     }
-    serde_saphyr::from_str::<Value>(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map_or((0, 0), |l| (l.line() as u32, l.column() as u32));
-        // The library's message carries its own location and code frame; callers report
-        // the location in the whole stream, so only the reason is kept.
-        let full = e.to_string();
-        let first = full.lines().next().unwrap_or_default();
-        let reason = first.strip_prefix("error: ").unwrap_or(first);
-        let reason = match reason.split_once(": ") {
-            Some((loc, rest)) if loc.starts_with("line ") => rest,
-            _ => reason,
-        };
-        let message = reason.split(" at line ").next().unwrap_or(reason).trim().to_string();
-        YamlError {
-            line,
-            column,
-            message,
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Open> = Vec::new();
+    let mut anchors: Vec<Option<(Value, usize)>> = Vec::new();
+    let mut root: Option<Value> = None;
+    let mut expanded = 0usize;
+    let err_at = |line: usize, col: usize, message: String| YamlError {
+        line: line as u32,
+        column: col as u32 + 1,
+        message,
+    };
+    // Places a finished value in its parent; `Ok(false)` when it is the root.
+    fn place(stack: &mut [Open], root: &mut Option<Value>, v: Value, merge_key: &str) -> Result<(), String> {
+        match stack.last_mut() {
+            None => {
+                *root = Some(v);
+                Ok(())
+            }
+            Some(Open::Seq(items, _)) => {
+                items.push(v);
+                Ok(())
+            }
+            Some(Open::Map(m, key, _, merges)) => match key.take() {
+                None => {
+                    let k = match v {
+                        Value::String(s) => s,
+                        Value::Null => "null".to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Number(n) => n.to_string(),
+                        _ => return Err("a mapping key must be a scalar".into()),
+                    };
+                    *key = Some(k);
+                    Ok(())
+                }
+                Some(k) if k == merge_key => {
+                    match v {
+                        Value::Object(_) => merges.push(v),
+                        Value::Array(list) => merges.extend(list),
+                        _ => return Err("a << merge key needs a mapping or a list of mappings".into()),
+                    }
+                    Ok(())
+                }
+                Some(k) => {
+                    m.insert(k, v);
+                    Ok(())
+                }
+            },
         }
-    })
+    }
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| {
+            let m = e.marker();
+            err_at(m.line(), m.col(), e.info().to_string())
+        })?;
+        let (line, col) = (span.start.line(), span.start.col());
+        match event {
+            Event::StreamEnd => break,
+            Event::Alias(id) => {
+                let Some((v, n)) = anchors.get(id).cloned().flatten() else {
+                    return Err(err_at(line, col, "alias to an unknown anchor".into()));
+                };
+                expanded += n;
+                if expanded > MAX_ALIAS_VALUES {
+                    return Err(err_at(line, col, format!("aliases expand to more than {MAX_ALIAS_VALUES} values (an alias bomb?)")));
+                }
+                place(&mut stack, &mut root, v, "<<").map_err(|m| err_at(line, col, m))?;
+            }
+
+            Event::Scalar(value, style, id, tag) => {
+                // Mapping keys stay text (Kubernetes objects have string keys).
+                let is_key = matches!(stack.last(), Some(Open::Map(_, None, _, _)));
+                let v = match (&tag, style) {
+                    _ if is_key => Value::String(value.to_string()),
+                    (Some(t), _) if t.handle() == "tag:yaml.org,2002:" && t.suffix() == "str" => Value::String(value.to_string()),
+                    (_, ScalarStyle::Plain) => plain_scalar(&value),
+                    _ => Value::String(value.to_string()),
+                };
+                if id > 0 {
+                    if anchors.len() <= id {
+                        anchors.resize(id + 1, None);
+                    }
+                    anchors[id] = Some((v.clone(), 1));
+                }
+                place(&mut stack, &mut root, v, "<<").map_err(|m| err_at(line, col, m))?;
+            }
+            Event::SequenceStart(_, id, _) | Event::MappingStart(_, id, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(err_at(line, col, format!("the document nests deeper than {MAX_DEPTH} levels")));
+                }
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Open::Seq(Vec::new(), id)
+                } else {
+                    Open::Map(serde_json::Map::new(), None, id, Vec::new())
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(open) = stack.pop() else {
+                    return Err(err_at(line, col, "unbalanced collection end".into()));
+                };
+                let (v, id) = match open {
+                    Open::Seq(items, id) => (Value::Array(items), id),
+                    Open::Map(mut m, _, id, merges) => {
+                        // Merged mappings never override the mapping's own keys; earlier ones win.
+                        for merged in merges {
+                            if let Value::Object(src) = merged {
+                                for (k, x) in src {
+                                    m.entry(k).or_insert(x);
+                                }
+                            }
+                        }
+                        (Value::Object(m), id)
+                    }
+                };
+                if id > 0 {
+                    if anchors.len() <= id {
+                        anchors.resize(id + 1, None);
+                    }
+                    anchors[id] = Some((v.clone(), count_values(&v)));
+                }
+                place(&mut stack, &mut root, v, "<<").map_err(|m| err_at(line, col, m))?;
+            }
+            _ => {}
+        }
+    }
+    Ok(root.unwrap_or(Value::Null))
+}
+
+fn count_values(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(count_values).sum::<usize>(),
+        Value::Object(m) => 1 + m.values().map(count_values).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Types a plain scalar as Go's YAML decoder (YAML 1.1) does.
+fn plain_scalar(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => return Value::Bool(true),
+        "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => {
+            return Value::Bool(false)
+        }
+        _ => {}
+    }
+    let first = s.as_bytes()[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Value::String(s.to_string());
+    }
+    let clean: String = s.chars().filter(|c| *c != '_').collect();
+    let (neg, digits) = match clean.strip_prefix('-') {
+        Some(d) => (true, d.to_string()),
+        None => (false, clean.strip_prefix('+').unwrap_or(&clean).to_string()),
+    };
+    let int = if let Some(h) = digits.strip_prefix("0x") {
+        i64::from_str_radix(h, 16).ok()
+    } else if let Some(o) = digits.strip_prefix("0o") {
+        i64::from_str_radix(o, 8).ok()
+    } else if let Some(b) = digits.strip_prefix("0b") {
+        i64::from_str_radix(b, 2).ok()
+    } else if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+        i64::from_str_radix(&digits[1..], 8).ok()
+    } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse::<i64>().ok()
+    } else {
+        None
+    };
+    if let Some(i) = int {
+        return Value::from(if neg { -i } else { i });
+    }
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(u) = digits.parse::<u64>() {
+            if !neg {
+                return Value::from(u);
+            }
+        }
+    }
+    let lower = digits.to_ascii_lowercase();
+    let is_float = !lower.is_empty()
+        && lower.bytes().any(|b| b.is_ascii_digit())
+        && lower.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'-' | b'+'))
+        && lower.bytes().filter(|b| *b == b'.').count() <= 1;
+    if is_float {
+        if let Ok(f) = lower.parse::<f64>() {
+            if let Some(n) = serde_json::Number::from_f64(if neg { -f } else { f }) {
+                return Value::Number(n);
+            }
+        }
+    }
+    Value::String(s.to_string())
 }
 
 /// A YAML document of a stream: its text and the 1-based line it starts on.
@@ -111,10 +289,17 @@ fn pad(out: &mut String, n: usize) {
 }
 
 fn write_map(out: &mut String, m: &serde_json::Map<String, Value>, ind: usize) {
+    write_map_from(out, m, ind, false);
+}
+
+/// Writes a mapping; with `inline`, the first key continues the current line (a list item).
+fn write_map_from(out: &mut String, m: &serde_json::Map<String, Value>, ind: usize, inline: bool) {
     let mut keys: Vec<&String> = m.keys().collect();
-    keys.sort();
-    for k in keys {
-        pad(out, ind);
+    keys.sort_unstable();
+    for (i, k) in keys.into_iter().enumerate() {
+        if !(inline && i == 0) {
+            pad(out, ind);
+        }
         write_plain_or_quoted(out, k);
         out.push(':');
         write_value_after_key(out, &m[k], ind);
@@ -147,9 +332,7 @@ fn write_seq(out: &mut String, a: &[Value], ind: usize) {
             Value::Object(m) if !m.is_empty() => {
                 out.push(' ');
                 // The first key continues the `- ` line; the rest align under it.
-                let mut first = String::new();
-                write_map(&mut first, m, ind + 2);
-                out.push_str(first.trim_start_matches(' '));
+                write_map_from(out, m, ind + 2, true);
             }
             Value::Array(inner) if !inner.is_empty() => {
                 out.push('\n');
@@ -277,6 +460,16 @@ mod tests {
             "a: {}\nb:\n- a: '15001'\n  x: 1\n- p\nc: |-\n  two\n  lines\nd: ''\n"
         );
         assert_eq!(parse(&to_string(&v)).unwrap(), v);
+    }
+
+    #[test]
+    fn types_scalars_as_go_does() {
+        let v = parse("a: 0644\nb: yes\nc: '0644'\nd: 1.5\ne: ~\nf: 1e3\ng: 12abc\nh: -7\n").unwrap();
+        assert_eq!(v, json!({"a": 420, "b": true, "c": "0644", "d": 1.5, "e": null, "f": 1000.0, "g": "12abc", "h": -7}));
+        let v = parse("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\nl: [*b]\n").unwrap();
+        assert_eq!(v["m"], json!({"x": 1, "y": 2}));
+        assert_eq!(v["l"], json!([{"x": 1}]));
+        assert_eq!(parse("a: 1\nb: [\n").unwrap_err().line, 2);
     }
 
     #[test]

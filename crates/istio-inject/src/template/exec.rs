@@ -1,8 +1,7 @@
 //! Executing a parsed template against a [`Value`], with Go's semantics for truth, variables
 //! and scopes, field access, `range`, `with`, nested templates and pipelines.
 
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::parse::{Arg, Node, Parsed, Pipe};
 use super::value::Value;
@@ -32,8 +31,8 @@ const MAX_DEPTH: usize = 1000;
 /// The executor of one template run.
 pub struct Exec<'a> {
     parsed: &'a Parsed,
-    funcs: &'a HashMap<&'static str, Func>,
-    vars: Vec<(Rc<str>, Value)>,
+    funcs: &'a super::Funcs,
+    vars: Vec<(Arc<str>, Value)>,
     out: String,
     depth: usize,
 }
@@ -42,13 +41,13 @@ impl<'a> Exec<'a> {
     /// Runs `parsed` with `data` as dot and `$`, returning the text produced.
     pub fn run(
         parsed: &'a Parsed,
-        funcs: &'a HashMap<&'static str, Func>,
+        funcs: &'a super::Funcs,
         data: &Value,
     ) -> Result<String, ExecError> {
         let mut ex = Exec {
             parsed,
             funcs,
-            vars: vec![(Rc::from("$"), data.clone())],
+            vars: vec![(Arc::from("$"), data.clone())],
             out: String::with_capacity(16 * 1024),
             depth: 0,
         };
@@ -124,7 +123,7 @@ impl<'a> Exec<'a> {
                         message: format!("exceeded maximum template depth ({MAX_DEPTH})"),
                     });
                 }
-                let saved = std::mem::replace(&mut self.vars, vec![(Rc::from("$"), data.clone())]);
+                let saved = std::mem::replace(&mut self.vars, vec![(Arc::from("$"), data.clone())]);
                 self.depth += 1;
                 let r = self.nodes(body, &data);
                 self.depth -= 1;
@@ -196,7 +195,7 @@ impl<'a> Exec<'a> {
         Ok(Flow::Normal)
     }
 
-    fn bind(&mut self, name: &Rc<str>, v: Value, assign: bool, line: u32) -> Result<(), ExecError> {
+    fn bind(&mut self, name: &Arc<str>, v: Value, assign: bool, line: u32) -> Result<(), ExecError> {
         if assign {
             match self.vars.iter_mut().rev().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = v,
@@ -347,7 +346,7 @@ impl<'a> Exec<'a> {
 }
 
 /// Follows a chain of field names from `v`.
-fn walk(mut v: Value, fields: &[Rc<str>], line: u32) -> Result<Value, ExecError> {
+fn walk(mut v: Value, fields: &[Arc<str>], line: u32) -> Result<Value, ExecError> {
     for f in fields {
         v = match &v {
             Value::Nil => Value::Nil,

@@ -2,7 +2,7 @@
 //! injection templates use, and Istio's own injection functions (`annotation`, `isset`,
 //! `toYaml`, `protoToJSON`, ...), each behaving as its Go original does.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde_json::Value as Json;
@@ -14,7 +14,7 @@ use crate::yaml;
 type R = Result<Value, String>;
 
 /// Every function available to injection templates.
-pub fn all() -> HashMap<&'static str, Func> {
+pub fn all() -> super::Funcs {
     let list: &[(&'static str, Func)] = &[
         // Go builtins (and/or are evaluated lazily by the executor).
         ("and", |_| Ok(Value::Nil)),

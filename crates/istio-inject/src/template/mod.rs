@@ -34,8 +34,11 @@ pub struct Template {
     parsed: parse::Parsed,
 }
 
-fn functions() -> &'static HashMap<&'static str, exec::Func> {
-    static FUNCS: OnceLock<HashMap<&'static str, exec::Func>> = OnceLock::new();
+/// The function table, keyed with a fast hash (names are looked up on every call).
+pub type Funcs = HashMap<&'static str, exec::Func, foldhash::fast::RandomState>;
+
+fn functions() -> &'static Funcs {
+    static FUNCS: OnceLock<Funcs> = OnceLock::new();
     FUNCS.get_or_init(funcs::all)
 }
 

@@ -3,7 +3,7 @@
 //! `block`, `break`, `continue`), pipelines, variables and literals.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A syntax error: the line it is on and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +18,7 @@ pub struct ParseError {
 #[derive(Debug, Clone)]
 pub enum Node {
     /// Literal text, printed as is.
-    Text(Rc<str>),
+    Text(Arc<str>),
     /// `{{ pipeline }}`: printed unless it declares or assigns a variable.
     Action(Pipe),
     /// `{{ if }}`, `{{ with }}`: the branch taken depends on the pipeline's truth.
@@ -62,7 +62,7 @@ pub struct Pipe {
     /// Line of the action.
     pub line: u32,
     /// Variables declared (`:=`) or assigned (`=`).
-    pub vars: Vec<Rc<str>>,
+    pub vars: Vec<Arc<str>>,
     /// True for `=` (assignment), false for `:=`.
     pub assign: bool,
     /// The commands.
@@ -75,13 +75,13 @@ pub enum Arg {
     /// `.`
     Dot,
     /// `.A.B`
-    Field(Vec<Rc<str>>),
+    Field(Vec<Arc<str>>),
     /// `$x.A.B` (`$` alone is the root).
-    Var(Rc<str>, Vec<Rc<str>>),
+    Var(Arc<str>, Vec<Arc<str>>),
     /// A function name.
-    Ident(Rc<str>),
+    Ident(Arc<str>),
     /// A string literal.
-    Str(Rc<str>),
+    Str(Arc<str>),
     /// An integer literal.
     Int(i64),
     /// A floating-point literal.
@@ -91,7 +91,7 @@ pub enum Arg {
     /// `nil`.
     Nil,
     /// `(pipeline).A.B`
-    Sub(Box<Pipe>, Vec<Rc<str>>),
+    Sub(Box<Pipe>, Vec<Arc<str>>),
 }
 
 /// A parsed template: its main body and the templates it defines.
@@ -106,10 +106,10 @@ pub struct Parsed {
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Dot,
-    Field(Rc<str>),
-    Var(Rc<str>),
-    Ident(Rc<str>),
-    Str(Rc<str>),
+    Field(Arc<str>),
+    Var(Arc<str>),
+    Ident(Arc<str>),
+    Str(Arc<str>),
     Int(i64),
     Float(f64),
     Bool(bool),
@@ -121,7 +121,7 @@ enum Tok {
     Assign,
     Comma,
     /// A field name directly after `)` or a variable, without a space: `(x).Field`.
-    ChainField(Rc<str>),
+    ChainField(Arc<str>),
 }
 
 /// One `{{ }}` action's tokens, or a run of text.
@@ -284,7 +284,7 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                 while i < b.len() && is_alnum(b[i]) {
                     i += 1;
                 }
-                let name: Rc<str> = Rc::from(&s[start..i]);
+                let name: Arc<str> = Arc::from(&s[start..i]);
                 let chained = glued
                     && matches!(
                         toks.last(),
@@ -306,11 +306,11 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                 while i < b.len() && is_alnum(b[i]) {
                     i += 1;
                 }
-                toks.push(Tok::Var(Rc::from(&s[start..i])));
+                toks.push(Tok::Var(Arc::from(&s[start..i])));
             }
             b'"' => {
                 let (v, n) = lex_quoted(&s[i..], line)?;
-                toks.push(Tok::Str(Rc::from(v.as_str())));
+                toks.push(Tok::Str(Arc::from(v.as_str())));
                 i += n;
             }
             b'`' => {
@@ -319,7 +319,7 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                 };
                 let v = &s[i + 1..i + 1 + end];
                 line += count_lines(v);
-                toks.push(Tok::Str(Rc::from(v)));
+                toks.push(Tok::Str(Arc::from(v)));
                 i += end + 2;
             }
             b'\'' => {
@@ -368,7 +368,7 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                     "true" => Tok::Bool(true),
                     "false" => Tok::Bool(false),
                     "nil" => Tok::Nil,
-                    _ => Tok::Ident(Rc::from(word)),
+                    _ => Tok::Ident(Arc::from(word)),
                 });
             }
             _ => {
@@ -485,7 +485,7 @@ impl Parser {
             let (line, toks) = match piece {
                 Piece::Text(t) => {
                     if !t.is_empty() {
-                        nodes.push(Node::Text(Rc::from(t.as_str())));
+                        nodes.push(Node::Text(Arc::from(t.as_str())));
                     }
                     continue;
                 }

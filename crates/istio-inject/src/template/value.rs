@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
@@ -23,7 +24,7 @@ pub enum Value {
     /// `float64` (numbers decoded from JSON into `any`).
     Float(f64),
     /// `string`.
-    Str(Rc<str>),
+    Str(Arc<str>),
     /// A slice.
     List(Rc<Vec<Value>>),
     /// A map with string keys, iterated in key order as Go's templates do.
@@ -48,9 +49,9 @@ pub struct StructValue {
     /// Go type name, used in error messages.
     pub type_name: &'static str,
     /// Fields and argument-less methods by Go name.
-    pub fields: Vec<(Rc<str>, Value)>,
+    pub fields: Vec<(Arc<str>, Value)>,
     /// What `print` shows for it (enums print their name); `None`: Go's `{...}` form.
-    pub display: Option<Rc<str>>,
+    pub display: Option<Arc<str>>,
     /// Its JSON encoding, when it has one.
     pub json: Option<Rc<Json>>,
 }
@@ -68,7 +69,7 @@ impl StructValue {
 impl Value {
     /// A string value.
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::Str(Arc::from(s))
     }
 
     /// A list value.
@@ -94,10 +95,10 @@ impl Value {
 
     /// An enum value: prints as `name`, `.String` gives `name`.
     pub fn enumeration(type_name: &'static str, name: &str) -> Value {
-        let name: Rc<str> = Rc::from(name);
+        let name: Arc<str> = Arc::from(name);
         Value::Struct(Rc::new(StructValue {
             type_name,
-            fields: vec![(Rc::from("String"), Value::Str(name.clone()))],
+            fields: vec![(Arc::from("String"), Value::Str(name.clone()))],
             display: Some(name),
             json: None,
         }))
