@@ -11,7 +11,10 @@ use std::sync::OnceLock;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/inject/{name}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/tests/fixtures/inject/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 /// The injector ConfigMap (config, values) and mesh config our `manifest generate` renders,
@@ -20,7 +23,14 @@ fn rendered() -> &'static (PathBuf, PathBuf, PathBuf, String) {
     static FILES: OnceLock<(PathBuf, PathBuf, PathBuf, String)> = OnceLock::new();
     FILES.get_or_init(|| {
         let out = Command::new(env!("CARGO_BIN_EXE_istioctl"))
-            .args(["manifest", "generate", "--set", "profile=empty", "--set", "components.pilot.enabled=true"])
+            .args([
+                "manifest",
+                "generate",
+                "--set",
+                "profile=empty",
+                "--set",
+                "components.pilot.enabled=true",
+            ])
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -45,14 +55,22 @@ fn rendered() -> &'static (PathBuf, PathBuf, PathBuf, String) {
             std::fs::write(&p, text.unwrap()).unwrap();
             p
         };
-        (write("config.yaml", config), write("values.json", values), write("mesh.yaml", mesh), text)
+        (
+            write("config.yaml", config),
+            write("values.json", values),
+            write("mesh.yaml", mesh),
+            text,
+        )
     })
 }
 
 fn docs(text: &str) -> Vec<Value> {
     text.split("\n---\n")
         .flat_map(|chunk| chunk.split("---\n"))
-        .filter(|c| c.lines().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')))
+        .filter(|c| {
+            c.lines()
+                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        })
         .map(|c| serde_saphyr::from_str::<Value>(c).unwrap())
         .filter(|v| !v.is_null())
         .collect()
@@ -81,7 +99,11 @@ fn inject(input: &str) -> Output {
 }
 
 fn stdout(out: &Output) -> String {
-    assert!(out.status.success(), "kube-inject failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "kube-inject failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
@@ -98,11 +120,20 @@ fn names(list: &Value) -> Vec<&str> {
 }
 
 fn env_value<'a>(container: &'a Value, name: &str) -> Option<&'a str> {
-    container["env"].as_array()?.iter().find(|e| e["name"] == name)?["value"].as_str()
+    container["env"]
+        .as_array()?
+        .iter()
+        .find(|e| e["name"] == name)?["value"]
+        .as_str()
 }
 
 fn container<'a>(spec: &'a Value, list: &str, name: &str) -> &'a Value {
-    spec[list].as_array().unwrap().iter().find(|c| c["name"] == name).unwrap()
+    spec[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap()
 }
 
 #[test]
@@ -126,13 +157,17 @@ fn injects_workloads_and_keeps_other_documents() {
     let ann = &pod["metadata"]["annotations"];
     assert_eq!(ann["prometheus.io/port"], "15020");
     assert_eq!(ann["kubectl.kubernetes.io/default-container"], "web");
-    let status: Value = serde_json::from_str(ann["sidecar.istio.io/status"].as_str().unwrap()).unwrap();
+    let status: Value =
+        serde_json::from_str(ann["sidecar.istio.io/status"].as_str().unwrap()).unwrap();
     assert_eq!(status["initContainers"], json!(["istio-init"]));
     assert_eq!(status["containers"], json!(["istio-proxy"]));
     assert_eq!(status["revision"], "default");
     // The application's probe goes through the proxy's status port.
     let web = container(spec, "containers", "web");
-    assert_eq!(web["readinessProbe"], json!({"httpGet": {"path": "/app-health/web/readyz", "port": 15020}}));
+    assert_eq!(
+        web["readinessProbe"],
+        json!({"httpGet": {"path": "/app-health/web/readyz", "port": 15020}})
+    );
     let proxy = container(spec, "containers", "istio-proxy");
     assert_eq!(
         env_value(proxy, "ISTIO_KUBE_APP_PROBERS"),
@@ -142,24 +177,41 @@ fn injects_workloads_and_keeps_other_documents() {
         env_value(proxy, "ISTIO_META_OWNER"),
         Some("kubernetes://apis/apps/v1/namespaces/store/deployments/shop")
     );
-    assert_eq!(env_value(proxy, "ISTIO_META_POD_PORTS"), Some("[\n    {\"name\":\"http\",\"containerPort\":8080}\n]"));
+    assert_eq!(
+        env_value(proxy, "ISTIO_META_POD_PORTS"),
+        Some("[\n    {\"name\":\"http\",\"containerPort\":8080}\n]")
+    );
     assert_eq!(d[1]["spec"]["strategy"], json!({}));
     assert_eq!(d[1]["status"], json!({}));
 }
 
 #[test]
 fn native_sidecars_follow_the_switch_and_reinjection_changes_nothing() {
-    let out = stdout(&inject_with(&fixture("workloads.yaml"), &[], &[("ENABLE_NATIVE_SIDECARS", "true")]));
+    let out = stdout(&inject_with(
+        &fixture("workloads.yaml"),
+        &[],
+        &[("ENABLE_NATIVE_SIDECARS", "true")],
+    ));
     let d = docs(&out);
     let spec = &d[1]["spec"]["template"]["spec"];
     assert_eq!(names(&spec["containers"]), ["web"]);
-    assert_eq!(names(&spec["initContainers"]), ["istio-init", "istio-proxy"]);
-    assert_eq!(container(spec, "initContainers", "istio-proxy")["restartPolicy"], "Always");
+    assert_eq!(
+        names(&spec["initContainers"]),
+        ["istio-init", "istio-proxy"]
+    );
+    assert_eq!(
+        container(spec, "initContainers", "istio-proxy")["restartPolicy"],
+        "Always"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let once = dir.path().join("once.yaml");
     std::fs::write(&once, &out).unwrap();
-    let twice = stdout(&inject_with(once.to_str().unwrap(), &[], &[("ENABLE_NATIVE_SIDECARS", "true")]));
+    let twice = stdout(&inject_with(
+        once.to_str().unwrap(),
+        &[],
+        &[("ENABLE_NATIVE_SIDECARS", "true")],
+    ));
     assert_eq!(docs(&twice), d);
 }
 
@@ -192,7 +244,10 @@ fn pod_annotations_override_the_proxy() {
     assert_eq!(env_value(proxy, "DB_MODE"), Some("primary"));
     assert_eq!(proxy["resources"]["requests"], json!({"cpu": "250m"}));
     assert!(proxy["resources"].get("limits").is_none());
-    assert_eq!(proxy["lifecycle"]["postStart"]["exec"]["command"], json!(["pilot-agent", "wait"]));
+    assert_eq!(
+        proxy["lifecycle"]["postStart"]["exec"]["command"],
+        json!(["pilot-agent", "wait"])
+    );
     // The pod's own istio-proxy settings win, and are recorded for re-injection.
     assert_eq!(proxy["securityContext"]["runAsUser"], 2000);
     assert_eq!(
@@ -200,7 +255,12 @@ fn pod_annotations_override_the_proxy() {
         r#"{"containers":[{"name":"istio-proxy","resources":{},"securityContext":{"runAsUser":2000}}]}"#
     );
     let init = container(spec, "initContainers", "istio-init");
-    let args: Vec<&str> = init["args"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let args: Vec<&str> = init["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
     let o = args.iter().position(|a| *a == "-o").unwrap();
     assert_eq!(args[o + 1], "5432");
     let u = args.iter().position(|a| *a == "-u").unwrap();
@@ -241,16 +301,27 @@ fn custom_templates_and_aliases() {
     assert_eq!(proxy["args"], json!(["--app=web", "--mesh=example.org"]));
 
     let dir = tempfile::tempdir().unwrap();
-    let both = docs(&stdout(&own_templates(&pod_asking_for(dir.path(), "everything"), &[])));
-    assert_eq!(both[0]["metadata"]["annotations"]["example.com/marked"], "true");
-    assert_eq!(names(&both[0]["spec"]["containers"]), ["main", "istio-proxy"]);
+    let both = docs(&stdout(&own_templates(
+        &pod_asking_for(dir.path(), "everything"),
+        &[],
+    )));
+    assert_eq!(
+        both[0]["metadata"]["annotations"]["example.com/marked"],
+        "true"
+    );
+    assert_eq!(
+        names(&both[0]["spec"]["containers"]),
+        ["main", "istio-proxy"]
+    );
 
     let unknown = own_templates(&pod_asking_for(dir.path(), "nope"), &[]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(unknown.stdout.is_empty());
     let err = flat(&unknown);
     assert!(
-        err.contains(r#"requested template "nope" not found; have bad-yaml, broken, logger, marker"#),
+        err.contains(
+            r#"requested template "nope" not found; have bad-yaml, broken, logger, marker"#
+        ),
         "{err}"
     );
 }
@@ -271,17 +342,29 @@ fn template_errors_name_the_template_and_line() {
     let out = own_templates(&pod_asking_for(dir.path(), "bad-yaml"), &[]);
     assert_eq!(out.status.code(), Some(1));
     let err = flat(&out);
-    assert!(err.contains(r#"template "bad-yaml" produced YAML that does not parse"#), "{err}");
+    assert!(
+        err.contains(r#"template "bad-yaml" produced YAML that does not parse"#),
+        "{err}"
+    );
 }
 
 #[test]
 fn bad_input_fails_with_the_document_and_line_and_prints_nothing() {
     let out = inject(&fixture("bad-yaml.yaml"));
     assert_eq!(out.status.code(), Some(1));
-    assert!(out.stdout.is_empty(), "partial output: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "partial output: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let err = flat(&out);
     assert!(err.contains("document 2 is not valid YAML"), "{err}");
-    assert!(err.contains("line 14: document 2 is not valid YAML: mapping values are not allowed in this context"), "{err}");
+    assert!(
+        err.contains(
+            "line 14: document 2 is not valid YAML: mapping values are not allowed in this context"
+        ),
+        "{err}"
+    );
     assert!(err.contains("bad-yaml.yaml"), "{err}");
 
     let out = inject(&fixture("no-kind.yaml"));
@@ -289,7 +372,10 @@ fn bad_input_fails_with_the_document_and_line_and_prints_nothing() {
     let err = flat(&out);
     assert!(err.contains("document 1 has no kind"), "{err}");
 
-    let out = Command::new(env!("CARGO_BIN_EXE_istioctl")).arg("kube-inject").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_istioctl"))
+        .arg("kube-inject")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(flat(&out).contains("filename not specified (see --filename or -f)"));
 }
@@ -317,13 +403,20 @@ fn reads_standard_input_and_writes_the_output_file() {
         .stdin
         .take()
         .unwrap()
-        .write_all(std::fs::read_to_string(fixture("workloads.yaml")).unwrap().as_bytes())
+        .write_all(
+            std::fs::read_to_string(fixture("workloads.yaml"))
+                .unwrap()
+                .as_bytes(),
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&target).unwrap();
-    assert_eq!(docs(&written), docs(&stdout(&inject(&fixture("workloads.yaml")))));
+    assert_eq!(
+        docs(&written),
+        docs(&stdout(&inject(&fixture("workloads.yaml"))))
+    );
 }
 
 fn kubectl(kubeconfig: &Path, cache: &Path, args: &[&str]) -> Output {
@@ -355,7 +448,11 @@ fn output_applies_to_the_emulator_and_configuration_comes_from_its_configmaps() 
     let cache = dir.path().join("cache");
     let k = |args: &[&str]| {
         let out = kubectl(&kubeconfig, &cache, args);
-        assert!(out.status.success(), "kubectl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "kubectl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let namespaces = dir.path().join("namespaces.yaml");
@@ -370,27 +467,64 @@ fn output_applies_to_the_emulator_and_configuration_comes_from_its_configmaps() 
     let (_, _, _, manifest) = rendered();
     let configmaps: Vec<Value> = docs(manifest)
         .into_iter()
-        .filter(|d| d["kind"] == "ConfigMap" && matches!(d["metadata"]["name"].as_str(), Some("istio" | "istio-sidecar-injector")))
+        .filter(|d| {
+            d["kind"] == "ConfigMap"
+                && matches!(
+                    d["metadata"]["name"].as_str(),
+                    Some("istio" | "istio-sidecar-injector")
+                )
+        })
         .collect();
     assert_eq!(configmaps.len(), 2);
     let cm_file = dir.path().join("configmaps.json");
-    std::fs::write(&cm_file, serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": configmaps})).unwrap()).unwrap();
+    std::fs::write(
+        &cm_file,
+        serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": configmaps}))
+            .unwrap(),
+    )
+    .unwrap();
     k(&["apply", "--server-side", "-f", cm_file.to_str().unwrap()]);
 
     let from_cluster = Command::new(env!("CARGO_BIN_EXE_istioctl"))
-        .args(["kube-inject", "-f", &fixture("workloads.yaml"), "--kubeconfig"])
+        .args([
+            "kube-inject",
+            "-f",
+            &fixture("workloads.yaml"),
+            "--kubeconfig",
+        ])
         .arg(&kubeconfig)
         .env_remove("ENABLE_NATIVE_SIDECARS")
         .output()
         .unwrap();
     let injected = stdout(&from_cluster);
-    assert_eq!(docs(&injected), docs(&stdout(&inject(&fixture("workloads.yaml")))));
+    assert_eq!(
+        docs(&injected),
+        docs(&stdout(&inject(&fixture("workloads.yaml"))))
+    );
 
     let out_file = dir.path().join("injected.yaml");
     std::fs::write(&out_file, &injected).unwrap();
-    let applied = k(&["apply", "--server-side", "--field-manager=istioctl-test", "-f", out_file.to_str().unwrap()]);
-    assert!(applied.contains("deployment.apps/shop serverside-applied"), "{applied}");
-    let got: Value = serde_json::from_str(&k(&["get", "deployment", "shop", "-n", "store", "-o", "json"])).unwrap();
+    let applied = k(&[
+        "apply",
+        "--server-side",
+        "--field-manager=istioctl-test",
+        "-f",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        applied.contains("deployment.apps/shop serverside-applied"),
+        "{applied}"
+    );
+    let got: Value = serde_json::from_str(&k(&[
+        "get",
+        "deployment",
+        "shop",
+        "-n",
+        "store",
+        "-o",
+        "json",
+    ]))
+    .unwrap();
     assert_eq!(
         names(&got["spec"]["template"]["spec"]["containers"]),
         ["web", "istio-proxy"]
@@ -398,11 +532,21 @@ fn output_applies_to_the_emulator_and_configuration_comes_from_its_configmaps() 
 
     // A revision reads that revision's ConfigMaps; a missing one is a clear error.
     let missing = Command::new(env!("CARGO_BIN_EXE_istioctl"))
-        .args(["kube-inject", "-f", &fixture("workloads.yaml"), "--revision", "canary", "--kubeconfig"])
+        .args([
+            "kube-inject",
+            "-f",
+            &fixture("workloads.yaml"),
+            "--revision",
+            "canary",
+            "--kubeconfig",
+        ])
         .arg(&kubeconfig)
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(1));
     let err = flat(&missing);
-    assert!(err.contains("ConfigMap istio-system/istio-sidecar-injector-canary: it does not exist"), "{err}");
+    assert!(
+        err.contains("ConfigMap istio-system/istio-sidecar-injector-canary: it does not exist"),
+        "{err}"
+    );
 }

@@ -42,10 +42,18 @@ pub struct KubeInjectArgs {
     #[arg(long = "operatorFileName", value_name = "FILE")]
     pub operator_file: Option<PathBuf>,
     /// Name of the ConfigMap with the mesh configuration (the revision is appended)
-    #[arg(long = "meshConfigMapName", default_value = "istio", value_name = "NAME")]
+    #[arg(
+        long = "meshConfigMapName",
+        default_value = "istio",
+        value_name = "NAME"
+    )]
     pub mesh_config_map: String,
     /// Name of the ConfigMap with the injection configuration (the revision is appended)
-    #[arg(long = "injectConfigMapName", default_value = "istio-sidecar-injector", value_name = "NAME")]
+    #[arg(
+        long = "injectConfigMapName",
+        default_value = "istio-sidecar-injector",
+        value_name = "NAME"
+    )]
     pub inject_config_map: String,
     /// Control plane revision
     #[arg(short = 'r', long = "revision", value_name = "REVISION")]
@@ -79,7 +87,11 @@ struct ConfigInputError {
     help: Option<String>,
 }
 
-fn config_error(what: impl Into<String>, message: impl std::fmt::Display, help: Option<&str>) -> miette::Report {
+fn config_error(
+    what: impl Into<String>,
+    message: impl std::fmt::Display,
+    help: Option<&str>,
+) -> miette::Report {
     miette::Report::new(ConfigInputError {
         what: what.into(),
         message: message.to_string(),
@@ -104,7 +116,9 @@ fn offset_of(text: &str, line: u32, column: u32) -> usize {
         .take(line.saturating_sub(1) as usize)
         .map(str::len)
         .sum();
-    let line_len = text[start.min(text.len())..].find('\n').unwrap_or(text.len() - start.min(text.len()));
+    let line_len = text[start.min(text.len())..]
+        .find('\n')
+        .unwrap_or(text.len() - start.min(text.len()));
     start.min(text.len()) + (column.saturating_sub(1) as usize).min(line_len)
 }
 
@@ -153,10 +167,18 @@ struct FromCluster {
 }
 
 fn configmap_key(cm: &Value, key: &str) -> Option<String> {
-    cm.get("data").and_then(|d| d.get(key)).and_then(Value::as_str).map(str::to_string)
+    cm.get("data")
+        .and_then(|d| d.get(key))
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
-fn read_cluster(args: &KubeInjectArgs, global: &GlobalArgs, need_inject: bool, need_mesh: bool) -> miette::Result<FromCluster> {
+fn read_cluster(
+    args: &KubeInjectArgs,
+    global: &GlobalArgs,
+    need_inject: bool,
+    need_mesh: bool,
+) -> miette::Result<FromCluster> {
     let suffix = match args.revision.as_deref() {
         Some(r) if !r.is_empty() && r != "default" => format!("-{r}"),
         _ => String::new(),
@@ -207,8 +229,13 @@ fn read_cluster(args: &KubeInjectArgs, global: &GlobalArgs, need_inject: bool, n
 }
 
 fn parse_mesh(text: &str, what: &str) -> miette::Result<MeshConfig> {
-    let json = yaml::parse(text)
-        .map_err(|e| config_error(what, format!("line {}: {}", e.line, e.message), Some("the mesh configuration must be YAML")))?;
+    let json = yaml::parse(text).map_err(|e| {
+        config_error(
+            what,
+            format!("line {}: {}", e.line, e.message),
+            Some("the mesh configuration must be YAML"),
+        )
+    })?;
     MeshConfig::from_json(&json).map_err(|e| config_error(what, e, None))
 }
 
@@ -228,7 +255,10 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
             .map_err(|e| config_error("standard input", e, None))?;
         ("<stdin>".to_string(), text)
     } else {
-        (filename.to_string(), read_file(Path::new(filename), "the input file")?)
+        (
+            filename.to_string(),
+            read_file(Path::new(filename), "the input file")?,
+        )
     };
 
     // An IstioOperator file stands for the mesh configuration and the values.
@@ -246,20 +276,28 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
             values_text = Some(values.to_string());
         }
         let mesh = spec.get("meshConfig").cloned().unwrap_or(Value::Null);
-        mesh_from_operator = Some(MeshConfig::from_json(&mesh).map_err(|e| config_error(&what, e, None))?);
+        mesh_from_operator =
+            Some(MeshConfig::from_json(&mesh).map_err(|e| config_error(&what, e, None))?);
     }
     if let Some(p) = &args.mesh_config_file {
-        mesh_text = Some((read_file(p, "the mesh config file")?, format!("--meshConfigFile {}", p.display())));
+        mesh_text = Some((
+            read_file(p, "the mesh config file")?,
+            format!("--meshConfigFile {}", p.display()),
+        ));
     }
     if let Some(p) = &args.values_file {
         values_text = Some(read_file(p, "the values file")?);
     }
     let config_text = match &args.inject_config_file {
-        Some(p) => Some((read_file(p, "the inject config file")?, format!("--injectConfigFile {}", p.display()))),
+        Some(p) => Some((
+            read_file(p, "the inject config file")?,
+            format!("--injectConfigFile {}", p.display()),
+        )),
         None => None,
     };
 
-    let need_inject = config_text.is_none() || (values_text.is_none() && args.operator_file.is_none());
+    let need_inject =
+        config_text.is_none() || (values_text.is_none() && args.operator_file.is_none());
     let need_mesh = mesh_text.is_none() && mesh_from_operator.is_none();
     let cluster = if need_inject || need_mesh {
         Some(read_cluster(args, global, need_inject, need_mesh)?)
@@ -268,10 +306,14 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
     };
     let (config_text, config_what) = match (config_text, &cluster) {
         (Some(c), _) => c,
-        (None, Some(c)) => (c.config.clone().unwrap_or_default(), format!("ConfigMap {}", args.inject_config_map)),
+        (None, Some(c)) => (
+            c.config.clone().unwrap_or_default(),
+            format!("ConfigMap {}", args.inject_config_map),
+        ),
         (None, None) => (String::new(), String::new()),
     };
-    let config = InjectConfig::parse(&config_text).map_err(|e| config_error(&config_what, e, None))?;
+    let config =
+        InjectConfig::parse(&config_text).map_err(|e| config_error(&config_what, e, None))?;
     let values_text = values_text.or_else(|| cluster.as_ref().and_then(|c| c.values.clone()));
     let values = match values_text {
         Some(v) => Values::parse(&v).map_err(|e| config_error("the values", e, None))?,
@@ -280,7 +322,10 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
     let mesh = match (mesh_text, mesh_from_operator, &cluster) {
         (Some((text, what)), _, _) => parse_mesh(&text, &what)?,
         (None, Some(m), _) => m,
-        (None, None, Some(c)) => parse_mesh(c.mesh.as_deref().unwrap_or_default(), &format!("ConfigMap {}", args.mesh_config_map))?,
+        (None, None, Some(c)) => parse_mesh(
+            c.mesh.as_deref().unwrap_or_default(),
+            &format!("ConfigMap {}", args.mesh_config_map),
+        )?,
         (None, None, None) => MeshConfig::defaults(),
     };
 
@@ -292,7 +337,8 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
         native_sidecars: native_sidecars()?,
         compliance_policy: std::env::var("COMPLIANCE_POLICY").unwrap_or_default(),
     };
-    let injected = inject_stream(&settings, &input).map_err(|e| input_error(&input_name, &input, e))?;
+    let injected =
+        inject_stream(&settings, &input).map_err(|e| input_error(&input_name, &input, e))?;
     for w in &injected.warnings {
         eprintln!("{w}");
     }

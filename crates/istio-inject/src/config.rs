@@ -56,15 +56,26 @@ impl Selector {
         let mut expressions = Vec::new();
         if let Some(Json::Array(list)) = v.get("matchExpressions") {
             for e in list {
-                let key = e.get("key").and_then(Json::as_str).unwrap_or_default().to_string();
-                let op = e.get("operator").and_then(Json::as_str).unwrap_or_default().to_string();
+                let key = e
+                    .get("key")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let op = e
+                    .get("operator")
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_string();
                 if !matches!(op.as_str(), "In" | "NotIn" | "Exists" | "DoesNotExist") {
                     return Err(ConfigError::Invalid(format!(
                         "selector expression on {key:?}: unknown operator {op:?} (use In, NotIn, Exists or DoesNotExist)"
                     )));
                 }
                 let values = match e.get("values") {
-                    Some(Json::Array(a)) => a.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect(),
+                    Some(Json::Array(a)) => a
+                        .iter()
+                        .map(|x| x.as_str().unwrap_or_default().to_string())
+                        .collect(),
                     _ => Vec::new(),
                 };
                 expressions.push((key, op, values));
@@ -83,13 +94,18 @@ impl Selector {
 
     /// Whether `labels` match.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
-            && self.expressions.iter().all(|(k, op, values)| match op.as_str() {
-                "In" => labels.get(k).is_some_and(|v| values.contains(v)),
-                "NotIn" => labels.get(k).is_none_or(|v| !values.contains(v)),
-                "Exists" => labels.contains_key(k),
-                _ => !labels.contains_key(k),
-            })
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
+            && self
+                .expressions
+                .iter()
+                .all(|(k, op, values)| match op.as_str() {
+                    "In" => labels.get(k).is_some_and(|v| values.contains(v)),
+                    "NotIn" => labels.get(k).is_none_or(|v| !values.contains(v)),
+                    "Exists" => labels.contains_key(k),
+                    _ => !labels.contains_key(k),
+                })
     }
 }
 
@@ -117,7 +133,12 @@ fn string_map(v: Option<&Json>, what: &str) -> Result<BTreeMap<String, String>, 
         None | Some(Json::Null) => Ok(BTreeMap::new()),
         Some(Json::Object(m)) => Ok(m
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
             .collect()),
         Some(_) => Err(ConfigError::Invalid(format!("{what} must be a mapping"))),
     }
@@ -129,9 +150,9 @@ fn string_list(v: Option<&Json>, what: &str) -> Result<Vec<String>, ConfigError>
         Some(Json::Array(a)) => a
             .iter()
             .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| ConfigError::Invalid(format!("{what} must be a list of strings")))
+                x.as_str().map(str::to_string).ok_or_else(|| {
+                    ConfigError::Invalid(format!("{what} must be a list of strings"))
+                })
             })
             .collect(),
         Some(_) => Err(ConfigError::Invalid(format!("{what} must be a list"))),
@@ -145,8 +166,10 @@ impl InjectConfig {
     pub fn parse(text: &str) -> Result<InjectConfig, ConfigError> {
         let parsed = yaml::parse(text);
         let has_templates = |m: &Map<String, Json>| {
-            m.get("templates").is_some_and(|t| t.as_object().is_some_and(|o| !o.is_empty()))
-                || m.get("template").is_some_and(|t| t.as_str().is_some_and(|s| !s.trim().is_empty()))
+            m.get("templates")
+                .is_some_and(|t| t.as_object().is_some_and(|o| !o.is_empty()))
+                || m.get("template")
+                    .is_some_and(|t| t.as_str().is_some_and(|s| !s.trim().is_empty()))
         };
         match parsed {
             Ok(Json::Object(m)) if has_templates(&m) => InjectConfig::from_map(&m),
@@ -180,7 +203,9 @@ impl InjectConfig {
             match m.get(k) {
                 None | Some(Json::Null) => Ok(Vec::new()),
                 Some(Json::Array(a)) => a.iter().map(Selector::from_json).collect(),
-                Some(_) => Err(ConfigError::Invalid(format!("{k} must be a list of label selectors"))),
+                Some(_) => Err(ConfigError::Invalid(format!(
+                    "{k} must be a list of label selectors"
+                ))),
             }
         };
         let mut templates = BTreeMap::new();
@@ -189,12 +214,18 @@ impl InjectConfig {
             Some(Json::Object(t)) => {
                 for (name, src) in t {
                     let Some(src) = src.as_str() else {
-                        return Err(ConfigError::Invalid(format!("templates.{name} must be a string")));
+                        return Err(ConfigError::Invalid(format!(
+                            "templates.{name} must be a string"
+                        )));
                     };
                     templates.insert(name.clone(), Template::parse(name, src)?);
                 }
             }
-            Some(_) => return Err(ConfigError::Invalid("templates must be a mapping of names to templates".into())),
+            Some(_) => {
+                return Err(ConfigError::Invalid(
+                    "templates must be a mapping of names to templates".into(),
+                ))
+            }
         }
         // The legacy single template stands for `sidecar` when there is no such template.
         if let Some(src) = m.get("template").and_then(Json::as_str) {
@@ -279,7 +310,11 @@ impl Values {
     /// The image of the proxy (istiod's `ProxyImage`): hub, image name and tag, with the
     /// variant (`sidecar.istio.io/proxyImageType`, the proxy config's image type or
     /// `global.variant`) applied to the tag.
-    pub fn proxy_image(&self, proxy_image_type: Option<&str>, annotations: &BTreeMap<String, String>) -> String {
+    pub fn proxy_image(
+        &self,
+        proxy_image_type: Option<&str>,
+        annotations: &BTreeMap<String, String>,
+    ) -> String {
         let name = match self.string("global.proxy.image") {
             s if s.is_empty() => "proxyv2".to_string(),
             s => s,
@@ -288,7 +323,8 @@ impl Values {
             Some(Json::Number(n)) => n.to_string(),
             _ => self.string("global.tag"),
         };
-        let mut image_type = proxy_image_type.map_or_else(|| self.string("global.variant"), str::to_string);
+        let mut image_type =
+            proxy_image_type.map_or_else(|| self.string("global.variant"), str::to_string);
         if let Some(t) = annotations.get("sidecar.istio.io/proxyImageType") {
             image_type = t.clone();
         }
@@ -331,9 +367,15 @@ mod tests {
 
     #[test]
     fn proxy_image() {
-        let v = Values::parse(r#"{"global": {"hub": "h", "tag": "1.2-distroless", "proxy": {"image": "p"}}}"#).unwrap();
+        let v = Values::parse(
+            r#"{"global": {"hub": "h", "tag": "1.2-distroless", "proxy": {"image": "p"}}}"#,
+        )
+        .unwrap();
         assert_eq!(v.proxy_image(None, &BTreeMap::new()), "h/p:1.2-distroless");
-        assert_eq!(v.proxy_image(Some("debug"), &BTreeMap::new()), "h/p:1.2-debug");
+        assert_eq!(
+            v.proxy_image(Some("debug"), &BTreeMap::new()),
+            "h/p:1.2-debug"
+        );
         assert_eq!(v.proxy_image(Some("default"), &BTreeMap::new()), "h/p:1.2");
     }
 }

@@ -222,6 +222,9 @@ mod tests {
             "{{ range .Spec.Containers }}{{ .Name }}{{ range .Ports }}{{ structToJSON . }}{{ end }}{{ end }}|{{ eq .Spec.ServiceAccountName \"\" }}",
         )
         .unwrap();
-        assert_eq!(t.render(&data).unwrap(), r#"app{"name":"http","containerPort":80}|true"#);
+        assert_eq!(
+            t.render(&data).unwrap(),
+            r#"app{"name":"http","containerPort":80}|true"#
+        );
     }
 }

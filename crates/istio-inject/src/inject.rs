@@ -112,7 +112,12 @@ fn annotations(pod: &Json) -> BTreeMap<String, String> {
     match kube::at(pod, &["metadata", "annotations"]) {
         Some(Json::Object(m)) => m
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
             .collect(),
         _ => BTreeMap::new(),
     }
@@ -122,7 +127,12 @@ fn labels(pod: &Json) -> BTreeMap<String, String> {
     match kube::at(pod, &["metadata", "labels"]) {
         Some(Json::Object(m)) => m
             .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().map_or_else(|| v.to_string(), str::to_string)))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.as_str().map_or_else(|| v.to_string(), str::to_string),
+                )
+            })
             .collect(),
         _ => BTreeMap::new(),
     }
@@ -183,7 +193,10 @@ fn parse_status(text: &str) -> Status {
     let v: Json = serde_json::from_str(text).unwrap_or(Json::Null);
     let names = |k: &str| -> Vec<String> {
         match v.get(k) {
-            Some(Json::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            Some(Json::Array(a)) => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -231,7 +244,10 @@ pub fn injection_required(
         return false;
     }
     let labels = labels(pod);
-    let mut selector = annotations(pod).get("sidecar.istio.io/inject").cloned().unwrap_or_default();
+    let mut selector = annotations(pod)
+        .get("sidecar.istio.io/inject")
+        .cloned()
+        .unwrap_or_default();
     if let Some(l) = labels.get("sidecar.istio.io/inject") {
         selector = l.clone();
     }
@@ -282,7 +298,9 @@ fn check_cidrs(v: &str, allow_star: bool) -> Result<(), String> {
             }
         });
         if !ok {
-            return Err(format!("{c:?} is not an IP range in CIDR notation (e.g. 10.0.0.0/8)"));
+            return Err(format!(
+                "{c:?} is not an IP range in CIDR notation (e.g. 10.0.0.0/8)"
+            ));
         }
     }
     Ok(())
@@ -296,18 +314,21 @@ fn validate_annotations(ann: &BTreeMap<String, String>) -> Result<(), PodError> 
                 "REDIRECT" | "TPROXY" | "NONE" => Ok(()),
                 _ => Err("must be REDIRECT, TPROXY or NONE".into()),
             },
-            "sidecar.istio.io/enableCoreDump" | "prometheus.istio.io/merge-metrics" | "sidecar.istio.io/rewriteAppHTTPProbers" => {
-                parse_bool(v).map(|_| ()).ok_or_else(|| "must be true or false".into())
-            }
+            "sidecar.istio.io/enableCoreDump"
+            | "prometheus.istio.io/merge-metrics"
+            | "sidecar.istio.io/rewriteAppHTTPProbers" => parse_bool(v)
+                .map(|_| ())
+                .ok_or_else(|| "must be true or false".into()),
             "status.sidecar.istio.io/port" => v
                 .parse::<u16>()
                 .map(|_| ())
                 .map_err(|_| "must be a port number between 0 and 65535".into()),
             "readiness.status.sidecar.istio.io/initialDelaySeconds"
             | "readiness.status.sidecar.istio.io/periodSeconds"
-            | "readiness.status.sidecar.istio.io/failureThreshold" => {
-                v.parse::<u32>().map(|_| ()).map_err(|_| "must be a non-negative integer".into())
-            }
+            | "readiness.status.sidecar.istio.io/failureThreshold" => v
+                .parse::<u32>()
+                .map(|_| ())
+                .map_err(|_| "must be a non-negative integer".into()),
             "traffic.sidecar.istio.io/includeOutboundIPRanges" => check_cidrs(v, true),
             "traffic.sidecar.istio.io/excludeOutboundIPRanges" => check_cidrs(v, false),
             "traffic.sidecar.istio.io/includeInboundPorts" => check_ports(v, true),
@@ -362,11 +383,12 @@ pub fn mesh_for_pod(mesh: &MeshConfig, pod: &Json) -> Result<MeshConfig, PodErro
                 value: text.clone(),
                 reason,
             })?;
-            mesh.with_proxy_overrides(&over).map_err(|e| PodError::Annotation {
-                annotation: "proxy.istio.io/config".into(),
-                value: text.clone(),
-                reason: e.0,
-            })
+            mesh.with_proxy_overrides(&over)
+                .map_err(|e| PodError::Annotation {
+                    annotation: "proxy.istio.io/config".into(),
+                    value: text.clone(),
+                    reason: e.0,
+                })
         }
         None => Ok(mesh.clone()),
     }
@@ -403,7 +425,15 @@ pub fn inject_pod(
         Some(m) => (m.value(), m.proxy_config_value()),
         None => (prepared.mesh.clone(), prepared.proxy.clone()),
     };
-    let data = template_data(s, mesh, &stripped, owner, prepared.values.clone(), mesh_value, proxy_value);
+    let data = template_data(
+        s,
+        mesh,
+        &stripped,
+        owner,
+        prepared.values.clone(),
+        mesh_value,
+        proxy_value,
+    );
 
     let mut overlays = Vec::new();
     let mut template_pod = json!({});
@@ -411,7 +441,12 @@ pub fn inject_pod(
         let Some(t) = s.config.templates.get(&name) else {
             return Err(PodError::NoTemplate(
                 name,
-                s.config.templates.keys().cloned().collect::<Vec<_>>().join(", "),
+                s.config
+                    .templates
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ));
         };
         let text = t.render(&data)?;
@@ -511,7 +546,9 @@ fn reinsert_overrides(pod: &Json) -> Result<Json, PodError> {
     for key in ["containers", "initContainers"] {
         if let Some(Json::Array(list)) = overrides.get(key) {
             for c in list {
-                let present = containers(&out, key).iter().any(|x| name_of(x) == name_of(c));
+                let present = containers(&out, key)
+                    .iter()
+                    .any(|x| name_of(x) == name_of(c));
                 if !present {
                     list_mut(&mut out, key).push(c.clone());
                 }
@@ -537,8 +574,12 @@ fn template_data(
         .get("image")
         .and_then(|i| i.get("imageType"))
         .and_then(Json::as_str);
-    let metadata = kube::at(pod, &["metadata"]).cloned().unwrap_or_else(|| json!({}));
-    let spec = kube::at(pod, &["spec"]).cloned().unwrap_or_else(|| json!({}));
+    let metadata = kube::at(pod, &["metadata"])
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let spec = kube::at(pod, &["spec"])
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     let fields = vec![
         (
             "TypeMeta",
@@ -569,10 +610,16 @@ fn template_data(
         ("Values", values),
         ("Revision", Value::str(&s.revision)),
         ("NativeSidecars", Value::Bool(s.native_sidecars)),
-        ("ProxyImage", Value::str(&s.values.proxy_image(image_type, &ann))),
+        (
+            "ProxyImage",
+            Value::str(&s.values.proxy_image(image_type, &ann)),
+        ),
         ("ProxyUID", proxy_id(pod, "runAsUser")),
         ("ProxyGID", proxy_id(pod, "runAsGroup")),
-        ("InboundTrafficPolicyMode", Value::str(mesh.inbound_traffic_policy_mode())),
+        (
+            "InboundTrafficPolicyMode",
+            Value::str(mesh.inbound_traffic_policy_mode()),
+        ),
         ("CompliancePolicy", Value::str(&s.compliance_policy)),
     ];
     structure("inject.SidecarTemplateData", fields, None)
@@ -602,7 +649,12 @@ fn reapply_overwritten_containers(
     let mode = ann
         .get("sidecar.istio.io/interceptionMode")
         .cloned()
-        .or_else(|| mesh.proxy_config().get("interceptionMode").and_then(Json::as_str).map(str::to_string));
+        .or_else(|| {
+            mesh.proxy_config()
+                .get("interceptionMode")
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        });
     let tproxy = mode.as_deref() == Some("TPROXY");
     let existing: Json = match ann.get(OVERRIDES_ANNOTATION) {
         Some(text) => serde_json::from_str(text).map_err(|e| PodError::Annotation {
@@ -616,7 +668,10 @@ fn reapply_overwritten_containers(
     let mut overrides = Map::new();
     for (key, previously) in [
         ("containers", injected.as_ref().map(|s| &s.containers)),
-        ("initContainers", injected.as_ref().map(|s| &s.init_containers)),
+        (
+            "initContainers",
+            injected.as_ref().map(|s| &s.init_containers),
+        ),
     ] {
         let mut found = Vec::new();
         for c in containers(template_pod, key) {
@@ -646,7 +701,10 @@ fn reapply_overwritten_containers(
             found.push(overlay.clone());
             // A proxy capturing with TPROXY runs as root, whatever user the pod asked for.
             if name == PROXY && tproxy {
-                if let Some(sc) = overlay.get_mut("securityContext").and_then(Json::as_object_mut) {
+                if let Some(sc) = overlay
+                    .get_mut("securityContext")
+                    .and_then(Json::as_object_mut)
+                {
                     sc.remove("runAsUser");
                 }
             }
@@ -667,7 +725,8 @@ fn reapply_overwritten_containers(
                 }
             }
         }
-        obj_at(merged, &["metadata", "annotations"]).insert(OVERRIDES_ANNOTATION.into(), Json::String(go_json(&o)));
+        obj_at(merged, &["metadata", "annotations"])
+            .insert(OVERRIDES_ANNOTATION.into(), Json::String(go_json(&o)));
     }
     Ok(())
 }
@@ -678,7 +737,11 @@ fn find_container_mut<'a>(pod: &'a mut Json, name: &str) -> Option<&'a mut Json>
         .get("containers")
         .and_then(Json::as_array)
         .is_some_and(|l| l.iter().any(|c| name_of(c) == name));
-    let key = if in_containers { "containers" } else { "initContainers" };
+    let key = if in_containers {
+        "containers"
+    } else {
+        "initContainers"
+    };
     spec.get_mut(key)?
         .as_array_mut()?
         .iter_mut()
@@ -699,7 +762,9 @@ fn post_process(
     // The cluster's environment for the proxy goes last, sorted, replacing template values.
     if !proxy_envs.is_empty() {
         if let Some(c) = find_container_mut(pod, PROXY) {
-            let env = obj_at(c, &[]).entry("env").or_insert_with(|| Json::Array(Vec::new()));
+            let env = obj_at(c, &[])
+                .entry("env")
+                .or_insert_with(|| Json::Array(Vec::new()));
             if let Json::Array(list) = env {
                 list.retain(|e| !proxy_envs.contains_key(name_of(e)));
                 for (k, v) in proxy_envs {
@@ -714,7 +779,8 @@ fn post_process(
 
     let network = proxy_envs.get("ISTIO_META_NETWORK").cloned();
     if let Some(nw) = network {
-        obj_at(pod, &["metadata", "labels"]).insert("topology.istio.io/network".into(), Json::String(nw));
+        obj_at(pod, &["metadata", "labels"])
+            .insert("topology.istio.io/network".into(), Json::String(nw));
     }
     let status = injection_status(template_pod, &s.revision);
     let ann = obj_at(pod, &["metadata", "annotations"]);
@@ -730,10 +796,15 @@ fn post_process(
 /// native sidecar the init containers run istio-init, then the proxy, then the rest.
 fn reorder(s: &Settings, mesh: &MeshConfig, pod: &mut Json, original: &Json) {
     let pod_mesh = mesh_for_pod(mesh, original).unwrap_or_else(|_| mesh.clone());
-    let hold = pod_mesh.hold_application() || s.values.bool("global.proxy.holdApplicationUntilProxyStarts") == Some(true);
+    let hold = pod_mesh.hold_application()
+        || s.values
+            .bool("global.proxy.holdApplicationUntilProxyStarts")
+            == Some(true);
     let proxy_at = if hold { Move::First } else { Move::Last };
     modify_containers(list_mut(pod, "containers"), PROXY, proxy_at);
-    let native = containers(pod, "initContainers").iter().any(|c| name_of(c) == PROXY);
+    let native = containers(pod, "initContainers")
+        .iter()
+        .any(|c| name_of(c) == PROXY);
     let init = list_mut(pod, "initContainers");
     if native {
         modify_containers(init, CORE_DUMP, Move::First);
@@ -754,10 +825,18 @@ fn injection_status(template_pod: &Json, revision: &str) -> String {
         if list.is_empty() {
             Json::Null
         } else {
-            Json::Array(list.iter().map(|c| Json::String(name_of(c).to_string())).collect())
+            Json::Array(
+                list.iter()
+                    .map(|c| Json::String(name_of(c).to_string()))
+                    .collect(),
+            )
         }
     };
-    let revision = if revision.is_empty() { "default" } else { revision };
+    let revision = if revision.is_empty() {
+        "default"
+    } else {
+        revision
+    };
     let mut m = Map::new();
     m.insert("initContainers".into(), names("initContainers"));
     m.insert("containers".into(), names("containers"));
@@ -823,11 +902,17 @@ fn prometheus_merge(mesh: &MeshConfig, pod: &mut Json) {
     // The application's own scrape settings, when it has any, go to the proxy, which
     // merges the application's metrics into its own.
     let get = |k: &str| ann.get(k).cloned().unwrap_or_default();
-    let (sc, path, port) = (get("prometheus.io/scrape"), get("prometheus.io/path"), get("prometheus.io/port"));
+    let (sc, path, port) = (
+        get("prometheus.io/scrape"),
+        get("prometheus.io/path"),
+        get("prometheus.io/port"),
+    );
     if !(sc.is_empty() && path.is_empty() && port.is_empty()) {
         let value = go_json(&json!({"scrape": sc, "path": path, "port": port}));
         if let Some(c) = find_container_mut(pod, PROXY) {
-            let env = obj_at(c, &[]).entry("env").or_insert_with(|| Json::Array(Vec::new()));
+            let env = obj_at(c, &[])
+                .entry("env")
+                .or_insert_with(|| Json::Array(Vec::new()));
             if let Json::Array(list) = env {
                 list.push(json!({"name": "ISTIO_PROMETHEUS_ANNOTATIONS", "value": value}));
             }
@@ -836,7 +921,10 @@ fn prometheus_merge(mesh: &MeshConfig, pod: &mut Json) {
     let ann = obj_at(pod, &["metadata", "annotations"]);
     clear_prometheus(ann);
     ann.insert("prometheus.io/port".into(), Json::String(target));
-    ann.insert("prometheus.io/path".into(), Json::String("/stats/prometheus".into()));
+    ann.insert(
+        "prometheus.io/path".into(),
+        Json::String("/stats/prometheus".into()),
+    );
     ann.insert("prometheus.io/scrape".into(), Json::String("true".into()));
 }
 
@@ -847,8 +935,14 @@ fn rewrite_probes(s: &Settings, mesh: &MeshConfig, pod: &mut Json) {
         return;
     }
     let ann = annotations(pod);
-    let mut rewrite = s.values.bool("sidecarInjectorWebhook.rewriteAppHTTPProbe").unwrap_or(false);
-    if let Some(b) = ann.get("sidecar.istio.io/rewriteAppHTTPProbers").and_then(|v| parse_bool(v)) {
+    let mut rewrite = s
+        .values
+        .bool("sidecarInjectorWebhook.rewriteAppHTTPProbe")
+        .unwrap_or(false);
+    if let Some(b) = ann
+        .get("sidecar.istio.io/rewriteAppHTTPProbers")
+        .and_then(|v| parse_bool(v))
+    {
         rewrite = b;
     }
     if !rewrite {
@@ -859,7 +953,9 @@ fn rewrite_probes(s: &Settings, mesh: &MeshConfig, pod: &mut Json) {
     if let Some(probers) = probers {
         let previously_injected = ann.contains_key(STATUS_ANNOTATION);
         if let Some(c) = find_container_mut(pod, PROXY) {
-            let env = obj_at(c, &[]).entry("env").or_insert_with(|| Json::Array(Vec::new()));
+            let env = obj_at(c, &[])
+                .entry("env")
+                .or_insert_with(|| Json::Array(Vec::new()));
             if let Json::Array(list) = env {
                 merge_or_append_probers(previously_injected, list, probers);
             }
@@ -881,7 +977,11 @@ fn rewrite_container_probes(c: &mut Json, status_port: i64) {
     if name == PROXY {
         return;
     }
-    for (field, suffix) in [("readinessProbe", "readyz"), ("livenessProbe", "livez"), ("startupProbe", "startupz")] {
+    for (field, suffix) in [
+        ("readinessProbe", "readyz"),
+        ("livenessProbe", "livez"),
+        ("startupProbe", "startupz"),
+    ] {
         let url = format!("/app-health/{name}/{suffix}");
         if let Some(p) = c.get_mut(field) {
             convert_prober(p, &url, status_port);
@@ -903,7 +1003,9 @@ fn convert_prober(p: &mut Json, url: &str, port: i64) {
         if h.get("scheme").and_then(Json::as_str) == Some("HTTPS") {
             h.insert("scheme".into(), Json::String("HTTP".into()));
         }
-    } else if m.get("tcpSocket").is_some_and(Json::is_object) || m.get("grpc").is_some_and(Json::is_object) {
+    } else if m.get("tcpSocket").is_some_and(Json::is_object)
+        || m.get("grpc").is_some_and(Json::is_object)
+    {
         m.remove("tcpSocket");
         m.remove("grpc");
         m.insert("httpGet".into(), json!({"path": url, "port": port}));
@@ -929,23 +1031,50 @@ fn dump_probers(pod: &Json, status_port: i64) -> Option<String> {
             .map(|l| {
                 l.iter()
                     .filter_map(|p| {
-                        let n = p.get("name").and_then(Json::as_str).filter(|n| !n.is_empty())?;
-                        Some((n, p.get("containerPort").and_then(Json::as_i64).unwrap_or(0)))
+                        let n = p
+                            .get("name")
+                            .and_then(Json::as_str)
+                            .filter(|n| !n.is_empty())?;
+                        Some((
+                            n,
+                            p.get("containerPort").and_then(Json::as_i64).unwrap_or(0),
+                        ))
                     })
                     .collect()
             })
             .unwrap_or_default();
         let mut add = |key: String, probe: Option<&Json>, lifecycle: bool| {
-            if let Some(p) = probe.and_then(|p| internal_prober(p, &ports, status_port, lifecycle)) {
+            if let Some(p) = probe.and_then(|p| internal_prober(p, &ports, status_port, lifecycle))
+            {
                 out.insert(key, p);
             }
         };
-        add(format!("/app-health/{name}/readyz"), c.get("readinessProbe"), false);
-        add(format!("/app-health/{name}/livez"), c.get("livenessProbe"), false);
-        add(format!("/app-health/{name}/startupz"), c.get("startupProbe"), false);
+        add(
+            format!("/app-health/{name}/readyz"),
+            c.get("readinessProbe"),
+            false,
+        );
+        add(
+            format!("/app-health/{name}/livez"),
+            c.get("livenessProbe"),
+            false,
+        );
+        add(
+            format!("/app-health/{name}/startupz"),
+            c.get("startupProbe"),
+            false,
+        );
         if let Some(l) = c.get("lifecycle") {
-            add(format!("/app-lifecycle/{name}/prestopz"), l.get("preStop"), true);
-            add(format!("/app-lifecycle/{name}/poststartz"), l.get("postStart"), true);
+            add(
+                format!("/app-lifecycle/{name}/prestopz"),
+                l.get("preStop"),
+                true,
+            );
+            add(
+                format!("/app-lifecycle/{name}/poststartz"),
+                l.get("postStart"),
+                true,
+            );
         }
     }
     if out.is_empty() {
@@ -956,13 +1085,25 @@ fn dump_probers(pod: &Json, status_port: i64) -> Option<String> {
 }
 
 /// One prober as the agent reads it: `httpGet`, `tcpSocket` or `grpc` and the timeout.
-fn internal_prober(p: &Json, ports: &BTreeMap<&str, i64>, status_port: i64, lifecycle: bool) -> Option<Json> {
+fn internal_prober(
+    p: &Json,
+    ports: &BTreeMap<&str, i64>,
+    status_port: i64,
+    lifecycle: bool,
+) -> Option<Json> {
     let mut out = Map::new();
-    let timeout = if lifecycle { None } else { p.get("timeoutSeconds").and_then(Json::as_i64) };
+    let timeout = if lifecycle {
+        None
+    } else {
+        p.get("timeoutSeconds").and_then(Json::as_i64)
+    };
     if !lifecycle {
         if let Some(g) = p.get("grpc").filter(|g| g.is_object()) {
             let mut gm = Map::new();
-            gm.insert("port".into(), g.get("port").cloned().unwrap_or(Json::from(0)));
+            gm.insert(
+                "port".into(),
+                g.get("port").cloned().unwrap_or(Json::from(0)),
+            );
             if let Some(svc) = g.get("service") {
                 gm.insert("service".into(), svc.clone());
             }
@@ -1004,7 +1145,8 @@ fn internal_prober(p: &Json, ports: &BTreeMap<&str, i64>, status_port: i64, life
         if *f == "port" {
             a.insert("port".into(), Json::from(port));
         } else if let Some(v) = action.get(*f) {
-            let empty = v.as_str().is_some_and(str::is_empty) || v.as_array().is_some_and(Vec::is_empty);
+            let empty =
+                v.as_str().is_some_and(str::is_empty) || v.as_array().is_some_and(Vec::is_empty);
             if !empty && !v.is_null() {
                 a.insert((*f).into(), v.clone());
             }
@@ -1019,16 +1161,20 @@ fn internal_prober(p: &Json, ports: &BTreeMap<&str, i64>, status_port: i64, life
 
 fn merge_or_append_probers(previously_injected: bool, env: &mut Vec<Json>, probers: String) {
     if previously_injected {
-        if let Some(e) = env.iter_mut().find(|e| name_of(e) == "ISTIO_KUBE_APP_PROBERS") {
+        if let Some(e) = env
+            .iter_mut()
+            .find(|e| name_of(e) == "ISTIO_KUBE_APP_PROBERS")
+        {
             let old: Map<String, Json> = e
                 .get("value")
                 .and_then(Json::as_str)
                 .and_then(|v| serde_json::from_str(v).ok())
                 .unwrap_or_default();
-            let mut new: BTreeMap<String, Json> = serde_json::from_str::<Map<String, Json>>(&probers)
-                .unwrap_or_default()
-                .into_iter()
-                .collect();
+            let mut new: BTreeMap<String, Json> =
+                serde_json::from_str::<Map<String, Json>>(&probers)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect();
             for (k, v) in old {
                 new.insert(k, v);
             }

@@ -67,7 +67,11 @@ pub static OBJECT_META: Ty = Ty {
     ],
 };
 static LIST_META: Ty = Ty {
-    fields: &[("resourceVersion", Omit), ("continue", Omit), ("selfLink", Omit)],
+    fields: &[
+        ("resourceVersion", Omit),
+        ("continue", Omit),
+        ("selfLink", Omit),
+    ],
 };
 static EMPTY: Ty = Ty { fields: &[] };
 static LOCAL_REF: Ty = Ty {
@@ -77,7 +81,11 @@ static FIELD_SELECTOR: Ty = Ty {
     fields: &[("apiVersion", Omit), ("fieldPath", Req(Zero::Str))],
 };
 static RESOURCE_SELECTOR: Ty = Ty {
-    fields: &[("containerName", Omit), ("resource", Req(Zero::Str)), ("divisor", Quantity)],
+    fields: &[
+        ("containerName", Omit),
+        ("resource", Req(Zero::Str)),
+        ("divisor", Quantity),
+    ],
 };
 static KEY_SELECTOR: Ty = Ty {
     fields: &[("name", Omit), ("key", Req(Zero::Str))],
@@ -91,7 +99,11 @@ static ENV_SOURCE: Ty = Ty {
     ],
 };
 static ENV_VAR: Ty = Ty {
-    fields: &[("name", Req(Zero::Str)), ("value", Omit), ("valueFrom", Ptr(&ENV_SOURCE))],
+    fields: &[
+        ("name", Req(Zero::Str)),
+        ("value", Omit),
+        ("valueFrom", Ptr(&ENV_SOURCE)),
+    ],
 };
 static CONTAINER_PORT: Ty = Ty {
     fields: &[
@@ -103,7 +115,11 @@ static CONTAINER_PORT: Ty = Ty {
     ],
 };
 static RESOURCES: Ty = Ty {
-    fields: &[("limits", Quantities), ("requests", Quantities), ("claims", List(&EMPTY))],
+    fields: &[
+        ("limits", Quantities),
+        ("requests", Quantities),
+        ("claims", List(&EMPTY)),
+    ],
 };
 static VOLUME_MOUNT: Ty = Ty {
     fields: &[
@@ -216,7 +232,11 @@ static EMPTY_DIR: Ty = Ty {
     fields: &[("medium", Omit)],
 };
 static CSI: Ty = Ty {
-    fields: &[("driver", Req(Zero::Str)), ("fsType", Omit), ("volumeAttributes", Map)],
+    fields: &[
+        ("driver", Req(Zero::Str)),
+        ("fsType", Omit),
+        ("volumeAttributes", Map),
+    ],
 };
 static PVC_SOURCE: Ty = Ty {
     fields: &[("claimName", Req(Zero::Str)), ("readOnly", Omit)],
@@ -345,7 +365,11 @@ static REPLICAS_STATUS: Ty = Ty {
     ],
 };
 static RC_SPEC: Ty = Ty {
-    fields: &[("template", Ptr(&POD_TEMPLATE)), ("minReadySeconds", Omit), ("selector", Map)],
+    fields: &[
+        ("template", Ptr(&POD_TEMPLATE)),
+        ("minReadySeconds", Omit),
+        ("selector", Map),
+    ],
 };
 static JOB_SPEC: Ty = Ty {
     fields: &[("template", Obj(&POD_TEMPLATE))],
@@ -403,7 +427,11 @@ pub static POD: Ty = Ty {
 macro_rules! object {
     ($name:ident, $spec:expr, $status:expr) => {
         static $name: Ty = Ty {
-            fields: &[("metadata", Obj(&OBJECT_META)), ("spec", Obj($spec)), ("status", Obj($status))],
+            fields: &[
+                ("metadata", Obj(&OBJECT_META)),
+                ("spec", Obj($spec)),
+                ("status", Obj($status)),
+            ],
         };
     };
 }
@@ -477,8 +505,14 @@ impl Kind {
     pub fn pod_paths(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             Kind::Pod => (&["metadata"], &["spec"]),
-            Kind::CronJob => (&["spec", "jobTemplate", "metadata"], &["spec", "jobTemplate", "spec", "template", "spec"]),
-            _ => (&["spec", "template", "metadata"], &["spec", "template", "spec"]),
+            Kind::CronJob => (
+                &["spec", "jobTemplate", "metadata"],
+                &["spec", "jobTemplate", "spec", "template", "spec"],
+            ),
+            _ => (
+                &["spec", "template", "metadata"],
+                &["spec", "template", "spec"],
+            ),
         }
     }
 }
@@ -496,7 +530,9 @@ pub fn normalize_pod(v: &mut Value) {
 /// Writes a list's own fields back as Go would (`metadata: {}`).
 pub fn normalize_list(v: &mut Value) {
     if let Value::Object(m) = v {
-        let meta = m.entry("metadata").or_insert_with(|| Value::Object(Map::new()));
+        let meta = m
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
         normalize(meta, &LIST_META);
     }
 }
@@ -622,37 +658,6 @@ pub fn at_mut<'a>(v: &'a mut Value, path: &[&str]) -> Option<&'a mut Value> {
     path.iter().try_fold(v, |cur, k| cur.get_mut(*k))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn writes_back_as_go_does() {
-        let mut d = json!({
-            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
-            "spec": {"replicas": 0, "template": {"spec": {"containers": [
-                {"name": "a", "env": [{"name": "E", "value": ""}],
-                 "readinessProbe": {"initialDelaySeconds": 0, "httpGet": {"port": 80}},
-                 "resources": {"limits": {"cpu": "2000m", "memory": "1024Mi"}}}],
-                "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w", "emptyDir": null}]}}}
-        });
-        normalize_object(Kind::Deployment, &mut d);
-        assert_eq!(
-            d,
-            json!({
-                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
-                "spec": {"replicas": 0, "strategy": {}, "template": {"metadata": {}, "spec": {"containers": [
-                    {"name": "a", "env": [{"name": "E"}],
-                     "readinessProbe": {"httpGet": {"port": 80}},
-                     "resources": {"limits": {"cpu": "2", "memory": "1Gi"}}}],
-                    "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w"}]}}},
-                "status": {}
-            })
-        );
-    }
-}
-
 /// Go's field order of the container types, for JSON that istiod writes from typed values
 /// (`proxy.istio.io/overrides`).
 fn go_field_order(ty: &str) -> (&'static [&'static str], fn(&str) -> &'static str) {
@@ -662,10 +667,31 @@ fn go_field_order(ty: &str) -> (&'static [&'static str], fn(&str) -> &'static st
     match ty {
         "Container" => (
             &[
-                "name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
-                "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices",
-                "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
-                "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty",
+                "name",
+                "image",
+                "command",
+                "args",
+                "workingDir",
+                "ports",
+                "envFrom",
+                "env",
+                "resources",
+                "resizePolicy",
+                "restartPolicy",
+                "restartPolicyRules",
+                "volumeMounts",
+                "volumeDevices",
+                "livenessProbe",
+                "readinessProbe",
+                "startupProbe",
+                "lifecycle",
+                "terminationMessagePath",
+                "terminationMessagePolicy",
+                "imagePullPolicy",
+                "securityContext",
+                "stdin",
+                "stdinOnce",
+                "tty",
             ],
             |k| match k {
                 "ports" => "ContainerPort",
@@ -678,30 +704,70 @@ fn go_field_order(ty: &str) -> (&'static [&'static str], fn(&str) -> &'static st
                 _ => "",
             },
         ),
-        "ContainerPort" => (&["name", "hostPort", "containerPort", "protocol", "hostIP"], none),
+        "ContainerPort" => (
+            &["name", "hostPort", "containerPort", "protocol", "hostIP"],
+            none,
+        ),
         "EnvVar" => (&["name", "value", "valueFrom"], none),
         "Resources" => (&["limits", "requests", "claims"], none),
         "VolumeMount" => (
-            &["name", "readOnly", "recursiveReadOnly", "mountPath", "subPath", "mountPropagation", "subPathExpr"],
+            &[
+                "name",
+                "readOnly",
+                "recursiveReadOnly",
+                "mountPath",
+                "subPath",
+                "mountPropagation",
+                "subPathExpr",
+            ],
             none,
         ),
         "Probe" => (
             &[
-                "exec", "httpGet", "tcpSocket", "grpc", "initialDelaySeconds", "timeoutSeconds", "periodSeconds",
-                "successThreshold", "failureThreshold", "terminationGracePeriodSeconds",
+                "exec",
+                "httpGet",
+                "tcpSocket",
+                "grpc",
+                "initialDelaySeconds",
+                "timeoutSeconds",
+                "periodSeconds",
+                "successThreshold",
+                "failureThreshold",
+                "terminationGracePeriodSeconds",
             ],
             |k| if k == "httpGet" { "HTTPGet" } else { "" },
         ),
         "HTTPGet" => (&["path", "port", "host", "scheme", "httpHeaders"], none),
         "Lifecycle" => (&["postStart", "preStop", "stopSignal"], |_| "Handler"),
-        "Handler" => (&["exec", "httpGet", "tcpSocket", "sleep"], |k| if k == "httpGet" { "HTTPGet" } else { "" }),
+        "Handler" => (&["exec", "httpGet", "tcpSocket", "sleep"], |k| {
+            if k == "httpGet" {
+                "HTTPGet"
+            } else {
+                ""
+            }
+        }),
         "SecurityContext" => (
             &[
-                "capabilities", "privileged", "seLinuxOptions", "windowsOptions", "runAsUser", "runAsGroup",
-                "runAsNonRoot", "readOnlyRootFilesystem", "allowPrivilegeEscalation", "procMount", "seccompProfile",
+                "capabilities",
+                "privileged",
+                "seLinuxOptions",
+                "windowsOptions",
+                "runAsUser",
+                "runAsGroup",
+                "runAsNonRoot",
+                "readOnlyRootFilesystem",
+                "allowPrivilegeEscalation",
+                "procMount",
+                "seccompProfile",
                 "appArmorProfile",
             ],
-            |k| if k == "capabilities" { "Capabilities" } else { "" },
+            |k| {
+                if k == "capabilities" {
+                    "Capabilities"
+                } else {
+                    ""
+                }
+            },
         ),
         "Capabilities" => (&["add", "drop"], none),
         _ => (&[], none),
@@ -730,7 +796,8 @@ pub fn go_order(v: &Value, ty: &str) -> Value {
                     out.insert((*k).to_string(), go_order(x, child(k)));
                 }
             }
-            let mut rest: Vec<&String> = m.keys().filter(|k| !order.contains(&k.as_str())).collect();
+            let mut rest: Vec<&String> =
+                m.keys().filter(|k| !order.contains(&k.as_str())).collect();
             rest.sort();
             for k in rest {
                 out.insert(k.clone(), go_order(&m[k], ""));
@@ -738,5 +805,36 @@ pub fn go_order(v: &Value, ty: &str) -> Value {
             Value::Object(out)
         }
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn writes_back_as_go_does() {
+        let mut d = json!({
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+            "spec": {"replicas": 0, "template": {"spec": {"containers": [
+                {"name": "a", "env": [{"name": "E", "value": ""}],
+                 "readinessProbe": {"initialDelaySeconds": 0, "httpGet": {"port": 80}},
+                 "resources": {"limits": {"cpu": "2000m", "memory": "1024Mi"}}}],
+                "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w", "emptyDir": null}]}}}
+        });
+        normalize_object(Kind::Deployment, &mut d);
+        assert_eq!(
+            d,
+            json!({
+                "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "x"},
+                "spec": {"replicas": 0, "strategy": {}, "template": {"metadata": {}, "spec": {"containers": [
+                    {"name": "a", "env": [{"name": "E"}],
+                     "readinessProbe": {"httpGet": {"port": 80}},
+                     "resources": {"limits": {"cpu": "2", "memory": "1Gi"}}}],
+                    "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w"}]}}},
+                "status": {}
+            })
+        );
     }
 }

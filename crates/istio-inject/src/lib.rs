@@ -3,13 +3,13 @@
 //! pod, then istiod's post-processing (container order, probe rewriting, status and
 //! Prometheus annotations).
 
-pub mod template;
-pub mod yaml;
-pub mod kube;
-pub mod quantity;
 pub mod config;
 pub mod data;
 pub mod inject;
+pub mod kube;
 pub mod mesh;
+pub mod quantity;
 pub mod strategic;
+pub mod template;
 pub mod workload;
+pub mod yaml;

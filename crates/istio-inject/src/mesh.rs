@@ -54,7 +54,11 @@ const PROXY_FIELD_ORDER: &[&str] = &[
 ];
 
 /// Proxy config fields whose value is a protobuf wrapper: zero is a set value, kept.
-const WRAPPER_FIELDS: &[&str] = &["concurrency", "holdApplicationUntilProxyStarts", "fileFlushMinSizeKb"];
+const WRAPPER_FIELDS: &[&str] = &[
+    "concurrency",
+    "holdApplicationUntilProxyStarts",
+    "fileFlushMinSizeKb",
+];
 
 /// Istio's default proxy configuration (`mesh.DefaultProxyConfig`).
 pub fn default_proxy_config() -> Map<String, Json> {
@@ -122,7 +126,9 @@ pub struct MeshConfig {
 fn proto_merge(base: &mut Map<String, Json>, over: &Map<String, Json>) {
     for (k, v) in over {
         match (base.get_mut(k), v) {
-            (Some(Json::Object(b)), Json::Object(o)) if k != "extensionProviders" => proto_merge(b, o),
+            (Some(Json::Object(b)), Json::Object(o)) if k != "extensionProviders" => {
+                proto_merge(b, o)
+            }
             (_, Json::Null) => {
                 base.remove(k);
             }
@@ -195,7 +201,9 @@ impl MeshConfig {
     /// default proxy configuration; proxy metadata merges key by key.
     pub fn with_proxy_overrides(&self, overrides: &Json) -> Result<MeshConfig, MeshError> {
         let Json::Object(o) = overrides else {
-            return Err(MeshError("proxy.istio.io/config must hold a ProxyConfig mapping".into()));
+            return Err(MeshError(
+                "proxy.istio.io/config must hold a ProxyConfig mapping".into(),
+            ));
         };
         let mut pc = self.proxy_config();
         proto_merge(&mut pc, o);
@@ -207,7 +215,10 @@ impl MeshConfig {
 
     /// The status port of the proxy configuration (15020 by default).
     pub fn status_port(&self) -> i64 {
-        self.proxy_config().get("statusPort").and_then(Json::as_i64).unwrap_or(0)
+        self.proxy_config()
+            .get("statusPort")
+            .and_then(Json::as_i64)
+            .unwrap_or(0)
     }
 
     /// Whether `holdApplicationUntilProxyStarts` is set in the proxy configuration.
@@ -260,13 +271,27 @@ impl MeshConfig {
             ("ProxyListenPort", i("proxyListenPort")),
             ("ProxyInboundListenPort", i("proxyInboundListenPort")),
             ("ProxyHttpPort", i("proxyHttpPort")),
-            ("EnableTracing", Value::Bool(m.get("enableTracing").and_then(Json::as_bool).unwrap_or(false))),
+            (
+                "EnableTracing",
+                Value::Bool(
+                    m.get("enableTracing")
+                        .and_then(Json::as_bool)
+                        .unwrap_or(false),
+                ),
+            ),
             ("AccessLogFile", s("accessLogFile")),
             ("DefaultConfig", self.proxy_config_value()),
             ("ExtensionProviders", Value::list(providers)),
-            ("TrustDomainAliases", string_list(m.get("trustDomainAliases"))),
+            (
+                "TrustDomainAliases",
+                string_list(m.get("trustDomainAliases")),
+            ),
         ];
-        structure("*v1alpha1.MeshConfig", fields, Some(Json::Object(m.clone())))
+        structure(
+            "*v1alpha1.MeshConfig",
+            fields,
+            Some(Json::Object(m.clone())),
+        )
     }
 }
 
@@ -275,7 +300,10 @@ fn provider_value(p: &Json) -> Value {
     structure(
         "*v1alpha1.MeshConfig_ExtensionProvider",
         vec![
-            ("Name", Value::str(p.get("name").and_then(Json::as_str).unwrap_or(""))),
+            (
+                "Name",
+                Value::str(p.get("name").and_then(Json::as_str).unwrap_or("")),
+            ),
             ("Opentelemetry", get("opentelemetry")),
         ],
         Some(p.clone()),
@@ -284,7 +312,11 @@ fn provider_value(p: &Json) -> Value {
 
 fn string_list(v: Option<&Json>) -> Value {
     match v {
-        Some(Json::Array(a)) => Value::list(a.iter().map(|x| Value::str(x.as_str().unwrap_or(""))).collect()),
+        Some(Json::Array(a)) => Value::list(
+            a.iter()
+                .map(|x| Value::str(x.as_str().unwrap_or("")))
+                .collect(),
+        ),
         _ => Value::list(Vec::new()),
     }
 }
@@ -321,7 +353,10 @@ fn proxy_config_value(pc: &Map<String, Json>) -> Value {
             .collect(),
         _ => BTreeMap::new(),
     };
-    let mode = pc.get("interceptionMode").and_then(Json::as_str).unwrap_or("REDIRECT");
+    let mode = pc
+        .get("interceptionMode")
+        .and_then(Json::as_str)
+        .unwrap_or("REDIRECT");
     let tracing = match pc.get("tracing") {
         Some(t @ Json::Object(_)) => tracing_value(t),
         _ => Value::Nil,
@@ -329,7 +364,10 @@ fn proxy_config_value(pc: &Map<String, Json>) -> Value {
     let image = match pc.get("image") {
         Some(Json::Object(img)) => structure(
             "*v1beta1.ProxyImage",
-            vec![("ImageType", Value::str(img.get("imageType").and_then(Json::as_str).unwrap_or("")))],
+            vec![(
+                "ImageType",
+                Value::str(img.get("imageType").and_then(Json::as_str).unwrap_or("")),
+            )],
             Some(Json::Object(img.clone())),
         ),
         _ => Value::Nil,
@@ -343,20 +381,39 @@ fn proxy_config_value(pc: &Map<String, Json>) -> Value {
         ("StatNameLength", i("statNameLength")),
         ("MeshId", s("meshId")),
         ("ProxyMetadata", Value::string_map(metadata)),
-        ("InterceptionMode", Value::enumeration("v1alpha1.ProxyConfig_InboundInterceptionMode", mode)),
-        ("HoldApplicationUntilProxyStarts", bool_wrapper(pc.get("holdApplicationUntilProxyStarts"))),
+        (
+            "InterceptionMode",
+            Value::enumeration("v1alpha1.ProxyConfig_InboundInterceptionMode", mode),
+        ),
+        (
+            "HoldApplicationUntilProxyStarts",
+            bool_wrapper(pc.get("holdApplicationUntilProxyStarts")),
+        ),
         ("Tracing", tracing.clone()),
         ("GetTracing", tracing),
         ("Image", image),
-        ("Concurrency", pc.get("concurrency").map(Value::from_json_any).unwrap_or_default()),
+        (
+            "Concurrency",
+            pc.get("concurrency")
+                .map(Value::from_json_any)
+                .unwrap_or_default(),
+        ),
     ];
-    structure("*v1alpha1.ProxyConfig", fields, Some(Json::Object(clean_proxy_config(pc))))
+    structure(
+        "*v1alpha1.ProxyConfig",
+        fields,
+        Some(Json::Object(clean_proxy_config(pc))),
+    )
 }
 
 fn tracing_value(t: &Json) -> Value {
     let tls = match t.get("tlsSettings") {
         Some(Json::Object(tls)) => {
-            let ca = Value::str(tls.get("caCertificates").and_then(Json::as_str).unwrap_or(""));
+            let ca = Value::str(
+                tls.get("caCertificates")
+                    .and_then(Json::as_str)
+                    .unwrap_or(""),
+            );
             structure(
                 "*v1alpha3.ClientTLSSettings",
                 vec![("CaCertificates", ca.clone()), ("GetCaCertificates", ca)],
@@ -394,7 +451,11 @@ pub fn clean_proxy_config(pc: &Map<String, Json>) -> Map<String, Json> {
             Json::Null => false,
             Json::Bool(b) => *b,
             Json::Number(n) => n.as_f64() != Some(0.0),
-            Json::String(s) => !s.is_empty() && !(k == "interceptionMode" && s == "REDIRECT") && !(k == "controlPlaneAuthPolicy" && s == "NONE"),
+            Json::String(s) => {
+                let zero_enum = (k == "interceptionMode" && s == "REDIRECT")
+                    || (k == "controlPlaneAuthPolicy" && s == "NONE");
+                !(s.is_empty() || zero_enum)
+            }
             Json::Array(a) => !a.is_empty(),
             Json::Object(o) => !o.is_empty() || k == "tracing",
         }
@@ -427,7 +488,11 @@ fn sorted_map(field: &str, v: &Json) -> Json {
         ("proxyMetadata" | "runtimeValues", Json::Object(m)) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            Json::Object(keys.into_iter().map(|k| (k.clone(), m[k].clone())).collect())
+            Json::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), m[k].clone()))
+                    .collect(),
+            )
         }
         _ => v.clone(),
     }

@@ -16,7 +16,14 @@ const DECIMAL: &[(&str, i32)] = &[
 ];
 
 /// Binary suffixes by power of 1024.
-const BINARY: &[(&str, u32)] = &[("Ki", 1), ("Mi", 2), ("Gi", 3), ("Ti", 4), ("Pi", 5), ("Ei", 6)];
+const BINARY: &[(&str, u32)] = &[
+    ("Ki", 1),
+    ("Mi", 2),
+    ("Gi", 3),
+    ("Ti", 4),
+    ("Pi", 5),
+    ("Ei", 6),
+];
 
 /// Returns the canonical form of a quantity, or `None` when `s` is not a quantity.
 pub fn canonical(s: &str) -> Option<String> {
@@ -42,7 +49,9 @@ pub fn canonical(s: &str) -> Option<String> {
     }
     let mut nanos: i128 = 0;
     for c in int_part.chars() {
-        nanos = nanos.checked_mul(10)?.checked_add(i128::from(c.to_digit(10)?))?;
+        nanos = nanos
+            .checked_mul(10)?
+            .checked_add(i128::from(c.to_digit(10)?))?;
     }
     nanos = nanos.checked_mul(1_000_000_000)?;
     let mut scale: i128 = 100_000_000;
@@ -91,9 +100,16 @@ pub fn canonical(s: &str) -> Option<String> {
         exp += 3;
     }
     if exponent_form {
-        return Some(if exp == 0 { n.to_string() } else { format!("{n}e{exp}") });
+        return Some(if exp == 0 {
+            n.to_string()
+        } else {
+            format!("{n}e{exp}")
+        });
     }
-    let suffix = DECIMAL.iter().find(|(_, e)| *e == exp).map_or("", |(s, _)| s);
+    let suffix = DECIMAL
+        .iter()
+        .find(|(_, e)| *e == exp)
+        .map_or("", |(s, _)| s);
     Some(format!("{n}{suffix}"))
 }
 

@@ -11,12 +11,18 @@ fn merge_key(path: &[&str]) -> Option<&'static str> {
     let parent = path.len().checked_sub(2).map(|i| path[i]);
     Some(match (parent, last) {
         (Some("spec"), "containers" | "initContainers" | "ephemeralContainers") => "name",
-        (Some("spec"), "volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates") => "name",
+        (Some("spec"), "volumes" | "imagePullSecrets" | "resourceClaims" | "schedulingGates") => {
+            "name"
+        }
         (Some("spec"), "hostAliases") => "ip",
         (Some("containers" | "initContainers" | "ephemeralContainers"), "ports") => "containerPort",
         (Some("containers" | "initContainers" | "ephemeralContainers"), "env") => "name",
-        (Some("containers" | "initContainers" | "ephemeralContainers"), "volumeMounts") => "mountPath",
-        (Some("containers" | "initContainers" | "ephemeralContainers"), "volumeDevices") => "devicePath",
+        (Some("containers" | "initContainers" | "ephemeralContainers"), "volumeMounts") => {
+            "mountPath"
+        }
+        (Some("containers" | "initContainers" | "ephemeralContainers"), "volumeDevices") => {
+            "devicePath"
+        }
         (Some("metadata"), "ownerReferences") => "uid",
         _ => return None,
     })
@@ -34,7 +40,11 @@ fn merge_value(original: &mut Value, patch: &Value, path: &mut Vec<&'static str>
     }
 }
 
-fn merge_map(original: &mut Map<String, Value>, patch: &Map<String, Value>, path: &mut Vec<&'static str>) {
+fn merge_map(
+    original: &mut Map<String, Value>,
+    patch: &Map<String, Value>,
+    path: &mut Vec<&'static str>,
+) {
     for (k, pv) in patch {
         if pv.is_null() {
             original.remove(k);
@@ -100,7 +110,10 @@ fn merge_list(original: &mut Vec<Value>, patch: &[Value], key: &str, path: &mut 
     let mut merged = std::mem::take(original);
     for p in patch {
         let pk = key_of(p, key);
-        match merged.iter_mut().find(|o| pk.is_some() && key_of(o, key) == pk) {
+        match merged
+            .iter_mut()
+            .find(|o| pk.is_some() && key_of(o, key) == pk)
+        {
             Some(o) => {
                 if let (Value::Object(om), Value::Object(pm)) = (o, p) {
                     merge_map(om, pm, path);

@@ -5,8 +5,10 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::inject::{inject_pod, injection_required, pod_mesh, Owner, PodError, Prepared, Settings};
 use crate::config::Policy;
+use crate::inject::{
+    inject_pod, injection_required, pod_mesh, Owner, PodError, Prepared, Settings,
+};
 use crate::kube::{self, Kind};
 use crate::yaml;
 
@@ -121,13 +123,22 @@ fn inject_document(
             chunk.first_line,
             0,
             None,
-            format!("document {doc_no} is not a Kubernetes object (a mapping with apiVersion and kind)"),
+            format!(
+                "document {doc_no} is not a Kubernetes object (a mapping with apiVersion and kind)"
+            ),
         ));
     };
-    let api_version = map.get("apiVersion").and_then(Json::as_str).unwrap_or_default();
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
     let kind = map.get("kind").and_then(Json::as_str).unwrap_or_default();
     if kind.is_empty() || api_version.is_empty() {
-        let missing = if kind.is_empty() { "kind" } else { "apiVersion" };
+        let missing = if kind.is_empty() {
+            "kind"
+        } else {
+            "apiVersion"
+        };
         return Err(fail(
             chunk.first_line,
             0,
@@ -143,13 +154,26 @@ fn inject_document(
         if let Some(Json::Array(items)) = list.get_mut("items") {
             for (n, item) in items.iter_mut().enumerate() {
                 let (a, k) = (
-                    item.get("apiVersion").and_then(Json::as_str).unwrap_or_default().to_string(),
-                    item.get("kind").and_then(Json::as_str).unwrap_or_default().to_string(),
+                    item.get("apiVersion")
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    item.get("kind")
+                        .and_then(Json::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
                 );
                 if let Some(kind) = Kind::of(&a, &k) {
-                    inject_object(settings, prepared, kind, item, warnings_ref).map_err(|(w, m)| {
-                        fail(doc_line("items"), 0, w, format!("document {doc_no}, item {}: {m}", n + 1))
-                    })?;
+                    inject_object(settings, prepared, kind, item, warnings_ref).map_err(
+                        |(w, m)| {
+                            fail(
+                                doc_line("items"),
+                                0,
+                                w,
+                                format!("document {doc_no}, item {}: {m}", n + 1),
+                            )
+                        },
+                    )?;
                 }
             }
         }
@@ -157,8 +181,14 @@ fn inject_document(
         out.push_str(&yaml::to_string(&list));
     } else if let Some(k) = workload {
         let mut obj = value;
-        inject_object(settings, prepared, k, &mut obj, warnings_ref)
-            .map_err(|(w, m)| fail(doc_line("template"), 0, w, format!("document {doc_no}: {m}")))?;
+        inject_object(settings, prepared, k, &mut obj, warnings_ref).map_err(|(w, m)| {
+            fail(
+                doc_line("template"),
+                0,
+                w,
+                format!("document {doc_no}: {m}"),
+            )
+        })?;
         out.push_str(&yaml::to_string(&obj));
     } else {
         out.push_str(chunk.text);
@@ -183,7 +213,12 @@ fn line_of(text: &str, key: &str) -> Option<u32> {
 /// `GetDeployMetaFromPod`).
 fn pod_owner(pod: &Json) -> Owner {
     let meta = pod.get("metadata").cloned().unwrap_or(Json::Null);
-    let s = |v: &Json, k: &str| v.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
+    let s = |v: &Json, k: &str| {
+        v.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let mut owner = Owner {
         api_version: "v1".into(),
         kind: "Pod".into(),
@@ -194,7 +229,10 @@ fn pod_owner(pod: &Json) -> Owner {
         let controller = meta
             .get("ownerReferences")
             .and_then(Json::as_array)
-            .and_then(|refs| refs.iter().find(|r| r.get("controller").and_then(Json::as_bool) == Some(true)));
+            .and_then(|refs| {
+                refs.iter()
+                    .find(|r| r.get("controller").and_then(Json::as_bool) == Some(true))
+            });
         if let Some(r) = controller {
             owner.api_version = s(r, "apiVersion");
             owner.kind = s(r, "kind");
@@ -202,14 +240,21 @@ fn pod_owner(pod: &Json) -> Owner {
             let labels = meta.get("labels").cloned().unwrap_or(Json::Null);
             let hash = s(&labels, "pod-template-hash");
             if owner.kind == "ReplicaSet" && !hash.is_empty() && owner.name.ends_with(&hash) {
-                owner.name = owner.name.trim_end_matches(&hash).trim_end_matches('-').to_string();
+                owner.name = owner
+                    .name
+                    .trim_end_matches(&hash)
+                    .trim_end_matches('-')
+                    .to_string();
                 owner.kind = "Deployment".into();
-            } else if owner.kind == "ReplicationController" && !s(&labels, "deploymentconfig").is_empty() {
+            } else if owner.kind == "ReplicationController"
+                && !s(&labels, "deploymentconfig").is_empty()
+            {
                 owner.name = s(&labels, "deploymentconfig");
                 owner.kind = "DeploymentConfig".into();
             } else if owner.kind == "Job" {
                 if let Some((base, stamp)) = owner.name.rsplit_once('-') {
-                    if (8..=11).contains(&stamp.len()) && stamp.bytes().all(|b| b.is_ascii_digit()) {
+                    if (8..=11).contains(&stamp.len()) && stamp.bytes().all(|b| b.is_ascii_digit())
+                    {
                         owner.name = base.to_string();
                         owner.kind = "CronJob".into();
                         owner.api_version = "batch/v1".into();
@@ -232,7 +277,12 @@ fn inject_object(
     obj: &mut Json,
     warnings: &mut Vec<String>,
 ) -> Result<(), (Option<String>, String)> {
-    let s = |v: &Json, k: &str| v.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
+    let s = |v: &Json, k: &str| {
+        v.get(k)
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let meta = obj.get("metadata").cloned().unwrap_or(Json::Null);
     let (meta_path, spec_path) = kind.pod_paths();
     let spec = match kube::at(obj, spec_path) {
@@ -248,11 +298,16 @@ fn inject_object(
             ))
         }
     };
-    let pod_metadata = kube::at(obj, meta_path).cloned().unwrap_or(Json::Object(Map::new()));
+    let pod_metadata = kube::at(obj, meta_path)
+        .cloned()
+        .unwrap_or(Json::Object(Map::new()));
     let pod = Json::Object(
-        [("metadata".to_string(), pod_metadata), ("spec".to_string(), spec)]
-            .into_iter()
-            .collect(),
+        [
+            ("metadata".to_string(), pod_metadata),
+            ("spec".to_string(), spec),
+        ]
+        .into_iter()
+        .collect(),
     );
     let owner = if kind == Kind::Pod {
         pod_owner(&pod)
@@ -282,17 +337,29 @@ fn inject_object(
     let label = format!("{kind_name} {full_name:?}");
     let finish = |obj: &mut Json| kube::normalize_object(kind, obj);
     if kube::at(&pod, &["spec", "hostNetwork"]).and_then(Json::as_bool) == Some(true) {
-        warnings.push(format!("===> Skipping injection because {label} has host networking enabled"));
+        warnings.push(format!(
+            "===> Skipping injection because {label} has host networking enabled"
+        ));
         finish(obj);
         return Ok(());
     }
     let mesh = pod_mesh(&settings.mesh, &pod).map_err(|e| (Some(label.clone()), e.to_string()))?;
-    if !injection_required(IGNORED_NAMESPACES, Policy::Enabled, &[], &[], &pod, &namespace) {
-        warnings.push(format!("===> Skipping injection because {label} has sidecar injection disabled"));
+    if !injection_required(
+        IGNORED_NAMESPACES,
+        Policy::Enabled,
+        &[],
+        &[],
+        &pod,
+        &namespace,
+    ) {
+        warnings.push(format!(
+            "===> Skipping injection because {label} has sidecar injection disabled"
+        ));
         finish(obj);
         return Ok(());
     }
-    let injected = inject_pod(settings, prepared, mesh.as_ref(), &pod, &owner).map_err(|e: PodError| (Some(label.clone()), format!("{label}: {e}")))?;
+    let injected = inject_pod(settings, prepared, mesh.as_ref(), &pod, &owner)
+        .map_err(|e: PodError| (Some(label.clone()), format!("{label}: {e}")))?;
     for (path, key) in [(meta_path, "metadata"), (spec_path, "spec")] {
         if let (Some(slot), Some(v)) = (kube::at_mut(obj, path), injected.get(key)) {
             *slot = v.clone();

@@ -29,7 +29,12 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
     use granit_parser::{Event, Parser, ScalarStyle};
     enum Open {
         Seq(Vec<Value>, usize),
-        Map(serde_json::Map<String, Value>, Option<String>, usize, Vec<Value>),
+        Map(
+            serde_json::Map<String, Value>,
+            Option<String>,
+            usize,
+            Vec<Value>,
+        ),
     }
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Open> = Vec::new();
@@ -42,7 +47,12 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
         message,
     };
     // Places a finished value in its parent; `Ok(false)` when it is the root.
-    fn place(stack: &mut [Open], root: &mut Option<Value>, v: Value, merge_key: &str) -> Result<(), String> {
+    fn place(
+        stack: &mut [Open],
+        root: &mut Option<Value>,
+        v: Value,
+        merge_key: &str,
+    ) -> Result<(), String> {
         match stack.last_mut() {
             None => {
                 *root = Some(v);
@@ -68,7 +78,11 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
                     match v {
                         Value::Object(_) => merges.push(v),
                         Value::Array(list) => merges.extend(list),
-                        _ => return Err("a << merge key needs a mapping or a list of mappings".into()),
+                        _ => {
+                            return Err(
+                                "a << merge key needs a mapping or a list of mappings".into()
+                            )
+                        }
                     }
                     Ok(())
                 }
@@ -103,7 +117,9 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
                 let is_key = matches!(stack.last(), Some(Open::Map(_, None, _, _)));
                 let v = match (&tag, style) {
                     _ if is_key => Value::String(value.to_string()),
-                    (Some(t), _) if t.handle() == "tag:yaml.org,2002:" && t.suffix() == "str" => Value::String(value.to_string()),
+                    (Some(t), _) if t.handle() == "tag:yaml.org,2002:" && t.suffix() == "str" => {
+                        Value::String(value.to_string())
+                    }
                     (_, ScalarStyle::Plain) => plain_scalar(&value),
                     _ => Value::String(value.to_string()),
                 };
@@ -117,7 +133,11 @@ pub fn parse(text: &str) -> Result<Value, YamlError> {
             }
             Event::SequenceStart(_, id, _) | Event::MappingStart(_, id, _) => {
                 if stack.len() >= MAX_DEPTH {
-                    return Err(err_at(line, col, format!("the document nests deeper than {MAX_DEPTH} levels")));
+                    return Err(err_at(
+                        line,
+                        col,
+                        format!("the document nests deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Open::Seq(Vec::new(), id)
@@ -169,7 +189,9 @@ fn count_values(v: &Value) -> usize {
 fn plain_scalar(s: &str) -> Value {
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => return Value::Bool(true),
+        "true" | "True" | "TRUE" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "y" | "Y" => {
+            return Value::Bool(true)
+        }
         "false" | "False" | "FALSE" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "n" | "N" => {
             return Value::Bool(false)
         }
@@ -190,7 +212,10 @@ fn plain_scalar(s: &str) -> Value {
         i64::from_str_radix(o, 8).ok()
     } else if let Some(b) = digits.strip_prefix("0b") {
         i64::from_str_radix(b, 2).ok()
-    } else if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+    } else if digits.len() > 1
+        && digits.starts_with('0')
+        && digits.bytes().all(|b| (b'0'..=b'7').contains(&b))
+    {
         i64::from_str_radix(&digits[1..], 8).ok()
     } else if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         digits.parse::<i64>().ok()
@@ -210,7 +235,9 @@ fn plain_scalar(s: &str) -> Value {
     let lower = digits.to_ascii_lowercase();
     let is_float = !lower.is_empty()
         && lower.bytes().any(|b| b.is_ascii_digit())
-        && lower.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'-' | b'+'))
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'-' | b'+'))
         && lower.bytes().filter(|b| *b == b'.').count() <= 1;
     if is_float {
         if let Ok(f) = lower.parse::<f64>() {
@@ -384,7 +411,8 @@ fn block_safe(s: &str) -> bool {
     !s.starts_with(' ')
         && !s.starts_with('\t')
         && !s.ends_with("\n\n")
-        && s.split('\n').all(|l| !l.ends_with(' ') && !l.ends_with('\t') && !l.contains('\r'))
+        && s.split('\n')
+            .all(|l| !l.ends_with(' ') && !l.ends_with('\t') && !l.contains('\r'))
         && s.chars().all(|c| c == '\n' || c == '\t' || !c.is_control())
 }
 
@@ -410,7 +438,20 @@ pub fn needs_quotes(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
     if matches!(
         lower.as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~" | ".nan" | ".inf" | "-.inf" | "+.inf"
+        "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "on"
+            | "off"
+            | "y"
+            | "n"
+            | "null"
+            | "~"
+            | ".nan"
+            | ".inf"
+            | "-.inf"
+            | "+.inf"
     ) {
         return true;
     }
@@ -419,7 +460,8 @@ pub fn needs_quotes(s: &str) -> bool {
         // `-x`, `:x`, `?x` are plain when followed by a non-space, but quoting is always safe.
         return true;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control()) {
+    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.chars().any(|c| c.is_control())
+    {
         return true;
     }
     looks_numeric(s)
@@ -433,18 +475,29 @@ fn looks_numeric(s: &str) -> bool {
     if t.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
         return true;
     }
-    if let Some(rest) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0o")).or_else(|| t.strip_prefix("0b")) {
+    if let Some(rest) = t
+        .strip_prefix("0x")
+        .or_else(|| t.strip_prefix("0o"))
+        .or_else(|| t.strip_prefix("0b"))
+    {
         return !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_hexdigit());
     }
     // Floats and exponents, sexagesimal (1:20) and dates (2001-12-14) read as non-strings in YAML 1.1.
     if t.parse::<f64>().is_ok() && t.bytes().any(|b| b.is_ascii_digit()) {
         return true;
     }
-    if t.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.') && t.contains(':') {
+    if t.bytes()
+        .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+        && t.contains(':')
+    {
         return true;
     }
     let b = t.as_bytes();
-    b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5..7].iter().all(u8::is_ascii_digit) && b[7] == b'-'
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
 }
 
 #[cfg(test)]
@@ -464,8 +517,12 @@ mod tests {
 
     #[test]
     fn types_scalars_as_go_does() {
-        let v = parse("a: 0644\nb: yes\nc: '0644'\nd: 1.5\ne: ~\nf: 1e3\ng: 12abc\nh: -7\n").unwrap();
-        assert_eq!(v, json!({"a": 420, "b": true, "c": "0644", "d": 1.5, "e": null, "f": 1000.0, "g": "12abc", "h": -7}));
+        let v =
+            parse("a: 0644\nb: yes\nc: '0644'\nd: 1.5\ne: ~\nf: 1e3\ng: 12abc\nh: -7\n").unwrap();
+        assert_eq!(
+            v,
+            json!({"a": 420, "b": true, "c": "0644", "d": 1.5, "e": null, "f": 1000.0, "g": "12abc", "h": -7})
+        );
         let v = parse("base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\nl: [*b]\n").unwrap();
         assert_eq!(v["m"], json!({"x": 1, "y": 2}));
         assert_eq!(v["l"], json!([{"x": 1}]));

@@ -41,7 +41,12 @@ fn normalize(v: &mut Value) {
             for (k, x) in m.iter_mut() {
                 if k == "image" {
                     if let Value::String(s) = x {
-                        for hub in ["registry.istio.io/testing/", "docker.io/istio/", "gcr.io/istio-release/", "gcr.io/istio-testing/"] {
+                        for hub in [
+                            "registry.istio.io/testing/",
+                            "docker.io/istio/",
+                            "gcr.io/istio-release/",
+                            "gcr.io/istio-testing/",
+                        ] {
                             if let Some(rest) = s.strip_prefix(hub) {
                                 let name = rest.split(':').next().unwrap_or(rest);
                                 *s = format!("<hub>/{name}:<tag>");
@@ -100,7 +105,10 @@ fn istio_all_on_templates_reproduce_istio_goldens() {
         eprintln!("skipped: no Istio reference data");
         return;
     };
-    let golden = std::fs::read_to_string(root.join("manifests/output/all_on.golden-show-in-gh-pull-request.yaml")).unwrap();
+    let golden = std::fs::read_to_string(
+        root.join("manifests/output/all_on.golden-show-in-gh-pull-request.yaml"),
+    )
+    .unwrap();
     let (mut config, mut values, mut mesh) = (None, None, None);
     for d in docs(&golden) {
         if d["kind"] == "ConfigMap" {
@@ -118,7 +126,10 @@ fn istio_all_on_templates_reproduce_istio_goldens() {
     let values = Values::parse(&values.unwrap()).unwrap();
     let mesh = MeshConfig::from_json(&yaml::parse(&mesh.unwrap()).unwrap()).unwrap();
 
-    let cases: Value = serde_json::from_str(&std::fs::read_to_string(root.join("kube-inject/cases.json")).unwrap()).unwrap();
+    let cases: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("kube-inject/cases.json")).unwrap(),
+    )
+    .unwrap();
     let base = root.join("kube-inject");
     let mut failures = Vec::new();
     let mut ran = 0;
@@ -129,7 +140,9 @@ fn istio_all_on_templates_reproduce_istio_goldens() {
             && c["meshConfigChange"].as_array().is_some_and(Vec::is_empty)
             && c["meshConfigOverlay"].is_null()
             && c["iopFile"].is_null()
-            && c["env"].as_object().is_some_and(|e| e.keys().all(|k| k == "ENABLE_NATIVE_SIDECARS"));
+            && c["env"]
+                .as_object()
+                .is_some_and(|e| e.keys().all(|k| k == "ENABLE_NATIVE_SIDECARS"));
         if !defaults {
             continue;
         }
@@ -171,5 +184,10 @@ fn istio_all_on_templates_reproduce_istio_goldens() {
         }
     }
     assert!(ran > 30, "only {ran} cases with default settings");
-    assert!(failures.is_empty(), "{} of {ran} cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -195,7 +195,13 @@ impl<'a> Exec<'a> {
         Ok(Flow::Normal)
     }
 
-    fn bind(&mut self, name: &Arc<str>, v: Value, assign: bool, line: u32) -> Result<(), ExecError> {
+    fn bind(
+        &mut self,
+        name: &Arc<str>,
+        v: Value,
+        assign: bool,
+        line: u32,
+    ) -> Result<(), ExecError> {
         if assign {
             match self.vars.iter_mut().rev().find(|(n, _)| n == name) {
                 Some(slot) => slot.1 = v,
@@ -281,7 +287,10 @@ impl<'a> Exec<'a> {
         if args.is_empty() && piped.is_none() {
             return Err(ExecError {
                 line,
-                message: format!("wrong number of args for {}: want at least 1 got 0", if and { "and" } else { "or" }),
+                message: format!(
+                    "wrong number of args for {}: want at least 1 got 0",
+                    if and { "and" } else { "or" }
+                ),
             });
         }
         let mut last = Value::Nil;

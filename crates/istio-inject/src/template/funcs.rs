@@ -50,8 +50,16 @@ pub fn all() -> super::Funcs {
             })
         }),
         ("empty", |a| Ok(Value::Bool(empty(&arg(a, 0))))),
-        ("coalesce", |a| Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or_default())),
-        ("ternary", |a| Ok(if arg(a, 2).truthy() { arg(a, 0) } else { arg(a, 1) })),
+        ("coalesce", |a| {
+            Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or_default())
+        }),
+        ("ternary", |a| {
+            Ok(if arg(a, 2).truthy() {
+                arg(a, 0)
+            } else {
+                arg(a, 1)
+            })
+        }),
         ("quote", |a| {
             let parts: Vec<String> = a
                 .iter()
@@ -101,13 +109,33 @@ pub fn all() -> super::Funcs {
             let s = strval(&arg(a, 1));
             Ok(Value::str(s.strip_prefix(prefix.as_str()).unwrap_or(&s)))
         }),
-        ("hasPrefix", |a| Ok(Value::Bool(strval(&arg(a, 1)).starts_with(&strval(&arg(a, 0)))))),
-        ("hasSuffix", |a| Ok(Value::Bool(strval(&arg(a, 1)).ends_with(&strval(&arg(a, 0)))))),
-        ("contains", |a| Ok(Value::Bool(strval(&arg(a, 1)).contains(&strval(&arg(a, 0)))))),
-        ("upper", |a| Ok(Value::str(&strval(&arg(a, 0)).to_uppercase()))),
-        ("lower", |a| Ok(Value::str(&strval(&arg(a, 0)).to_lowercase()))),
-        ("toLower", |a| Ok(Value::str(&strval(&arg(a, 0)).to_lowercase()))),
-        ("toUpper", |a| Ok(Value::str(&strval(&arg(a, 0)).to_uppercase()))),
+        ("hasPrefix", |a| {
+            Ok(Value::Bool(
+                strval(&arg(a, 1)).starts_with(&strval(&arg(a, 0))),
+            ))
+        }),
+        ("hasSuffix", |a| {
+            Ok(Value::Bool(
+                strval(&arg(a, 1)).ends_with(&strval(&arg(a, 0))),
+            ))
+        }),
+        ("contains", |a| {
+            Ok(Value::Bool(
+                strval(&arg(a, 1)).contains(&strval(&arg(a, 0))),
+            ))
+        }),
+        ("upper", |a| {
+            Ok(Value::str(&strval(&arg(a, 0)).to_uppercase()))
+        }),
+        ("lower", |a| {
+            Ok(Value::str(&strval(&arg(a, 0)).to_lowercase()))
+        }),
+        ("toLower", |a| {
+            Ok(Value::str(&strval(&arg(a, 0)).to_lowercase()))
+        }),
+        ("toUpper", |a| {
+            Ok(Value::str(&strval(&arg(a, 0)).to_uppercase()))
+        }),
         ("title", |a| {
             let s = strval(&arg(a, 0));
             let mut out = String::with_capacity(s.len());
@@ -135,7 +163,9 @@ pub fn all() -> super::Funcs {
         ("indent", |a| {
             let n = int_arg(a, 0)?.max(0) as usize;
             let s = strval(&arg(a, 1));
-            Ok(Value::str(&s.replace('\n', &format!("\n{}", " ".repeat(n)))))
+            Ok(Value::str(
+                &s.replace('\n', &format!("\n{}", " ".repeat(n))),
+            ))
         }),
         ("nindent", |a| {
             let n = int_arg(a, 0)?.max(0) as usize;
@@ -172,11 +202,22 @@ pub fn all() -> super::Funcs {
             l.insert(0, arg(a, 1));
             Ok(Value::list(l))
         }),
-        ("first", |a| Ok(list_arg(a, 0, "first")?.first().cloned().unwrap_or_default())),
-        ("last", |a| Ok(list_arg(a, 0, "last")?.last().cloned().unwrap_or_default())),
+        ("first", |a| {
+            Ok(list_arg(a, 0, "first")?
+                .first()
+                .cloned()
+                .unwrap_or_default())
+        }),
+        ("last", |a| {
+            Ok(list_arg(a, 0, "last")?.last().cloned().unwrap_or_default())
+        }),
         ("has", |a| {
             let needle = arg(a, 0);
-            Ok(Value::Bool(list_arg(a, 1, "has")?.iter().any(|v| deep_equal(v, &needle))))
+            Ok(Value::Bool(
+                list_arg(a, 1, "has")?
+                    .iter()
+                    .any(|v| deep_equal(v, &needle)),
+            ))
         }),
         ("dict", |a| {
             let mut m = BTreeMap::new();
@@ -185,8 +226,17 @@ pub fn all() -> super::Funcs {
             }
             Ok(Value::map(m))
         }),
-        ("get", |a| Ok(map_arg(&arg(a, 0)).get(&strval(&arg(a, 1))).cloned().unwrap_or(Value::str("")))),
-        ("hasKey", |a| Ok(Value::Bool(map_arg(&arg(a, 0)).contains_key(&strval(&arg(a, 1)))))),
+        ("get", |a| {
+            Ok(map_arg(&arg(a, 0))
+                .get(&strval(&arg(a, 1)))
+                .cloned()
+                .unwrap_or(Value::str("")))
+        }),
+        ("hasKey", |a| {
+            Ok(Value::Bool(
+                map_arg(&arg(a, 0)).contains_key(&strval(&arg(a, 1))),
+            ))
+        }),
         ("keys", |a| {
             let mut keys: Vec<Value> = Vec::new();
             for m in a {
@@ -196,16 +246,24 @@ pub fn all() -> super::Funcs {
         }),
         ("toJson", |a| Ok(Value::str(&go_json(&arg(a, 0).to_json())))),
         ("toPrettyJson", |a| {
-            Ok(Value::str(&serde_json::to_string_pretty(&arg(a, 0).to_json()).unwrap_or_default()))
+            Ok(Value::str(
+                &serde_json::to_string_pretty(&arg(a, 0).to_json()).unwrap_or_default(),
+            ))
         }),
         ("int", |a| Ok(Value::Int(to_int(&arg(a, 0))))),
         ("int64", |a| Ok(Value::Int(to_int(&arg(a, 0))))),
         ("float64", |a| Ok(Value::Float(to_float(&arg(a, 0))))),
-        ("atoi", |a| Ok(Value::Int(strval(&arg(a, 0)).trim().parse().unwrap_or(0)))),
+        ("atoi", |a| {
+            Ok(Value::Int(strval(&arg(a, 0)).trim().parse().unwrap_or(0)))
+        }),
         ("add", |a| Ok(Value::Int(a.iter().map(to_int).sum()))),
-        ("sub", |a| Ok(Value::Int(to_int(&arg(a, 0)) - to_int(&arg(a, 1))))),
+        ("sub", |a| {
+            Ok(Value::Int(to_int(&arg(a, 0)) - to_int(&arg(a, 1))))
+        }),
         ("mul", |a| Ok(Value::Int(a.iter().map(to_int).product()))),
-        ("b64enc", |a| Ok(Value::str(&base64(strval(&arg(a, 0)).as_bytes())))),
+        ("b64enc", |a| {
+            Ok(Value::str(&base64(strval(&arg(a, 0)).as_bytes())))
+        }),
         // Istio's injection functions.
         ("isset", |a| {
             let key = strval(&arg(a, 1));
@@ -221,7 +279,10 @@ pub fn all() -> super::Funcs {
             })
         }),
         ("excludeInboundPort", |a| {
-            Ok(Value::str(&exclude_inbound_port(&arg(a, 0).sprint(), &strval(&arg(a, 1)))))
+            Ok(Value::str(&exclude_inbound_port(
+                &arg(a, 0).sprint(),
+                &strval(&arg(a, 1)),
+            )))
         }),
         ("toJSON", |a| {
             Ok(Value::str(&match arg(a, 0) {
@@ -253,9 +314,16 @@ pub fn all() -> super::Funcs {
             Ok(Value::str(yaml::to_string(&j).trim_end_matches('\n')))
         }),
         ("appendMultusNetwork", |a| {
-            Ok(Value::str(&append_multus_network(&strval(&arg(a, 0)), &strval(&arg(a, 1)))))
+            Ok(Value::str(&append_multus_network(
+                &strval(&arg(a, 0)),
+                &strval(&arg(a, 1)),
+            )))
         }),
-        ("env", |a| Ok(Value::str(&std::env::var(strval(&arg(a, 0))).unwrap_or_default()))),
+        ("env", |a| {
+            Ok(Value::str(
+                &std::env::var(strval(&arg(a, 0))).unwrap_or_default(),
+            ))
+        }),
         ("omit", |a| {
             let mut m = map_arg(&arg(a, 0));
             for k in a.iter().skip(1) {
@@ -266,7 +334,10 @@ pub fn all() -> super::Funcs {
         ("strdict", |a| {
             let mut m = BTreeMap::new();
             for pair in a.chunks(2) {
-                m.insert(strval(&pair[0]), Value::str(&pair.get(1).map(strval).unwrap_or_default()));
+                m.insert(
+                    strval(&pair[0]),
+                    Value::str(&pair.get(1).map(strval).unwrap_or_default()),
+                );
             }
             Ok(Value::string_map(m))
         }),
@@ -302,7 +373,10 @@ fn arg(a: &[Value], i: usize) -> Value {
 fn str_arg(a: &[Value], i: usize, f: &str) -> Result<String, String> {
     match a.get(i) {
         Some(Value::Str(s)) => Ok(s.to_string()),
-        Some(other) => Err(format!("{f}: wrong type for value; expected string; got {}", other.type_name())),
+        Some(other) => Err(format!(
+            "{f}: wrong type for value; expected string; got {}",
+            other.type_name()
+        )),
         None => Err(format!("{f}: missing argument {}", i + 1)),
     }
 }
@@ -311,7 +385,10 @@ fn int_arg(a: &[Value], i: usize) -> Result<i64, String> {
     match a.get(i) {
         Some(Value::Int(n)) => Ok(*n),
         Some(Value::Float(f)) => Ok(*f as i64),
-        Some(other) => Err(format!("wrong type for value; expected int; got {}", other.type_name())),
+        Some(other) => Err(format!(
+            "wrong type for value; expected int; got {}",
+            other.type_name()
+        )),
         None => Err(format!("missing argument {}", i + 1)),
     }
 }
@@ -327,7 +404,11 @@ fn list_arg(a: &[Value], i: usize, f: &str) -> Result<Vec<Value>, String> {
 fn map_arg(v: &Value) -> BTreeMap<String, Value> {
     match v {
         Value::Map(m) => m.entries.clone(),
-        Value::Struct(s) => s.fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        Value::Struct(s) => s
+            .fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
         _ => BTreeMap::new(),
     }
 }
@@ -417,7 +498,11 @@ fn index(a: &[Value]) -> R {
 
 fn slice(a: &[Value]) -> R {
     let v = arg(a, 0);
-    let bounds: Vec<usize> = a.iter().skip(1).map(|x| to_int(x).max(0) as usize).collect();
+    let bounds: Vec<usize> = a
+        .iter()
+        .skip(1)
+        .map(|x| to_int(x).max(0) as usize)
+        .collect();
     match &v {
         Value::List(l) => {
             let lo = bounds.first().copied().unwrap_or(0);
@@ -513,7 +598,9 @@ fn deep_equal(a: &Value, b: &Value) -> bool {
             kind(a) == Kind::Str && kind(b) == Kind::Str && a.sprint() == b.sprint()
                 || a.to_json() == b.to_json() && kind(a) == kind(b)
         }
-        (Value::List(_), Value::List(_)) | (Value::Map(_), Value::Map(_)) => a.to_json() == b.to_json(),
+        (Value::List(_), Value::List(_)) | (Value::Map(_), Value::Map(_)) => {
+            a.to_json() == b.to_json()
+        }
         _ => false,
     }
 }
@@ -836,7 +923,9 @@ fn url_escape(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             b => out.push_str(&format!("%{b:02X}")),
         }
@@ -882,7 +971,10 @@ mod tests {
     fn go_formatting() {
         assert_eq!(sprintf("%t", &[Value::Bool(true)]), "true");
         assert_eq!(sprintf("istio.%s", &[Value::str("sa")]), "istio.sa");
-        assert_eq!(sprintf("%05d|%-3s|", &[Value::Int(42), Value::str("a")]), "00042|a  |");
+        assert_eq!(
+            sprintf("%05d|%-3s|", &[Value::Int(42), Value::str("a")]),
+            "00042|a  |"
+        );
         assert_eq!(go_quote("a\"b\n"), "\"a\\\"b\\n\"");
     }
 
@@ -892,7 +984,10 @@ mod tests {
         assert_eq!(exclude_inbound_port("15020", "80,15020"), "80,15020");
         assert_eq!(exclude_inbound_port("0", "80"), "80");
         assert_eq!(append_multus_network("", "istio-cni"), "istio-cni");
-        assert_eq!(append_multus_network("a, b", "istio-cni"), "a, b, istio-cni");
+        assert_eq!(
+            append_multus_network("a, b", "istio-cni"),
+            "a, b, istio-cni"
+        );
         assert_eq!(
             append_multus_network(r#"[{"name": "a"}]"#, "istio-cni"),
             r#"[{"name": "a"}, {"name": "istio-cni"}]"#

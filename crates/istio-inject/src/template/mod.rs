@@ -85,18 +85,48 @@ mod tests {
 
     #[test]
     fn go_semantics() {
-        assert_eq!(run("{{ .a }}-{{ .missing }}", json!({"a": 15020})), "15020-<no value>");
+        assert_eq!(
+            run("{{ .a }}-{{ .missing }}", json!({"a": 15020})),
+            "15020-<no value>"
+        );
         assert_eq!(
             run("{{- $l := list }}{{ range $i, $v := .xs }}{{ $l = append $l $v }}{{ end }}{{ $l | join \",\" }}", json!({"xs": ["a", "b"]})),
             "a,b"
         );
-        assert_eq!(run("{{ if and .a (not .b) }}y{{ else }}n{{ end }}", json!({"a": true, "b": false})), "y");
-        assert_eq!(run("{{ with .m }}{{ .k }}{{ else }}none{{ end }}", json!({"m": {"k": "v"}})), "v");
-        assert_eq!(run("{{ range .m }}{{ . }}{{ end }}", json!({"m": {"b": 2, "a": 1}})), "12");
+        assert_eq!(
+            run(
+                "{{ if and .a (not .b) }}y{{ else }}n{{ end }}",
+                json!({"a": true, "b": false})
+            ),
+            "y"
+        );
+        assert_eq!(
+            run(
+                "{{ with .m }}{{ .k }}{{ else }}none{{ end }}",
+                json!({"m": {"k": "v"}})
+            ),
+            "v"
+        );
+        assert_eq!(
+            run(
+                "{{ range .m }}{{ . }}{{ end }}",
+                json!({"m": {"b": 2, "a": 1}})
+            ),
+            "12"
+        );
         assert_eq!(run("{{ .x | default \"d\" | quote }}", json!({})), "\"d\"");
-        assert_eq!(run("{{ define \"x\" }}[{{ . }}]{{ end }}{{ template \"x\" .v }}", json!({"v": 3})), "[3]");
+        assert_eq!(
+            run(
+                "{{ define \"x\" }}[{{ . }}]{{ end }}{{ template \"x\" .v }}",
+                json!({"v": 3})
+            ),
+            "[3]"
+        );
         assert_eq!(run("{{ (.a).b }}", json!({"a": {"b": "c"}})), "c");
-        assert_eq!(run("{{ toYaml .a | nindent 2 }}", json!({"a": {"k": [1]}})), "\n  k:\n  - 1");
+        assert_eq!(
+            run("{{ toYaml .a | nindent 2 }}", json!({"a": {"k": [1]}})),
+            "\n  k:\n  - 1"
+        );
     }
 
     #[test]
@@ -104,6 +134,9 @@ mod tests {
         let t = Template::parse("sidecar", "a\n{{ nope 1 }}").unwrap();
         let e = t.render(&Value::Nil).unwrap_err();
         assert_eq!(e.line, 2);
-        assert_eq!(e.to_string(), "template \"sidecar\", line 2: function \"nope\" not defined");
+        assert_eq!(
+            e.to_string(),
+            "template \"sidecar\", line 2: function \"nope\" not defined"
+        );
     }
 }

@@ -278,7 +278,10 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                 toks.push(Tok::Assign);
                 i += 1;
             }
-            b'.' if b.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') => {
+            b'.' if b
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') =>
+            {
                 let start = i + 1;
                 i = start;
                 while i < b.len() && is_alnum(b[i]) {
@@ -351,12 +354,16 @@ fn lex_action(s: &str, line0: u32) -> Result<(Vec<Tok>, usize, bool), ParseError
                     && (b[i].is_ascii_alphanumeric()
                         || b[i] == b'.'
                         || b[i] == b'_'
-                        || ((b[i] == b'-' || b[i] == b'+') && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P')))
+                        || ((b[i] == b'-' || b[i] == b'+')
+                            && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P')))
                 {
                     i += 1;
                 }
                 let text = &s[start..i];
-                toks.push(parse_number(text).ok_or_else(|| err(line, format!("bad number syntax: {text:?}")))?);
+                toks.push(
+                    parse_number(text)
+                        .ok_or_else(|| err(line, format!("bad number syntax: {text:?}")))?,
+                );
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
@@ -385,13 +392,25 @@ fn parse_number(text: &str) -> Option<Tok> {
         Some(d) => (true, d),
         None => (false, clean.strip_prefix('+').unwrap_or(&clean)),
     };
-    let int = if let Some(h) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
+    let int = if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
         i64::from_str_radix(h, 16).ok()
-    } else if let Some(o) = digits.strip_prefix("0o").or_else(|| digits.strip_prefix("0O")) {
+    } else if let Some(o) = digits
+        .strip_prefix("0o")
+        .or_else(|| digits.strip_prefix("0O"))
+    {
         i64::from_str_radix(o, 8).ok()
-    } else if let Some(bn) = digits.strip_prefix("0b").or_else(|| digits.strip_prefix("0B")) {
+    } else if let Some(bn) = digits
+        .strip_prefix("0b")
+        .or_else(|| digits.strip_prefix("0B"))
+    {
         i64::from_str_radix(bn, 2).ok()
-    } else if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|c| c.is_ascii_digit()) {
+    } else if digits.len() > 1
+        && digits.starts_with('0')
+        && digits.bytes().all(|c| c.is_ascii_digit())
+    {
         i64::from_str_radix(&digits[1..], 8).ok()
     } else {
         digits.parse::<i64>().ok()
@@ -430,7 +449,9 @@ fn lex_quoted(s: &str, line: u32) -> Result<(String, usize), ParseError> {
                             'u' => 4,
                             _ => 8,
                         };
-                        let hex: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        let hex: String = (0..n)
+                            .filter_map(|_| chars.next().map(|(_, c)| c))
+                            .collect();
                         let code = u32::from_str_radix(&hex, 16)
                             .ok()
                             .and_then(char::from_u32)
@@ -453,7 +474,7 @@ struct Parser {
 }
 
 /// How a list of nodes ended.
-enum End {
+enum Stop {
     Eof,
     End(u32),
     Else(u32, Vec<Tok>),
@@ -467,19 +488,19 @@ pub fn parse(src: &str) -> Result<Parsed, ParseError> {
     };
     let (body, end) = p.list(0)?;
     match end {
-        End::Eof => Ok(Parsed {
+        Stop::Eof => Ok(Parsed {
             body,
             defines: p.defines,
         }),
-        End::End(line) => Err(err(line, "unexpected {{end}}")),
-        End::Else(line, _) => Err(err(line, "unexpected {{else}}")),
+        Stop::End(line) => Err(err(line, "unexpected {{end}}")),
+        Stop::Else(line, _) => Err(err(line, "unexpected {{else}}")),
     }
 }
 
 impl Parser {
     /// Parses nodes until `{{end}}`, `{{else}}` or the end of input. `depth` counts the
     /// enclosing `range`s, for `break`/`continue`.
-    fn list(&mut self, range_depth: u32) -> Result<(Vec<Node>, End), ParseError> {
+    fn list(&mut self, range_depth: u32) -> Result<(Vec<Node>, Stop), ParseError> {
         let mut nodes = Vec::new();
         while let Some(piece) = self.pieces.next() {
             let (line, toks) = match piece {
@@ -497,8 +518,8 @@ impl Parser {
                 _ => None,
             };
             match keyword.as_deref() {
-                Some("end") => return Ok((nodes, End::End(line))),
-                Some("else") => return Ok((nodes, End::Else(line, toks[1..].to_vec()))),
+                Some("end") => return Ok((nodes, Stop::End(line))),
+                Some("else") => return Ok((nodes, Stop::Else(line, toks[1..].to_vec()))),
                 Some("if") | Some("with") => {
                     let with = keyword.as_deref() == Some("with");
                     nodes.push(self.conditional(with, line, &toks[1..], range_depth)?);
@@ -507,17 +528,17 @@ impl Parser {
                     let pipe = pipeline(line, &toks[1..], true)?;
                     let (body, end) = self.list(range_depth + 1)?;
                     let otherwise = match end {
-                        End::End(_) => Vec::new(),
-                        End::Else(l, rest) => {
+                        Stop::End(_) => Vec::new(),
+                        Stop::Else(l, rest) => {
                             if !rest.is_empty() {
                                 return Err(err(l, "unexpected tokens after {{else}} in range"));
                             }
                             match self.list(range_depth)? {
-                                (nodes, End::End(_)) => nodes,
+                                (nodes, Stop::End(_)) => nodes,
                                 (_, _) => return Err(err(l, "expected {{end}} after {{else}}")),
                             }
                         }
-                        End::Eof => return Err(err(line, "unexpected EOF: range without end")),
+                        Stop::Eof => return Err(err(line, "unexpected EOF: range without end")),
                     };
                     nodes.push(Node::Range {
                         pipe,
@@ -538,8 +559,11 @@ impl Parser {
                         None
                     };
                     let (body, end) = self.list(0)?;
-                    if !matches!(end, End::End(_)) {
-                        return Err(err(line, format!("define {name:?} is not closed by {{{{end}}}}")));
+                    if !matches!(end, Stop::End(_)) {
+                        return Err(err(
+                            line,
+                            format!("define {name:?} is not closed by {{{{end}}}}"),
+                        ));
                     }
                     self.defines.insert(name.clone(), body);
                     if block_pipe.is_some() {
@@ -564,7 +588,13 @@ impl Parser {
                 }
                 Some("break") | Some("continue") => {
                     if range_depth == 0 {
-                        return Err(err(line, format!("{{{{{}}}}} outside {{{{range}}}}", keyword.unwrap_or_default())));
+                        return Err(err(
+                            line,
+                            format!(
+                                "{{{{{}}}}} outside {{{{range}}}}",
+                                keyword.unwrap_or_default()
+                            ),
+                        ));
                     }
                     nodes.push(if keyword.as_deref() == Some("break") {
                         Node::Break(line)
@@ -575,7 +605,7 @@ impl Parser {
                 _ => nodes.push(Node::Action(pipeline(line, &toks, false)?)),
             }
         }
-        Ok((nodes, End::Eof))
+        Ok((nodes, Stop::Eof))
     }
 
     /// `if`/`with` after its keyword, with `else if`/`else with` chains.
@@ -589,17 +619,23 @@ impl Parser {
         let pipe = pipeline(line, toks, false)?;
         let (then, end) = self.list(range_depth)?;
         let otherwise = match end {
-            End::End(_) => Vec::new(),
-            End::Eof => {
-                return Err(err(line, format!("unexpected EOF: {} without end", if with { "with" } else { "if" })))
+            Stop::End(_) => Vec::new(),
+            Stop::Eof => {
+                return Err(err(
+                    line,
+                    format!(
+                        "unexpected EOF: {} without end",
+                        if with { "with" } else { "if" }
+                    ),
+                ))
             }
-            End::Else(l, rest) => match rest.first() {
+            Stop::Else(l, rest) => match rest.first() {
                 Some(Tok::Ident(w)) if w.as_ref() == "if" || w.as_ref() == "with" => {
                     let nested_with = w.as_ref() == "with";
                     vec![self.conditional(nested_with, l, &rest[1..], range_depth)?]
                 }
                 None => match self.list(range_depth)? {
-                    (nodes, End::End(_)) => nodes,
+                    (nodes, Stop::End(_)) => nodes,
                     _ => return Err(err(l, "expected {{end}} after {{else}}")),
                 },
                 _ => return Err(err(l, "unexpected tokens after {{else}}")),
