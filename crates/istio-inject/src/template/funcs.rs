@@ -360,7 +360,12 @@ pub fn all() -> super::Funcs {
             let p = strval(&arg(a, 0));
             Ok(Value::str(&go_dir(&p)))
         }),
-        ("formatDuration", |a| Ok(Value::str(&strval(&arg(a, 0))))),
+        ("formatDuration", |a| {
+            let text = strval(&arg(a, 0));
+            go_duration(&text)
+                .map(|d| Value::str(&d))
+                .ok_or_else(|| format!("{text:?} is not a duration in seconds (e.g. \"90s\")"))
+        }),
         ("otelResourceAttributes", otel_resource_attributes),
     ];
     list.iter().copied().collect()
@@ -672,7 +677,8 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
         let mut s = match (verb, v) {
             ('v' | 's', v) => match (v, precision) {
                 (Value::Float(f), Some(p)) if verb == 'v' => format!("{f:.p$}"),
-                (Value::Nil, _) => "%!s(<nil>)".replace('s', &verb.to_string()),
+                (Value::Nil, _) if verb == 'v' => "<nil>".to_string(),
+                (Value::Nil, _) => "%!s(<nil>)".to_string(),
                 (v, Some(p)) => strval(v).chars().take(p).collect(),
                 (v, None) => strval(v),
             },
@@ -853,6 +859,52 @@ fn omit_nil(v: &Value) -> Value {
     }
 }
 
+/// A protobuf JSON duration (`"90s"`, `"1.5s"`) as Go's `time.Duration.String` writes it
+/// (`1m30s`, `1.5s`, `0s`).
+fn go_duration(text: &str) -> Option<String> {
+    let secs: f64 = text.trim().strip_suffix('s')?.parse().ok()?;
+    let total_ns = (secs * 1e9).round() as i128;
+    if total_ns == 0 {
+        return Some("0s".into());
+    }
+    let sign = if total_ns < 0 { "-" } else { "" };
+    let ns = total_ns.unsigned_abs();
+    if ns < 1_000_000_000 {
+        // Below a second Go picks the largest unit that keeps a whole part.
+        let (unit, scale) = if ns < 1_000 {
+            ("ns", 1u128)
+        } else if ns < 1_000_000 {
+            ("µs", 1_000)
+        } else {
+            ("ms", 1_000_000)
+        };
+        return Some(format!("{sign}{}{unit}", trim_fraction(ns, scale)));
+    }
+    let (h, rest) = (ns / 3_600_000_000_000, ns % 3_600_000_000_000);
+    let (m, rest) = (rest / 60_000_000_000, rest % 60_000_000_000);
+    let mut out = String::from(sign);
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if h > 0 || m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    out.push_str(&format!("{}s", trim_fraction(rest, 1_000_000_000)));
+    Some(out)
+}
+
+/// `n / scale` with the fraction's trailing zeros dropped (`1500, 1000` → `1.5`).
+fn trim_fraction(n: u128, scale: u128) -> String {
+    let whole = n / scale;
+    let frac = n % scale;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = scale.to_string().len() - 1;
+    let digits = format!("{frac:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
 /// Go's `filepath.Dir`.
 fn go_dir(p: &str) -> String {
     match p.rfind('/') {
@@ -997,6 +1049,14 @@ mod tests {
             r#"[{"name": "a"}, {"name": "istio-cni", "namespace": "default"}]"#
         );
         assert_eq!(go_dir("/etc/certs/ca.pem"), "/etc/certs");
+        assert_eq!(go_duration("90s").as_deref(), Some("1m30s"));
+        assert_eq!(go_duration("1.5s").as_deref(), Some("1.5s"));
+        assert_eq!(go_duration("0.25s").as_deref(), Some("250ms"));
+        assert_eq!(go_duration("3600s").as_deref(), Some("1h0m0s"));
+        assert_eq!(
+            sprintf("%v|%s", &[Value::Nil, Value::Nil]),
+            "<nil>|%!s(<nil>)"
+        );
         assert_eq!(base64(b"ab"), "YWI=");
     }
 }
