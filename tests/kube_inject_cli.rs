@@ -588,6 +588,9 @@ fn comparable(mut v: Value) -> Value {
     v
 }
 
+/// A change made to the injector values for one case.
+type ValuesEdit = fn(&mut Value);
+
 /// Istio's injection cases whose settings our `manifest generate` cannot render yet (the CNI
 /// component, `podDNSSearchNamespaces`): the same settings applied to the injector values
 /// directly show that our templates produce Istio's goldens for them.
@@ -600,7 +603,7 @@ fn our_templates_match_istio_for_cni_and_values_templates() {
     let (config, values, mesh, _) = rendered();
     let base: Value = serde_json::from_str(&std::fs::read_to_string(values).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, fn(&mut Value)); 5] = [
+    let cases: [(&str, &str, ValuesEdit); 5] = [
         ("hello.yaml", "hello.yaml.cni.injected", |v| {
             v["pilot"]["cni"] = json!({"enabled": true, "provider": "default"});
             v["global"]["network"] = json!("network1");
