@@ -31,6 +31,9 @@ _istioctl() {
             istioctl,install)
                 cmd="istioctl__subcmd__install"
                 ;;
+            istioctl,kube-inject)
+                cmd="istioctl__subcmd__kube__subcmd__inject"
+                ;;
             istioctl,manifest)
                 cmd="istioctl__subcmd__manifest"
                 ;;
@@ -63,6 +66,9 @@ _istioctl() {
                 ;;
             istioctl__subcmd__help,install)
                 cmd="istioctl__subcmd__help__subcmd__install"
+                ;;
+            istioctl__subcmd__help,kube-inject)
+                cmd="istioctl__subcmd__help__subcmd__kube__subcmd__inject"
                 ;;
             istioctl__subcmd__help,manifest)
                 cmd="istioctl__subcmd__help__subcmd__manifest"
@@ -155,7 +161,7 @@ _istioctl() {
 
     case "${cmd}" in
         istioctl)
-            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall verify-install x experimental help"
+            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall kube-inject verify-install x experimental help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -337,7 +343,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help)
-            opts="analyze validate version completion manifest profile install uninstall verify-install x help"
+            opts="analyze validate version completion manifest profile install uninstall kube-inject verify-install x help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,6 +399,20 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__help__subcmd__kube__subcmd__inject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -598,6 +618,96 @@ _istioctl() {
                     return 0
                     ;;
                 --readiness-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__kube__subcmd__inject)
+            opts="-f -o -r -c -n -i -h --filename --output --meshConfigFile --injectConfigFile --valuesFile --operatorFileName --meshConfigMapName --injectConfigMapName --revision --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --meshConfigFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --injectConfigFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valuesFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operatorFileName)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --meshConfigMapName)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --injectConfigMapName)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

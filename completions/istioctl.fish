@@ -38,6 +38,7 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "manifest" -d 'Com
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "profile" -d 'Commands related to Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "x" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "experimental" -d 'Experimental commands'
@@ -164,6 +165,20 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l purge -d
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s y -l skip-confirmation -d 'Do not ask for confirmation'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l dry-run -d 'Print what would be removed; change nothing'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s f -l filename -d 'Input Kubernetes resource filename ("-" reads standard input)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s o -l output -d 'Modified output Kubernetes resource filename (standard output when omitted)' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l meshConfigFile -d 'Mesh configuration filename; read from the cluster\'s mesh ConfigMap when omitted' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l injectConfigFile -d 'Injection configuration filename (the injector ConfigMap\'s `config`, or a bare template); read from the cluster when omitted' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l valuesFile -d 'Injection values filename (the injector ConfigMap\'s `values`); read from the cluster when omitted' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l operatorFileName -d 'IstioOperator file whose meshConfig and values are used instead of the mesh and values files' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l meshConfigMapName -d 'Name of the ConfigMap with the mesh configuration (the revision is appended)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l injectConfigMapName -d 'Name of the ConfigMap with the injection configuration (the revision is appended)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s r -l revision -d 'Control plane revision' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand kube-inject" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
@@ -200,17 +215,18 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fi
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "x" -d 'Experimental commands'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'

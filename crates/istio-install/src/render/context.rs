@@ -165,18 +165,17 @@ impl Context {
         }))
     }
 
-    /// The injector ConfigMap's `config`: policy, selectors and injection templates.
+    /// The injector ConfigMap's `config`: policy, selectors and injection templates (ours, one
+    /// file each under `manifests/injection/`, then the values' custom templates).
     fn injector_config(&self) -> String {
         let hook = &self.values["sidecarInjectorWebhook"];
         let mut templates = Map::new();
-        templates.insert(
-            "sidecar".into(),
-            templates::raw("injection/sidecar.tmpl").into(),
-        );
-        templates.insert(
-            "gateway".into(),
-            templates::raw("injection/gateway.tmpl").into(),
-        );
+        for name in INJECTION_TEMPLATES {
+            templates.insert(
+                (*name).into(),
+                templates::raw(&format!("injection/{name}.tmpl")).into(),
+            );
+        }
         if let Some(custom) = hook["templates"].as_object() {
             templates.extend(custom.clone());
         }
@@ -231,6 +230,9 @@ impl Context {
         }))
     }
 }
+
+/// The injection templates the injector ConfigMap carries, by name.
+const INJECTION_TEMPLATES: &[&str] = &["sidecar", "gateway", "grpc-simple", "grpc-agent"];
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(&sorted(v)).unwrap_or_default()
