@@ -67,7 +67,7 @@ fn mesh(objs: &[RenderedObject], cm: &str) -> Value {
     serde_saphyr::from_str(&text).unwrap()
 }
 
-const CRDS: usize = 14;
+const CRDS: usize = 15;
 
 fn set(list: &[(&str, &str)]) -> Inventory {
     list.iter()

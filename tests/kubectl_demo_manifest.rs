@@ -94,7 +94,7 @@ fn kubectl_server_side_applies_the_demo_manifest_to_the_emulator() {
 
     let crds = ok(k(&["get", "crd", "-o", "json"]), "kubectl get crd");
     let crd_names = names(&crds);
-    assert_eq!(crd_names.len(), 14, "{crd_names:?}");
+    assert_eq!(crd_names.len(), 15, "{crd_names:?}");
     assert!(crd_names.contains(&"virtualservices.networking.istio.io".to_owned()));
     let list: Value = serde_json::from_str(&crds).expect("JSON");
     for crd in list["items"].as_array().into_iter().flatten() {

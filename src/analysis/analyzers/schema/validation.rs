@@ -21,7 +21,7 @@ pub struct ValidationAnalyzer {
 }
 
 /// Every validated kind: analyzer name, the kind, and its extra checks.
-const TABLE: [(&str, &[Kind], Option<ExtraCheck>); 14] = [
+const TABLE: [(&str, &[Kind], Option<ExtraCheck>); 15] = [
     (
         "schema.ValidationAnalyzer.AuthorizationPolicy",
         &[kinds::AUTHORIZATION_POLICY],
@@ -62,6 +62,11 @@ const TABLE: [(&str, &[Kind], Option<ExtraCheck>); 14] = [
     (
         "schema.ValidationAnalyzer.Telemetry",
         &[kinds::TELEMETRY],
+        None,
+    ),
+    (
+        "schema.ValidationAnalyzer.TrafficExtension",
+        &[kinds::TRAFFIC_EXTENSION],
         None,
     ),
     (
