@@ -77,8 +77,14 @@ fn crds_match_istios_crds() {
     let Some(golden) = golden_crds() else { return };
     let ours = api::crds();
     assert_eq!(ours.len(), api::KINDS.len());
-    let mut ours_names: Vec<&str> = ours.iter().filter_map(|c| c["metadata"]["name"].as_str()).collect();
-    let mut theirs_names: Vec<&str> = golden.iter().filter_map(|c| c["metadata"]["name"].as_str()).collect();
+    let mut ours_names: Vec<&str> = ours
+        .iter()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
+    let mut theirs_names: Vec<&str> = golden
+        .iter()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
     ours_names.sort_unstable();
     theirs_names.sort_unstable();
     assert_eq!(ours_names, theirs_names, "the same CRDs as Istio");
@@ -163,7 +169,10 @@ fn crd_samples_keep_istios_enums_and_required_lists() {
             "/properties/action/enum",
         ),
         ("wasmplugins.extensions.istio.io", "/properties/phase/enum"),
-        ("trafficextensions.extensions.istio.io", "/properties/phase/enum"),
+        (
+            "trafficextensions.extensions.istio.io",
+            "/properties/phase/enum",
+        ),
         ("trafficextensions.extensions.istio.io", "/oneOf"),
         (
             "envoyfilters.networking.istio.io",

@@ -111,6 +111,7 @@ fn rendered(sets: &[&str]) -> BTreeSet<Key> {
     let inputs = istioctl::operator::Inputs {
         files: Vec::new(),
         sets: sets.iter().map(|s| s.to_string()).collect(),
+        force: false,
     };
     let cfg = istioctl::operator::load(&inputs).expect("config");
     istioctl::render::render_manifests(&cfg)

@@ -40,6 +40,9 @@ pub struct InstallArgs {
     /// Control plane revision (sets the `revision` field)
     #[arg(short = 'r', long = "revision", value_name = "REVISION")]
     pub revision: Option<String>,
+    /// Proceed past validation errors in the configuration, printing each as a warning
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 /// Asks `question` on the terminal; `yes` answers it. Without a terminal on stdin it refuses,
@@ -86,8 +89,10 @@ where
 /// Runs `istioctl install`.
 pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let extra = args.revision.iter().map(|r| format!("revision={r}"));
-    let cfg = operator::load(&args.config.inputs(extra))?;
-    let objects = render::render_manifests(&cfg)?;
+    let mut inputs = args.config.inputs(extra);
+    inputs.force = args.force;
+    let cfg = operator::load(&inputs)?;
+    let mut objects = render::render_manifests(&cfg)?;
     let namespace = cfg.namespace();
     let revision = cfg.revision();
     let rev_label = if revision.is_empty() {
@@ -95,6 +100,11 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     } else {
         revision
     };
+    let owner_ns = cfg
+        .metadata
+        .get("namespace")
+        .and_then(serde_json::Value::as_str);
+    install::stamp_ownership(&mut objects, &cfg.owner_name(), owner_ns, &rev_label);
     if !args.dry_run {
         let question = format!(
             "This will install the Istio {ISTIO_VERSION} profile \"{}\" into the cluster. Proceed?",
@@ -135,6 +145,8 @@ fn component_title(c: Component) -> &'static str {
     match c {
         Component::Base => "Istio core",
         Component::Pilot => "Istiod",
+        Component::Cni => "CNI",
+        Component::Ztunnel => "Ztunnel",
         Component::IngressGateways => "Ingress gateways",
         Component::EgressGateways => "Egress gateways",
     }
@@ -256,28 +268,38 @@ impl Plan {
         ExitCode::SUCCESS
     }
 
-    /// Polls the rendered Deployments until all are ready, finishing each component's progress
-    /// line when its Deployments are; on time-out, an error naming each one not ready.
+    /// Polls the rendered Deployments and DaemonSets until all are ready, finishing each
+    /// component's progress line when its workloads are; on time-out, an error naming each one
+    /// not ready.
     async fn wait_ready(&self, cluster: &Cluster, progress: &Progress) -> miette::Result<()> {
         let deployments: Vec<&RenderedObject> = self
             .objects
             .iter()
-            .filter(|o| o.kind() == "Deployment")
+            .filter(|o| matches!(o.kind(), "Deployment" | "DaemonSet"))
             .collect();
-        let kind = cluster.require_kind("apps/v1", "Deployment")?;
+        let deployment_kind = cluster.require_kind("apps/v1", "Deployment")?;
+        let daemon_set_kind = if deployments.iter().any(|o| o.kind() == "DaemonSet") {
+            Some(cluster.require_kind("apps/v1", "DaemonSet")?)
+        } else {
+            None
+        };
         let deadline = tokio::time::Instant::now() + self.readiness_timeout;
         loop {
             let mut states: BTreeMap<Component, Vec<ObjectState>> = BTreeMap::new();
             for o in &deployments {
                 let ns = o.namespace();
-                let state = match cluster.get(&kind, Some(ns), o.name()).await? {
-                    Some(d) => readiness::deployment_state(&d),
+                let kind = match (&daemon_set_kind, o.kind()) {
+                    (Some(k), "DaemonSet") => k,
+                    _ => &deployment_kind,
+                };
+                let state = match cluster.get(kind, Some(ns), o.name()).await? {
+                    Some(d) => readiness::workload_state(o.kind(), &d),
                     None => Err("not found".to_owned()),
                 };
                 states
                     .entry(o.component)
                     .or_default()
-                    .push((format!("Deployment {ns}/{}", o.name()), state));
+                    .push((format!("{} {ns}/{}", o.kind(), o.name()), state));
             }
             let mut waiting = Vec::new();
             for c in Component::ALL.into_iter().filter(|c| *c != Component::Base) {
@@ -309,7 +331,7 @@ impl Plan {
                     println!("\u{2718} {n} not ready");
                 }
                 return Err(miette!(
-                    help = "check the Deployments' events (kubectl describe deployment -n NAMESPACE NAME), or wait longer with --readiness-timeout",
+                    help = "check the workloads' events (kubectl describe deployment|daemonset -n NAMESPACE NAME), or wait longer with --readiness-timeout",
                     "the control plane did not become ready within {:?}:\n{}",
                     self.readiness_timeout,
                     lines.join("\n")

@@ -88,7 +88,11 @@ fn merged_document(profile: Option<&str>, inputs: Inputs) -> miette::Result<Valu
         // A profile named on the command line wins over files and flags.
         inputs.sets.push(format!("profile={p}"));
     }
-    Ok(operator::load(&inputs)?.to_document())
+    let cfg = operator::load(&inputs)?;
+    for w in &cfg.warnings {
+        eprintln!("! {w}");
+    }
+    Ok(cfg.to_document())
 }
 
 fn dump(args: &DumpArgs) -> miette::Result<String> {

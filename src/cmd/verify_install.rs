@@ -76,7 +76,8 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
     })
 }
 
-/// Checks one rendered object: present, and for Deployments ready, for CRDs Established.
+/// Checks one rendered object: present, and for Deployments and DaemonSets ready, for CRDs
+/// Established.
 async fn check(
     cluster: &kube::Cluster,
     o: &RenderedObject,
@@ -97,7 +98,9 @@ async fn check(
         return Ok(Err("not found".to_owned()));
     };
     Ok(match o.kind() {
-        "Deployment" => readiness::deployment_state(&found).map_err(|s| format!("not ready: {s}")),
+        "Deployment" | "DaemonSet" => {
+            readiness::workload_state(o.kind(), &found).map_err(|s| format!("not ready: {s}"))
+        }
         "CustomResourceDefinition" if !readiness::condition_true(&found, "Established") => {
             Err("not Established".to_owned())
         }

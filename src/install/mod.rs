@@ -13,8 +13,10 @@ use serde_json::{json, Value};
 
 use crate::kube::{Cluster, Kind, KubeError, ListScope};
 use crate::render::{
-    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL,
+    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL,
+    OWNING_RESOURCE_NAMESPACE_LABEL, REVISION_LABEL,
 };
+use crate::version::ISTIO_VERSION;
 
 /// Requests in flight at once within a tier.
 pub const CONCURRENCY: usize = 8;
@@ -43,10 +45,64 @@ pub const OWNED_KINDS: &[(&str, &str)] = &[
         "admissionregistration.k8s.io/v1",
         "MutatingWebhookConfiguration",
     ),
+    ("v1", "ResourceQuota"),
+    ("k8s.cni.cncf.io/v1", "NetworkAttachmentDefinition"),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicy",
+    ),
+    (
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicyBinding",
+    ),
     ("apps/v1", "Deployment"),
+    ("apps/v1", "DaemonSet"),
     ("policy/v1", "PodDisruptionBudget"),
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("networking.k8s.io/v1", "NetworkPolicy"),
 ];
+
+/// Label istioctl puts on what it applies, saying it manages the object.
+pub const MANAGED_LABEL: &str = "operator.istio.io/managed";
+/// Label istioctl puts on what it applies: the Istio release that applied it.
+pub const VERSION_LABEL: &str = "operator.istio.io/version";
+
+/// Adds the labels istioctl sets on every object it applies (the charts set some of them on
+/// some objects): who owns it, its component, the managing tool's release, and its revision
+/// (not on CRDs, which all revisions share). Prune and uninstall find our objects by them.
+pub fn stamp_ownership(
+    objects: &mut [RenderedObject],
+    owner: &str,
+    owner_namespace: Option<&str>,
+    rev_label: &str,
+) {
+    for o in objects {
+        let crd = o.kind() == "CustomResourceDefinition";
+        let component = o.component.name();
+        let Some(meta) = o.object.get_mut("metadata").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let labels = meta
+            .entry("labels")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !labels.is_object() {
+            *labels = Value::Object(serde_json::Map::new());
+        }
+        let Some(labels) = labels.as_object_mut() else {
+            continue;
+        };
+        labels.insert(MANAGED_LABEL.into(), "Reconcile".into());
+        labels.insert(VERSION_LABEL.into(), ISTIO_VERSION.into());
+        labels.insert(OWNING_RESOURCE_LABEL.into(), owner.into());
+        if let Some(ns) = owner_namespace.filter(|n| !n.is_empty()) {
+            labels.insert(OWNING_RESOURCE_NAMESPACE_LABEL.into(), ns.into());
+        }
+        labels.insert(COMPONENT_LABEL.into(), component.into());
+        if !crd {
+            labels.insert(REVISION_LABEL.into(), rev_label.into());
+        }
+    }
+}
 
 /// The identity of an object: apiVersion, kind, namespace, name.
 pub type Key = (String, String, String, String);
@@ -165,7 +221,7 @@ pub fn tier(object: &RenderedObject) -> Tier {
     match object.kind() {
         "CustomResourceDefinition" => Tier::Crds,
         "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => Tier::Webhooks,
-        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => {
+        "Deployment" | "DaemonSet" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => {
             match object.component {
                 Component::IngressGateways | Component::EgressGateways => Tier::Gateways,
                 _ => Tier::Istiod,
@@ -178,7 +234,7 @@ pub fn tier(object: &RenderedObject) -> Tier {
 /// Order in which owned kinds are deleted (reverse of apply; CRDs last).
 pub fn delete_rank(kind: &str) -> usize {
     match kind {
-        "Deployment" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => 0,
+        "Deployment" | "DaemonSet" | "PodDisruptionBudget" | "HorizontalPodAutoscaler" => 0,
         "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration" => 1,
         "CustomResourceDefinition" => 3,
         _ => 2,

@@ -214,7 +214,13 @@ impl Cluster {
         let discovery = loop {
             match Discovery::new(self.client.clone()).run().await {
                 Ok(d) => break d,
-                Err(e) if attempt + 1 < attempts_for(&e) && retryable_client_error(&e) => {
+                // A group listed a moment ago whose version is gone (its CRDs were just
+                // deleted) is a 404 that the next listing no longer shows.
+                Err(e)
+                    if attempt + 1 < attempts_for(&e)
+                        && (retryable_client_error(&e)
+                            || matches!(&e, kube::Error::Api(s) if s.code == 404)) =>
+                {
                     tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                 }
