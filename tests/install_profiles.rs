@@ -1025,6 +1025,30 @@ fn unrendered_settings_are_errors_unless_forced() {
     assert!(err.contains("components.base.k8s.replicaCount"), "{err}");
     let err = render_error(&["installPackagePath=/charts"]);
     assert!(err.contains("spec.installPackagePath"), "{err}");
+    for (set, path) in [
+        (
+            "values.gateways.istio-ingressgateway.injectionTemplate=gateway",
+            "values.gateways.istio-ingressgateway.injectionTemplate",
+        ),
+        (
+            "values.ztunnel.peerCaCrl.enabled=true",
+            "values.ztunnel.peerCaCrl.enabled",
+        ),
+        (
+            "values.cni.ambient.configDir=/etc/x",
+            "values.cni.ambient.configDir",
+        ),
+    ] {
+        let err = render_error(&[
+            "profile=ambient",
+            "components.ingressGateways[0].enabled=true",
+            set,
+        ]);
+        assert!(
+            err.contains(path) && err.contains("not rendered by this client"),
+            "{err}"
+        );
+    }
     let err = render_error(&["values.global.proxi.image=x"]);
     assert!(
         err.contains("unknown value path values.global.proxi"),

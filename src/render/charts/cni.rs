@@ -15,6 +15,14 @@ const NAME: &str = "istio-cni";
 /// Everything the istio-cni chart renders into `ns`.
 pub fn render(v: &Value, ns: &str) -> Rendered {
     let scope = Scope::from_values(v)?;
+    if truthy(&v["ambient"]["configDir"]) {
+        return Err(crate::render::chart::BadSetting {
+            path: "cni.ambient.configDir".into(),
+            reason: "a custom ambient configuration directory is not rendered by this client"
+                .into(),
+            help: "remove values.cni.ambient.configDir (the agent then uses its default)".into(),
+        });
+    }
     let owned = || {
         with(
             labels([

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::{binding, labels, meta, pull_secrets, rule, some, with, Rendered};
 use crate::render::chart::{
     at, env_from_map, first_text, image, int, istio_labels, list, map, owner, rev_label,
-    rev_suffix, sorted_map, text, truthy, Chart, Scope,
+    rev_suffix, sorted_map, text, truthy, BadSetting, Chart, Scope,
 };
 
 /// Which of the two gateway charts.
@@ -49,6 +49,13 @@ pub fn render(kind: Kind, v: &Value, ns: &str) -> Rendered {
         return Ok(Vec::new());
     }
     let gw = &v["gateways"][kind.values_key()];
+    if truthy(&gw["injectionTemplate"]) {
+        return Err(BadSetting {
+            path: format!("gateways.{}.injectionTemplate", kind.values_key()),
+            reason: "gateways whose proxy is injected from a template are not rendered by this client".into(),
+            help: "remove injectionTemplate; to deploy an injected gateway, use Istio's gateway Helm chart (see `manifest translate`)".into(),
+        });
+    }
     let name = text(&gw["name"]);
     let c = Ctx {
         kind,
@@ -214,12 +221,6 @@ impl Ctx<'_> {
             annotations.insert("prometheus.io/path".into(), "/stats/prometheus".into());
         }
         annotations.insert("sidecar.istio.io/inject".into(), "false".into());
-        if truthy(&gw["injectionTemplate"]) {
-            annotations.insert(
-                "inject.istio.io/templates".into(),
-                text(&gw["injectionTemplate"]).into(),
-            );
-        }
         annotations.extend(map(&gw["podAnnotations"]));
 
         let mut pod = Map::new();

@@ -12,6 +12,13 @@ use crate::render::chart::{
 /// Everything the ztunnel chart renders into `ns`.
 pub fn render(v: &Value, ns: &str) -> Rendered {
     let scope = Scope::from_values(v)?;
+    if truthy(&v["peerCaCrl"]["enabled"]) {
+        return Err(crate::render::chart::BadSetting {
+            path: "ztunnel.peerCaCrl.enabled".into(),
+            reason: "checking peer certificates against the CA's revocation list is not rendered by this client".into(),
+            help: "remove values.ztunnel.peerCaCrl.enabled".into(),
+        });
+    }
     let name = {
         let n = first_text(&[&v["resourceName"]]);
         if n.is_empty() {
@@ -215,9 +222,6 @@ fn daemon_set(
     ));
     env.push(json!({"name": "ZTUNNEL_CPU_LIMIT",
         "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1"}}}));
-    if truthy(&v["peerCaCrl"]["enabled"]) {
-        env.push(json!({"name": "ENABLE_CRL", "value": "true"}));
-    }
     env.extend(env_from_map(&v["env"]));
     c.insert("env".into(), Value::Array(env));
     let mut mounts = vec![
