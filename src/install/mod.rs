@@ -308,9 +308,12 @@ pub async fn apply_tier(
         .map(|o| async move {
             let key = key_of(&o.object);
             let previous = before.get(&key);
-            let Some(kind) = cluster.kind(&key.0, &key.1) else {
-                // Only in a dry run: the kind's CRD is not installed yet.
-                return Ok((key, Change::Created));
+            let kind = match cluster.kind(&key.0, &key.1) {
+                Some(kind) => kind,
+                // In a dry run the kind's CRD may not be installed yet.
+                None if dry_run => return Ok((key, Change::Created)),
+                // A kind the server does not serve (e.g. a Multus attachment without Multus).
+                None => cluster.require_kind(&key.0, &key.1)?,
             };
             let applied = cluster.apply(&kind, &o.object, dry_run).await?;
             let change = match previous {
