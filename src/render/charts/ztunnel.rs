@@ -5,8 +5,8 @@ use serde_json::{json, Map, Value};
 
 use super::{binding, labels, meta, pull_secrets, some, with, Rendered};
 use crate::render::chart::{
-    env_from_map, first_text, image, istio_labels, list, map, rev_suffix, text, truthy, Chart,
-    Scope,
+    env_from_map, first_text, image, istio_labels, list, map, owner, rev_label, rev_suffix, text,
+    truthy, Chart, Scope,
 };
 
 /// Everything the ztunnel chart renders into `ns`.
@@ -48,10 +48,19 @@ pub fn render(v: &Value, ns: &str) -> Rendered {
     }
     let openshift = first_text(&[&v["platform"], &v["global"]["platform"]]) == "openshift";
     if scope.cluster && openshift {
+        let rbac_labels = || {
+            labels([
+                ("app", "ztunnel".into()),
+                ("release", name.clone().into()),
+                ("istio.io/rev", rev_label(v).into()),
+                ("install.operator.istio.io/owning-resource", owner(v).into()),
+                ("operator.istio.io/component", "Ztunnel".into()),
+            ])
+        };
         let role = json!({
             "apiVersion": "rbac.authorization.k8s.io/v1",
             "kind": "ClusterRole",
-            "metadata": meta(&name, None, chart_labels(), annotations()),
+            "metadata": meta(&name, None, rbac_labels(), annotations()),
             "rules": [{
                 "apiGroups": ["security.openshift.io"],
                 "resources": ["securitycontextconstraints"],
@@ -62,7 +71,7 @@ pub fn render(v: &Value, ns: &str) -> Rendered {
         out.push(role);
         out.push(binding(
             "ClusterRoleBinding",
-            meta(&name, None, chart_labels(), annotations()),
+            meta(&name, None, rbac_labels(), annotations()),
             "ClusterRole",
             &name,
             json!({"kind": "ServiceAccount", "name": name, "namespace": ns}),
