@@ -94,6 +94,9 @@ _istioctl() {
             istioctl__subcmd__help__subcmd__manifest,generate)
                 cmd="istioctl__subcmd__help__subcmd__manifest__subcmd__generate"
                 ;;
+            istioctl__subcmd__help__subcmd__manifest,translate)
+                cmd="istioctl__subcmd__help__subcmd__manifest__subcmd__translate"
+                ;;
             istioctl__subcmd__help__subcmd__profile,diff)
                 cmd="istioctl__subcmd__help__subcmd__profile__subcmd__diff"
                 ;;
@@ -112,11 +115,17 @@ _istioctl() {
             istioctl__subcmd__manifest,help)
                 cmd="istioctl__subcmd__manifest__subcmd__help"
                 ;;
+            istioctl__subcmd__manifest,translate)
+                cmd="istioctl__subcmd__manifest__subcmd__translate"
+                ;;
             istioctl__subcmd__manifest__subcmd__help,generate)
                 cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__generate"
                 ;;
             istioctl__subcmd__manifest__subcmd__help,help)
                 cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__help"
+                ;;
+            istioctl__subcmd__manifest__subcmd__help,translate)
+                cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__translate"
                 ;;
             istioctl__subcmd__profile,diff)
                 cmd="istioctl__subcmd__profile__subcmd__diff"
@@ -427,7 +436,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__manifest)
-            opts="generate"
+            opts="generate translate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +450,20 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__manifest__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__help__subcmd__manifest__subcmd__translate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -595,7 +618,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__install)
-            opts="-f -s -y -r -c -n -i -h --filename --set --skip-confirmation --dry-run --readiness-timeout --revision --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-f -s -y -r -c -n -i -h --filename --set --skip-confirmation --dry-run --readiness-timeout --revision --force --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +778,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__manifest)
-            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help generate help"
+            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help generate translate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -797,7 +820,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__manifest__subcmd__generate)
-            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --force --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,7 +894,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__manifest__subcmd__help)
-            opts="generate help"
+            opts="generate translate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -905,6 +928,94 @@ _istioctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__manifest__subcmd__help__subcmd__translate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__manifest__subcmd__translate)
+            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -112,6 +112,7 @@ fn rendered(sets: &[&str]) -> BTreeSet<Key> {
     let inputs = istio_install::operator::Inputs {
         files: Vec::new(),
         sets: sets.iter().map(|s| s.to_string()).collect(),
+        force: false,
     };
     let cfg = istio_install::operator::load(&inputs).expect("config");
     istio_install::render::render_manifests(&cfg)

@@ -105,6 +105,10 @@ fn container(c: &mut Map<String, Value>, host_network: bool) {
 
 fn volume_sources(spec: &mut Map<String, Value>) {
     for volume in each(spec, "volumes") {
+        // A volume that names no source is an emptyDir (SetDefaults_Volume).
+        if volume.iter().all(|(k, v)| k == "name" || v.is_null()) {
+            volume.insert("emptyDir".to_owned(), json!({}));
+        }
         for key in ["secret", "configMap", "downwardAPI", "projected"] {
             if let Some(Value::Object(source)) = volume.get_mut(key) {
                 default(source, "defaultMode", json!(420));
@@ -625,6 +629,32 @@ mod tests {
         assert_eq!(image_pull_policy("nginx:1.27"), "IfNotPresent");
         assert_eq!(image_pull_policy("localhost:5000/nginx"), "Always");
         assert_eq!(image_pull_policy("nginx@sha256:abc"), "IfNotPresent");
+    }
+
+    #[test]
+    fn a_volume_without_a_source_is_an_empty_dir() {
+        let mut obj = json!({
+            "metadata": { "name": "p" },
+            "spec": {
+                "containers": [{ "name": "c", "image": "busybox:1" }],
+                "volumes": [
+                    { "name": "bare" },
+                    { "name": "null", "emptyDir": null },
+                    { "name": "memory", "emptyDir": { "medium": "Memory" } },
+                    { "name": "config", "configMap": { "name": "c" } },
+                ],
+            },
+        });
+        apply(&info("", "pods"), &mut obj, None, &mut Seq(1));
+        assert_eq!(
+            obj["spec"]["volumes"],
+            json!([
+                { "name": "bare", "emptyDir": {} },
+                { "name": "null", "emptyDir": {} },
+                { "name": "memory", "emptyDir": { "medium": "Memory" } },
+                { "name": "config", "configMap": { "name": "c", "defaultMode": 420 } },
+            ])
+        );
     }
 
     #[test]
