@@ -1,6 +1,7 @@
 //! `validate` reads YAML as Kubernetes does (sigs.k8s.io/yaml over go-yaml v2) and checks lists
 //! as the API server does: colons in flow scalars, YAML 1.1 booleans, `null` list items and
-//! unique list-map keys. Each case is a configuration of ours that Istio accepts or rejects.
+//! unique list-map keys; and it knows the fields and kinds new in Istio 1.30.3. Each case is a
+//! configuration of ours that Istio accepts or rejects.
 
 use istio_api::text::{validate_text, Problem};
 use istio_api::Level;
@@ -84,4 +85,34 @@ fn list_map_keys_must_be_unique() {
         "{}",
         got[0].2
     );
+}
+
+#[test]
+fn fields_and_kinds_new_in_1_30_3_are_known() {
+    let text = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: peers\nspec:\n  action: DENY\n  rules:\n  - from:\n    - source:\n        trustDomains: [partner.example]\n        notTrustDomains: [cluster.local]\n";
+    assert_eq!(problems(text), vec![]);
+    // TrafficExtension's own CEL rule, with the CRD's message (and the schema's one-of, as the
+    // API server reports both).
+    let text = "apiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata:\n  name: both\nspec:\n  lua:\n    inlineCode: \"function envoy_on_request(h) end\"\n  wasm:\n    url: oci://ghcr.io/example/filter:v1\n";
+    assert_eq!(
+        problems(text),
+        vec![
+            (
+                5,
+                "spec".to_owned(),
+                "exactly one of wasm or lua must be set".to_owned()
+            ),
+            (
+                6,
+                "spec.lua".to_owned(),
+                "\"lua\" conflicts with \"wasm\": only one of \"wasm\", \"lua\" may be set; keep one"
+                    .to_owned()
+            )
+        ]
+    );
+    // And its URL rule: only http, https, oci and file.
+    let text = "apiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata:\n  name: ftp\nspec:\n  wasm:\n    url: ftp://example.com/filter.wasm\n";
+    let got = problems(text);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!((got[0].0, got[0].1.as_str()), (7, "spec.wasm.url"));
 }

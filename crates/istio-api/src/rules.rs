@@ -156,7 +156,6 @@ fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
             |v| v.as_str().is_none_or(|s| istio_core::duration::parse_go(s).is_some_and(|ns| ns >= 1_000_000))
         }
         "0 < self && self <= 65535" => |v| port_in_range(v, 65535),
-        "0 < self && self <= 6553" => |v| port_in_range(v, 6553),
         r#"!self.contains("*")"# => |v| v.as_str().is_none_or(|s| !s.contains('*')),
         r#"self != "*""# => |v| v.as_str() != Some("*"),
         "self.size() == 0" => |v| v.as_str().is_none_or(str::is_empty),
