@@ -197,7 +197,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__analyze)
-            opts="-A -L -o -S -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --timeout --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-A -L -o -S -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --max-diagnostics --timeout --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +253,10 @@ _istioctl() {
                     ;;
                 -R)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-diagnostics)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --timeout)

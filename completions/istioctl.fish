@@ -61,6 +61,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshConfig
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetworksFile -d 'A MeshNetworks file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''
 false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l max-diagnostics -d 'Print at most N diagnostics about inputs that cannot be loaded, then one line counting the rest (0: print all; -o sarif always lists every one)' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l context -d 'Kubernetes configuration context' -r
