@@ -18,7 +18,8 @@
 # 20 % bad documents (in turn: no kind, not YAML, not a mapping); a List of N/2 items (0 % and
 # 2 % without kind); one ConfigMap of N/10 000 MB (10 MB at 100k). For each: CPU seconds per
 # MB of input, and that ÷ the many-files, no-errors run of the same N (target ≤ 1.5); then
-# time(100k) ÷ time(10k) per shape (target ≤ 11). Inputs come from benches/inputs.py.
+# time(100k) ÷ time(10k) per shape (target ≤ 11). Inputs come from benches/inputs.py. These
+# runs are interleaved with the baseline's and compared by medians (see shapes_table).
 # SHAPES=0 skips this part, SIZES_TABLE=0 the first.
 # Usage: benches/analyze.sh [N...]     (BIN=path/to/istioctl to skip the release build)
 set -euo pipefail
@@ -32,7 +33,7 @@ SIZES=("$@")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 python3 - "$BIN" "$WORK" "${RUNS:-3}" "${SIZES[@]}" <<'PY'
-import os, re, subprocess, sys, time
+import os, re, statistics, subprocess, sys, time
 
 sys.path.insert(0, "benches")
 import inputs
@@ -110,73 +111,97 @@ def clear(path):
         os.remove(path)
 
 
-def run_shape(target, stdin):
-    """Best CPU time (user + sys) of RUNS runs of analyze on `target` (read from stdin when
-    `stdin`), and the number of load errors reported (from the summary line of the last run)."""
-    best_cpu = float("inf")
-    err_path = os.path.join(work, "stderr")
-    for _ in range(runs):
-        pid = os.fork()
-        if pid == 0:
-            if stdin:
-                fd = os.open(target, os.O_RDONLY)
-                os.dup2(fd, 0)
-            fd = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(fd, 1)
-            fd = os.open(err_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            os.dup2(fd, 2)
-            arg = "-" if stdin else target
-            os.execv(bin_, [bin_, "analyze", "--use-kube=false", "-A", "-o", "json", arg])
-        _, status, usage = os.wait4(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1, 79):
-            sys.exit(f"{bin_} exited {code} on {target}")
-        best_cpu = min(best_cpu, usage.ru_utime + usage.ru_stime)
-    with open(err_path, errors="replace") as f:
+def run_once(target, stdin):
+    """The CPU time (user + sys, all threads) of one run of analyze on `target` (read from
+    stdin when `stdin`); its stderr is left in WORK/stderr."""
+    pid = os.fork()
+    if pid == 0:
+        if stdin:
+            os.dup2(os.open(target, os.O_RDONLY), 0)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        os.dup2(os.open(os.path.join(work, "stderr"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+        os.execv(bin_, [bin_, "analyze", "--use-kube=false", "-A", "-o", "json", "-" if stdin else target])
+    _, status, usage = os.wait4(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1, 79):
+        sys.exit(f"{bin_} exited {code} on {target}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def reported_errors():
+    """The load errors the last run reported: those shown, plus those its summary counts."""
+    with open(os.path.join(work, "stderr"), errors="replace") as f:
         err = f.read()
-    shown = err.count(": the resource has no kind") + err.count(": invalid YAML") + err.count(": the document is not an object")
+    shown = sum(err.count(m) for m in (": the resource has no kind", ": invalid YAML", ": the document is not an object"))
     more = re.search(r"and (\d+) more input errors?", err)
-    return best_cpu, shown + (int(more.group(1)) if more else 0)
+    return shown + (int(more.group(1)) if more else 0)
+
+
+SHAPES = [(f"{layout}, {pct} % bad", layout, pct) for layout in ("many files", "one file", "stdin") for pct in (0, 2, 20)]
+SHAPES += [("List of N/2, 0 % bad", "list", 0), ("List of N/2, 2 % bad", "list", 2), ("ConfigMap of N/10k MB", "configmap", 0)]
+
+
+def make(name, layout, pct, n):
+    """Writes shape `layout` for n resources; returns (path, bytes, bad documents)."""
+    path = os.path.join(work, f"{name}-{n}".replace(" ", "_").replace(",", "").replace("/", "_"))
+    if layout == "many files":
+        size, bad = inputs.many_files(path, n, pct)
+        return path, size, bad
+    path += ".yaml"
+    if layout in ("one file", "stdin"):
+        size, bad = inputs.one_file(path, n, pct)
+    elif layout == "list":
+        size, bad = inputs.list_of(path, n // 2, pct)
+    else:
+        size, bad = inputs.config_map(path, n / 10000)
+    return path, size, bad
 
 
 def shapes_table():
-    """Every input shape at every N, against the many-files, no-errors run of the same N."""
+    """Every input shape at every N, against the many-files, no-errors run of the same N.
+
+    CPU times on a shared machine drift and jitter; so that neither shows in the ratios, the
+    runs are interleaved: each of RUNS rounds runs, for every N, the baseline and the shape
+    alternately (several times for short runs, about a second's worth), and the medians are
+    compared."""
     print()
     print(f"{'shape':<24} {'resources':>10} {'input MB':>9} {'bad docs':>9} {'cpu s':>8} {'cpu s/MB':>9} {'÷ many files, 0 %':>18}")
-    times, worst = {}, 0.0
-    for n in sizes:
-        base = None
-        shapes = [(f"{layout}, {pct} % bad", layout, pct) for layout in ("many files", "one file", "stdin") for pct in (0, 2, 20)]
-        shapes += [("List of N/2, 0 % bad", "list", 0), ("List of N/2, 2 % bad", "list", 2), ("ConfigMap of N/10k MB", "configmap", 0)]
-        for name, layout, pct in shapes:
-            path = os.path.join(work, f"shape-{n}")
-            if layout == "many files":
-                size, bad = inputs.many_files(path, n, pct)
-            elif layout in ("one file", "stdin"):
-                path += ".yaml"
-                size, bad = inputs.one_file(path, n, pct)
-            elif layout == "list":
-                path += ".yaml"
-                size, bad = inputs.list_of(path, n // 2, pct)
-            else:
-                path += ".yaml"
-                size, bad = inputs.config_map(path, n / 10000)
-            cpu, reported = run_shape(path, layout == "stdin")
-            clear(path)
+    baselines = {n: make("baseline", "many files", 0, n) for n in sizes}
+    reps = {n: max(1, min(15, round(1.0 / max(run_once(baselines[n][0], False), 1e-3)))) for n in sizes}
+    times, worst, rows = {}, 0.0, []
+    for name, layout, pct in SHAPES:
+        made = {n: make(name, layout, pct, n) for n in sizes}
+        samples = {n: ([], []) for n in sizes}
+        for _ in range(runs):
+            for n in sizes:
+                for _ in range(reps[n]):
+                    samples[n][0].append(run_once(baselines[n][0], False))
+                    samples[n][1].append(run_once(made[n][0], layout == "stdin"))
+        for n in sizes:
+            path, size, bad = made[n]
+            # The last run of all was this shape at the largest N.
+            reported = reported_errors() if n == sizes[-1] else None
+            base_cpu = statistics.median(samples[n][0])
+            cpu = statistics.median(samples[n][1])
             per_mb = cpu / (size / 1e6)
-            if base is None:
-                base = per_mb
-            ratio = per_mb / base
+            ratio = per_mb / (base_cpu / (baselines[n][1] / 1e6))
             worst = max(worst, ratio)
             times.setdefault(name, {})[n] = cpu
-            note = "" if reported == bad else f"  (reported {reported} load errors, expected {bad})"
-            print(f"{name:<24} {n:>10} {size / 1e6:>9.2f} {bad:>9} {cpu:>8.3f} {per_mb:>9.3f} {ratio:>18.2f}{note}")
-            sys.stdout.flush()
+            note = "" if reported in (None, bad) else f"  (reported {reported} load errors, expected {bad})"
+            rows.append((n, f"{name:<24} {n:>10} {size / 1e6:>9.2f} {bad:>9} {cpu:>8.3f} {per_mb:>9.3f} {ratio:>18.2f}{note}"))
+            clear(path)
+        print(f"  measured {name}", file=sys.stderr, flush=True)
+    for n in sizes:
+        for m, row in rows:
+            if m == n:
+                print(row)
     print(f"worst ratio to the many-files, no-errors run: {worst:.2f} (target <= 1.5)")
     if 10000 in sizes and 100000 in sizes:
-        print("time(100k) / time(10k), CPU (target <= 11):")
+        print("time(100k) / time(10k), CPU medians (target <= 11):")
         for name, t in times.items():
             print(f"  {name:<24} {t[100000] / t[10000]:>6.2f}")
+    for path, _, _ in baselines.values():
+        clear(path)
 
 
 if os.environ.get("SIZES_TABLE", "1") != "0":
