@@ -12,7 +12,7 @@ use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
 use istio_core::inputs::Input;
-use istio_core::yaml::{parse_tree, split_documents, DocumentChunk, IndexedText};
+use istio_core::yaml::{parse_tree, split_documents, DocumentChunk, IndexedText, LineIndex};
 
 /// An input that could not be used, or a document in it.
 #[derive(Debug, Clone)]
@@ -327,11 +327,9 @@ fn read_document(
         .and_then(|doc| std::str::from_utf8(doc).err())
     {
         let offset = chunk.range.start + bad.valid_up_to();
-        let line = chunk.first_line
-            + text[chunk.range.start..offset]
-                .bytes()
-                .filter(|&b| b == b'\n')
-                .count() as u32;
+        // Lines counted as everywhere else (a lone `\r` breaks one), over this document only.
+        let line = chunk.first_line - 1
+            + LineIndex::new(&text[chunk.range.start..offset]).line_of(usize::MAX);
         let byte = original.and_then(|b| b.get(offset)).copied().unwrap_or(0);
         return Parsed::Problem(
             line,
@@ -487,6 +485,41 @@ mod tests {
         assert_eq!(cm.label("a"), Some("b"));
         let (_, svc) = store.iter().nth(1).expect("service");
         assert!(svc.root().get("spec").is_some());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_on_their_line() {
+        let opts = LoadOptions {
+            default_namespace: "default".to_owned(),
+            recursive: false,
+        };
+        // A lone CR breaks a line, as the parser and the line index count lines.
+        let bytes =
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: x\rdata: \xE9\n"
+                .to_vec();
+        let mut builder = StoreBuilder::default();
+        let mut report = LoadReport::default();
+        load_bytes(
+            "u.yaml".into(),
+            bytes,
+            &opts,
+            &Keep::All,
+            &mut builder,
+            &mut report,
+        );
+        let found: Vec<_> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, &*e.message))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Some(6),
+                "the document is not valid UTF-8 (byte 0xE9); it is skipped"
+            )]
+        );
+        assert_eq!(builder.build().iter().count(), 1);
     }
 
     #[test]
