@@ -31,6 +31,9 @@ _istioctl() {
             istioctl,install)
                 cmd="istioctl__subcmd__install"
                 ;;
+            istioctl,kube-inject)
+                cmd="istioctl__subcmd__kube__subcmd__inject"
+                ;;
             istioctl,manifest)
                 cmd="istioctl__subcmd__manifest"
                 ;;
@@ -64,6 +67,9 @@ _istioctl() {
             istioctl__subcmd__help,install)
                 cmd="istioctl__subcmd__help__subcmd__install"
                 ;;
+            istioctl__subcmd__help,kube-inject)
+                cmd="istioctl__subcmd__help__subcmd__kube__subcmd__inject"
+                ;;
             istioctl__subcmd__help,manifest)
                 cmd="istioctl__subcmd__help__subcmd__manifest"
                 ;;
@@ -88,6 +94,9 @@ _istioctl() {
             istioctl__subcmd__help__subcmd__manifest,generate)
                 cmd="istioctl__subcmd__help__subcmd__manifest__subcmd__generate"
                 ;;
+            istioctl__subcmd__help__subcmd__manifest,translate)
+                cmd="istioctl__subcmd__help__subcmd__manifest__subcmd__translate"
+                ;;
             istioctl__subcmd__help__subcmd__profile,diff)
                 cmd="istioctl__subcmd__help__subcmd__profile__subcmd__diff"
                 ;;
@@ -106,11 +115,17 @@ _istioctl() {
             istioctl__subcmd__manifest,help)
                 cmd="istioctl__subcmd__manifest__subcmd__help"
                 ;;
+            istioctl__subcmd__manifest,translate)
+                cmd="istioctl__subcmd__manifest__subcmd__translate"
+                ;;
             istioctl__subcmd__manifest__subcmd__help,generate)
                 cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__generate"
                 ;;
             istioctl__subcmd__manifest__subcmd__help,help)
                 cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__help"
+                ;;
+            istioctl__subcmd__manifest__subcmd__help,translate)
+                cmd="istioctl__subcmd__manifest__subcmd__help__subcmd__translate"
                 ;;
             istioctl__subcmd__profile,diff)
                 cmd="istioctl__subcmd__profile__subcmd__diff"
@@ -155,7 +170,7 @@ _istioctl() {
 
     case "${cmd}" in
         istioctl)
-            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall verify-install x experimental help"
+            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall kube-inject verify-install x experimental help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,7 +356,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help)
-            opts="analyze validate version completion manifest profile install uninstall verify-install x help"
+            opts="analyze validate version completion manifest profile install uninstall kube-inject verify-install x help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,8 +425,22 @@ _istioctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        istioctl__subcmd__help__subcmd__kube__subcmd__inject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         istioctl__subcmd__help__subcmd__manifest)
-            opts="generate"
+            opts="generate translate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -425,6 +454,20 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__manifest__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__help__subcmd__manifest__subcmd__translate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -579,7 +622,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__install)
-            opts="-f -s -y -r -c -n -i -h --filename --set --skip-confirmation --dry-run --readiness-timeout --revision --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-f -s -y -r -c -n -i -h --filename --set --skip-confirmation --dry-run --readiness-timeout --revision --force --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,8 +691,98 @@ _istioctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        istioctl__subcmd__kube__subcmd__inject)
+            opts="-f -o -r -c -n -i -h --filename --output --meshConfigFile --injectConfigFile --valuesFile --operatorFileName --meshConfigMapName --injectConfigMapName --revision --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --meshConfigFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --injectConfigFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --valuesFile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --operatorFileName)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --meshConfigMapName)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --injectConfigMapName)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         istioctl__subcmd__manifest)
-            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help generate help"
+            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help generate translate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -691,7 +824,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__manifest__subcmd__generate)
-            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --force --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -765,7 +898,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__manifest__subcmd__help)
-            opts="generate help"
+            opts="generate translate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +932,94 @@ _istioctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__manifest__subcmd__help__subcmd__translate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__manifest__subcmd__translate)
+            opts="-f -s -o -r -c -n -i -h --filename --set --output --revision --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

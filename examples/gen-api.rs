@@ -1,7 +1,7 @@
-//! The files generated from the types in `istio_api::types`: the 14 Istio CRDs and the
+//! The files generated from the types in `istio_api::types`: the 15 Istio CRDs and the
 //! kinds' validation schemas. `cargo run --example gen-api` prints the CRDs as one YAML stream;
 //! `cargo run --example gen-api -- --write` (re)writes the committed
-//! `manifests/crds/istio-crds.yaml` and `src/api/schemas/*.json`, which tests keep in step with
+//! `manifests/crds/istio-crds.yaml` and `crates/istio-api/src/schemas/*.json`, which tests keep in step with
 //! the types.
 
 use std::path::Path;

@@ -68,6 +68,9 @@ pub enum Command {
     Install(cmd::install::InstallArgs),
     /// Remove Istio from the cluster (a revision's control plane, or everything with --purge)
     Uninstall(cmd::uninstall::UninstallArgs),
+    /// Inject the Istio sidecar into the workloads of Kubernetes YAML, offline
+    #[command(name = "kube-inject")]
+    KubeInject(cmd::kube_inject::KubeInjectArgs),
     /// Verify that the cluster matches what the configuration renders
     VerifyInstall(cmd::verify_install::VerifyInstallArgs),
     /// Experimental commands

@@ -8,25 +8,27 @@ use istio_api::schema::Schema;
 use istio_core::yaml::{parse_document, split_documents};
 use serde_json::Value;
 
-/// `../shared` or `../../shared` next to the project, when present.
-fn shared_dir() -> Option<PathBuf> {
+/// Istio's CRDs in the reference data (`ISTIO_REFERENCE_DIR`, else `../shared` or
+/// `../../shared` next to the project), when present.
+fn reference_crds_file() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../shared"), root.join("../../shared")]
+    let file = "charts/base/files/crd-all.gen.yaml";
+    let mut dirs: Vec<PathBuf> = std::env::var_os("ISTIO_REFERENCE_DIR")
+        .map(PathBuf::from)
         .into_iter()
-        .find(|p| {
-            p.join("reference/istio/manifests/all_on.golden.yaml")
-                .is_file()
-        })
+        .collect();
+    dirs.push(root.join("../shared/reference/istio"));
+    dirs.push(root.join("../../shared/reference/istio"));
+    dirs.into_iter().map(|d| d.join(file)).find(|p| p.is_file())
 }
 
-/// Istio's CRDs from the golden install manifest, or `None` when it is not available.
+/// Istio's CRDs, or `None` when the reference data is not available.
 fn golden_crds() -> Option<Vec<Value>> {
-    let Some(dir) = shared_dir() else {
-        eprintln!("skipping: no ../shared reference checkout");
+    let Some(path) = reference_crds_file() else {
+        eprintln!("skipping: no Istio reference data (../shared or ISTIO_REFERENCE_DIR)");
         return None;
     };
-    let path = dir.join("reference/istio/manifests/all_on.golden.yaml");
-    let text = std::fs::read_to_string(path).expect("read golden");
+    let text = std::fs::read_to_string(path).expect("read Istio's CRDs");
     let crds = split_documents(&text)
         .into_iter()
         .filter_map(|c| parse_document(&text[c.range.clone()], c.first_line, c.range.start).ok())
@@ -75,8 +77,18 @@ fn first_difference(a: &Value, b: &Value, path: &str) -> Option<String> {
 fn crds_match_istios_crds() {
     let Some(golden) = golden_crds() else { return };
     let ours = api::crds();
-    assert_eq!(ours.len(), 14);
-    assert_eq!(golden.len(), 14, "the golden has Istio's 14 CRDs");
+    assert_eq!(ours.len(), api::KINDS.len());
+    let mut ours_names: Vec<&str> = ours
+        .iter()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
+    let mut theirs_names: Vec<&str> = golden
+        .iter()
+        .filter_map(|c| c["metadata"]["name"].as_str())
+        .collect();
+    ours_names.sort_unstable();
+    theirs_names.sort_unstable();
+    assert_eq!(ours_names, theirs_names, "the same CRDs as Istio");
     for crd in &ours {
         let name = crd["metadata"]["name"].as_str().expect("name");
         let theirs = golden
@@ -158,6 +170,11 @@ fn crd_samples_keep_istios_enums_and_required_lists() {
             "/properties/action/enum",
         ),
         ("wasmplugins.extensions.istio.io", "/properties/phase/enum"),
+        (
+            "trafficextensions.extensions.istio.io",
+            "/properties/phase/enum",
+        ),
+        ("trafficextensions.extensions.istio.io", "/oneOf"),
         (
             "envoyfilters.networking.istio.io",
             "/properties/configPatches/items/properties/applyTo/enum",

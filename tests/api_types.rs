@@ -39,6 +39,7 @@ fn round_trip_kind(kind: &str, spec: &Value) -> Result<Value, String> {
         "ServiceEntry" => round_trip::<ServiceEntrySpec>(spec),
         "Sidecar" => round_trip::<SidecarSpec>(spec),
         "Telemetry" => round_trip::<TelemetrySpec>(spec),
+        "TrafficExtension" => round_trip::<TrafficExtensionSpec>(spec),
         "VirtualService" => round_trip::<VirtualServiceSpec>(spec),
         "WasmPlugin" => round_trip::<WasmPluginSpec>(spec),
         "WorkloadEntry" => round_trip::<WorkloadEntrySpec>(spec),
@@ -81,7 +82,11 @@ fn valid_fixtures_round_trip_through_the_types() {
             kinds.insert(kind.to_owned());
         }
     }
-    assert_eq!(kinds.len(), 14, "a valid fixture per kind: {kinds:?}");
+    assert_eq!(
+        kinds.len(),
+        istio_api::KINDS.len(),
+        "a valid fixture per kind: {kinds:?}"
+    );
 }
 
 #[test]

@@ -56,14 +56,17 @@ fn output_dir_has_one_folder_per_component() {
         .assert()
         .success()
         .stdout("");
-    for c in ["Base", "Pilot", "IngressGateways", "EgressGateways"] {
+    for (c, kind) in [
+        ("Base", "CustomResourceDefinition"),
+        ("Pilot", "Deployment"),
+        ("IngressGateways", "Deployment"),
+        ("EgressGateways", "Deployment"),
+    ] {
         let file = dir.path().join(c).join(format!("{c}.yaml"));
         let text = std::fs::read_to_string(&file).unwrap();
-        assert!(
-            text.contains(&format!("operator.istio.io/component: {c}")),
-            "{c}"
-        );
+        assert!(text.contains(&format!("kind: {kind}\n")), "{c}");
     }
+    assert!(!dir.path().join("Ztunnel").exists());
     let minimal = tempfile::tempdir().unwrap();
     istioctl()
         .args(["manifest", "generate", "--set", "profile=minimal", "-o"])
@@ -202,11 +205,11 @@ fn profile_list_dump_and_diff() {
     let list = stdout_of(&["profile", "list"]);
     assert_eq!(
         list,
-        "Istio configuration profiles:\n    default\n    demo\n    empty\n    minimal\n    preview\n    remote\n"
+        "Istio configuration profiles:\n    ambient\n    default\n    demo\n    empty\n    minimal\n    openshift\n    openshift-ambient\n    preview\n    remote\n    stable\n"
     );
     let demo = stdout_of(&["profile", "dump", "demo"]);
     assert!(demo.starts_with("apiVersion: install.istio.io/v1alpha1\n"));
-    assert!(demo.contains("accessLogFile: /dev/stdout"));
+    assert!(demo.contains("    profile: demo\n"), "{demo}");
     let pilot = stdout_of(&["profile", "dump", "--config-path", "components.pilot"]);
     assert_eq!(pilot, "enabled: true\n");
     let json = stdout_of(&[
@@ -241,7 +244,7 @@ fn profile_list_dump_and_diff() {
     assert_eq!(from_file, "/var/log/first.log\n");
     let diff = stdout_of(&["profile", "diff", "default", "demo"]);
     assert!(diff.starts_with("--- default\n+++ demo\n"));
-    assert!(diff.contains("+    accessLogFile: /dev/stdout"));
+    assert!(diff.contains("+    profile: demo"), "{diff}");
     assert_eq!(
         stdout_of(&["profile", "diff", "demo", "demo"]),
         "Profiles are identical\n"
@@ -254,5 +257,108 @@ fn profile_list_dump_and_diff() {
     fails(
         &["profile", "dump", "-p", "components.pilt"],
         &["did you mean \"pilot\""],
+    );
+}
+
+#[test]
+fn force_proceeds_past_validation_errors_with_warnings() {
+    fails(
+        &[
+            "manifest",
+            "generate",
+            "--set",
+            "values.global.proxi.image=x",
+        ],
+        &["values.global.proxi", "--force"],
+    );
+    let out = istioctl()
+        .args([
+            "manifest",
+            "generate",
+            "--force",
+            "--set",
+            "values.global.proxi.image=x",
+            "--set",
+            "installPackagePath=/charts",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("! --set values.global.proxi.image: unknown value path values.global.proxi (kept because of --force)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("! spec.installPackagePath:"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("kind: Deployment"));
+}
+
+#[test]
+fn settings_that_change_nothing_are_reported() {
+    let out = istioctl()
+        .args([
+            "manifest",
+            "generate",
+            "--set",
+            "components.pilot.k8s.hpaSpec.maxReplicas=3",
+            "--set",
+            "values.pilot.autoscaleEnabled=false",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "! components.pilot.k8s.hpaSpec: HorizontalPodAutoscaler/istiod is not rendered, so the setting changes nothing\n"
+    );
+}
+
+#[test]
+fn translate_writes_one_values_file_per_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = istioctl()
+        .args(["manifest", "translate", "--set", "profile=ambient"])
+        .args(["-f", &fixture("k8s-settings.yaml").display().to_string()])
+        .args(["-r", "canary", "-o"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let d = dir.path().display();
+    assert!(stdout.contains(&format!(
+        "helm upgrade --install istiod-canary istio/istiod -n istio-system --create-namespace -f {d}/istiod-canary.yaml"
+    )), "{stdout}");
+    assert!(
+        stdout.contains("istio-ingressgateway istio/gateway"),
+        "{stdout}"
+    );
+    let read = |f: &str| -> serde_json::Value {
+        serde_saphyr::from_str(&std::fs::read_to_string(dir.path().join(f)).unwrap()).unwrap()
+    };
+    let istiod = read("istiod-canary.yaml");
+    assert_eq!(istiod["revision"], "canary");
+    assert_eq!(istiod["profile"], "ambient");
+    assert_eq!(istiod["pilot"]["resources"]["limits"]["memory"], "4Gi");
+    assert_eq!(istiod["pilot"]["env"]["EXTRA_A"], "x");
+    assert_eq!(istiod["pilot"]["envVarFrom"][0]["name"], "POD_NAMESPACE");
+    let zt = read("ztunnel.yaml");
+    assert_eq!(zt["resourceName"], "ztunnel");
+    assert_eq!(zt["tolerations"][0]["key"], "only");
+    let gw = read("istio-ingressgateway.yaml");
+    assert_eq!(gw["name"], "istio-ingressgateway");
+    assert_eq!(gw["service"]["type"], "NodePort");
+    assert_eq!(gw["autoscaling"]["maxReplicas"], 9);
+    assert_eq!(gw["labels"]["istio"], "ingressgateway");
+    // Settings no chart value expresses are reported.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("components.pilot.k8s.readinessProbe: the istiod chart has no value for it"),
+        "{stderr}"
     );
 }

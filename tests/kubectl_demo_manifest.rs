@@ -94,7 +94,7 @@ fn kubectl_server_side_applies_the_demo_manifest_to_the_emulator() {
 
     let crds = ok(k(&["get", "crd", "-o", "json"]), "kubectl get crd");
     let crd_names = names(&crds);
-    assert_eq!(crd_names.len(), 14, "{crd_names:?}");
+    assert_eq!(crd_names.len(), 15, "{crd_names:?}");
     assert!(crd_names.contains(&"virtualservices.networking.istio.io".to_owned()));
     let list: Value = serde_json::from_str(&crds).expect("JSON");
     for crd in list["items"].as_array().into_iter().flatten() {
@@ -154,4 +154,74 @@ fn kubectl_server_side_applies_the_demo_manifest_to_the_emulator() {
         "kubectl get crd after delete",
     );
     assert!(names(&after).is_empty(), "{after}");
+}
+
+#[test]
+fn kubectl_server_side_applies_the_ambient_manifest_to_the_emulator() {
+    let has_kubectl = Command::new("kubectl")
+        .args(["version", "--client"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_kubectl {
+        eprintln!("SKIPPED: `kubectl` is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let emulator = Emulator::start(Config::default()).expect("emulator starts");
+    let kubeconfig = dir.path().join("kubeconfig");
+    emulator.write_kubeconfig(&kubeconfig).expect("kubeconfig");
+    let cache = dir.path().join("cache");
+    let k = |args: &[&str]| kubectl(&kubeconfig, &cache, args);
+    let apps = ok(
+        k(&["api-resources", "--api-group=apps", "-o", "name"]),
+        "kubectl api-resources",
+    );
+    if !apps.lines().any(|l| l == "daemonsets.apps") {
+        eprintln!("SKIPPED: the emulator does not serve DaemonSets yet");
+        return;
+    }
+    let rendered = Command::new(env!("CARGO_BIN_EXE_istioctl"))
+        .args(["manifest", "generate", "--set", "profile=ambient"])
+        .output()
+        .expect("istioctl runs");
+    let manifest = dir.path().join("ambient.yaml");
+    std::fs::write(&manifest, ok(rendered, "manifest generate")).expect("write manifest");
+    let namespace = dir.path().join("namespace.yaml");
+    std::fs::write(
+        &namespace,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n",
+    )
+    .expect("write namespace");
+    ok(
+        k(&[
+            "apply",
+            "--server-side",
+            "-f",
+            namespace.to_str().expect("utf-8"),
+        ]),
+        "namespace apply",
+    );
+    let applied = ok(
+        k(&[
+            "apply",
+            "--server-side",
+            "--field-manager=istioctl-test",
+            "-f",
+            manifest.to_str().expect("utf-8"),
+        ]),
+        "kubectl apply --server-side",
+    );
+    for line in [
+        "daemonset.apps/istio-cni-node serverside-applied",
+        "daemonset.apps/ztunnel serverside-applied",
+        "configmap/istio-cni-config serverside-applied",
+        "deployment.apps/istiod serverside-applied",
+    ] {
+        assert!(applied.contains(line), "{line} in {applied}");
+    }
+    let ds = ok(
+        k(&["get", "daemonsets", "-n", "istio-system", "-o", "json"]),
+        "kubectl get daemonsets",
+    );
+    assert_eq!(names(&ds), ["istio-cni-node", "ztunnel"]);
 }

@@ -1,4 +1,4 @@
-//! Every rendered object of every profile passes `kubernetes-validate --strict` (offline
+//! Every rendered object of every profile (ambient and OpenShift included) passes `kubernetes-validate --strict` (offline
 //! Kubernetes schemas; `scripts/test` installs the tool). Istio's CRDs are validated as
 //! CustomResourceDefinition objects; the tool has no schemas for Istio's own kinds, and
 //! manifests contain none.
@@ -15,12 +15,36 @@ fn rendered_objects_pass_strict_kubernetes_validation() {
         "{VALIDATOR} is not installed: run scripts/test, or `python3 -m pip install kubernetes-validate`"
     );
     let dir = tempfile::tempdir().unwrap();
-    let cases: &[&[&str]] = &[
-        &["--set", "profile=default"],
-        &["--set", "profile=demo"],
-        &["--set", "profile=minimal"],
-        &["--set", "profile=preview"],
-        &["--set", "profile=remote"],
+    let mut cases: Vec<Vec<String>> = istio_install::operator::profile::names()
+        .into_iter()
+        .filter(|p| *p != "empty")
+        .map(|p| vec!["--set".to_owned(), format!("profile={p}")])
+        .collect();
+    let extra: &[&[&str]] = &[
+        &[
+            "--set",
+            "profile=ambient",
+            "--set",
+            "values.global.networkPolicy.enabled=true",
+            "--set",
+            "values.global.platform=gke",
+            "--set",
+            "components.ingressGateways[0].enabled=true",
+        ],
+        &[
+            "--set",
+            "profile=remote",
+            "--set",
+            "values.global.remotePilotAddress=10.0.0.2",
+        ],
+        &[
+            "--set",
+            "profile=stable",
+            "--set",
+            "values.defaultRevision=default",
+            "-f",
+            "tests/fixtures/install/k8s-settings.yaml",
+        ],
         &[
             "--set",
             "revision=canary",
@@ -34,13 +58,18 @@ fn rendered_objects_pass_strict_kubernetes_validation() {
             "tests/fixtures/install/custom-gateway.yaml",
         ],
     ];
+    cases.extend(
+        extra
+            .iter()
+            .map(|a| a.iter().map(|s| s.to_string()).collect()),
+    );
     let mut files = Vec::new();
     for (i, args) in cases.iter().enumerate() {
         let out = assert_cmd::Command::cargo_bin("istioctl")
             .unwrap()
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["manifest", "generate"])
-            .args(*args)
+            .args(args)
             .output()
             .unwrap();
         assert!(

@@ -112,6 +112,7 @@ fn rendered(sets: &[&str]) -> BTreeSet<Key> {
     let inputs = istio_install::operator::Inputs {
         files: Vec::new(),
         sets: sets.iter().map(|s| s.to_string()).collect(),
+        force: false,
     };
     let cfg = istio_install::operator::load(&inputs).expect("config");
     istio_install::render::render_manifests(&cfg)
@@ -496,7 +497,7 @@ fn precheck_and_version_read_the_cluster() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("Kubernetes version v1.32.4 is supported"),
+        text.contains("Kubernetes version v1.36.2 is supported"),
         "{text}"
     );
     assert!(text.contains("Istio is safe to install"), "{text}");

@@ -27,6 +27,7 @@ fn valid_fixtures_have_no_problems() {
         "service-entry",
         "sidecar",
         "telemetry",
+        "traffic-extension",
         "virtual-service",
         "wasm-plugin",
         "workload-entry",
@@ -122,6 +123,16 @@ fn invalid_fixtures_report_each_problem_at_its_field_and_line() {
             (E, 7, "spec.tracing[0].randomSamplingPercentage", "must be at most 100, got 150"),
             (E, 17, "spec.metrics[0].overrides[0].tagOverrides.my_tag", "value must be set when operation is UPSERT"),
             (E, 28, "spec.metrics[0].overrides[0].match.metric", "\"REQUEST_COUNTS\" is not a valid value; use one of: ALL_METRICS, REQUEST_COUNT, REQUEST_DURATION, REQUEST_SIZE, RESPONSE_SIZE, TCP_OPENED_CONNECTIONS, TCP_CLOSED_CONNECTIONS, TCP_SENT_BYTES, TCP_RECEIVED_BYTES, GRPC_REQUEST_MESSAGES, GRPC_RESPONSE_MESSAGES (did you mean \"REQUEST_COUNT\"?)"),
+        ],
+    ),
+    (
+        "traffic-extension.invalid.yaml",
+        &[
+            (E, 5, "spec", "exactly one of wasm or lua must be set"),
+            (E, 12, "spec", "exactly one of wasm or lua must be set"),
+            (E, 13, "spec.lua", "\"lua\" conflicts with \"wasm\": only one of \"wasm\", \"lua\" may be set; keep one"),
+            (E, 23, "spec.phase", "\"UNSPECIFIED_PHASE\" is not a valid value; use one of: UNSPECIFIED, AUTHN, AUTHZ, STATS (did you mean \"UNSPECIFIED\"?)"),
+            (E, 25, "spec.wasm.url", "url must have schema one of [http, https, file, oci] (got \"ftp://example.com/filter.wasm\")"),
         ],
     ),
     (

@@ -1,8 +1,21 @@
-//! Bearer-token authentication.
+//! Bearer-token authentication: the administrator's token, configured users and tokens issued
+//! by TokenRequest.
+
+use crate::rbac::Identity;
 
 /// Paths served without a token, as the API server serves them to anonymous clients.
 pub(crate) fn is_public(segments: &[&str]) -> bool {
     matches!(segments, ["version" | "healthz" | "livez" | "readyz"])
+}
+
+/// The administrator: `system:masters` may do anything.
+pub(crate) fn admin() -> Identity {
+    Identity::new("kube-emulator-admin", &["system:masters".to_string()])
+}
+
+/// The bearer token of an `Authorization` header.
+pub(crate) fn bearer(header: &str) -> Option<&str> {
+    header.strip_prefix("Bearer ").filter(|t| !t.is_empty())
 }
 
 /// Whether an `Authorization` header carries the token (compared in constant time).

@@ -78,8 +78,31 @@ impl Default for Faults {
     }
 }
 
+/// A user the emulator knows by bearer token, besides the administrator (whose token is
+/// [`Config::token`] and who is in `system:masters`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    /// The bearer token.
+    pub token: String,
+    /// The user name, e.g. `alice`.
+    pub name: String,
+    /// Groups besides `system:authenticated` (which every user is in).
+    pub groups: Vec<String>,
+}
+
+impl User {
+    /// A user with no extra groups.
+    pub fn new(token: &str, name: &str) -> Self {
+        Self {
+            token: token.into(),
+            name: name.into(),
+            groups: Vec::new(),
+        }
+    }
+}
+
 /// How to start an emulator. `Config::default()` is HTTPS on a free port of 127.0.0.1 with a
-/// random token, Deployments ready at once and no faults.
+/// random token, workloads ready at once, no faults, no RBAC.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// TCP port on 127.0.0.1; 0 picks a free one.
@@ -94,6 +117,11 @@ pub struct Config {
     pub faults: Faults,
     /// Print one line per request to stderr.
     pub log_requests: bool,
+    /// Enforce RBAC: requests of users other than the administrator are allowed only by the
+    /// Roles and ClusterRoles bound to them (off: every authenticated user may do anything).
+    pub rbac: bool,
+    /// Further users, by token (a kubeconfig for one: [`Handle::kubeconfig_for`](crate::Handle::kubeconfig_for)).
+    pub users: Vec<User>,
 }
 
 impl Default for Config {
@@ -105,6 +133,8 @@ impl Default for Config {
             readiness: Readiness::After(Duration::ZERO),
             faults: Faults::default(),
             log_requests: false,
+            rbac: false,
+            users: Vec::new(),
         }
     }
 }

@@ -1,19 +1,34 @@
-//! The simulated controllers: CRDs become Established, Deployments report progress and then
-//! readiness after the configured delay (or never), terminating namespaces are emptied.
+//! The simulated controllers, fed by the notices writes leave in the state: Deployments,
+//! DaemonSets and StatefulSets report progress at once and readiness after the configured delay
+//! (or never); terminating namespaces are emptied and terminating CRDs removed with their
+//! custom resources.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::{json, Value};
+use tokio::sync::mpsc;
 
 use crate::apply::Scope;
 use crate::config::Readiness;
 use crate::objects::{remove_cascade, write, WriteOptions};
-use crate::server::State;
+use crate::state::{Notice, State};
 use crate::store::Key;
 use crate::util::now_rfc3339;
 
 /// The manager name of the simulated controllers.
 const MANAGER: &str = "kube-controller-manager";
+
+/// Serves notices until the emulator stops.
+pub(crate) async fn run(state: Arc<State>, mut notices: mpsc::UnboundedReceiver<Notice>) {
+    while let Some(notice) = notices.recv().await {
+        match notice {
+            Notice::Workload(key) => workload_changed(&state, key),
+            Notice::NamespaceDeleted(name) => finalize_namespace(&state, name),
+            Notice::CrdDeleted(key) => finalize_crd(&state, key),
+        }
+    }
+}
 
 fn condition(kind: &str, status: &str, reason: &str, message: &str) -> Value {
     let now = now_rfc3339();
@@ -27,59 +42,28 @@ fn condition(kind: &str, status: &str, reason: &str, message: &str) -> Value {
     })
 }
 
-/// Sets a CRD's status as the API server does once it accepts it: `NamesAccepted` and
-/// `Established` conditions, `acceptedNames`, `storedVersions`.
-pub(crate) fn crd_status(crd: &mut Value) {
-    let stored: Vec<Value> = crd
-        .pointer("/spec/versions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter(|v| v["storage"].as_bool().unwrap_or(false))
-        .map(|v| v["name"].clone())
-        .collect();
-    let names = crd.pointer("/spec/names").cloned().unwrap_or(json!({}));
-    let mut conds = vec![
-        condition("NamesAccepted", "True", "NoConflicts", "no conflicts found"),
-        condition(
-            "Established",
-            "True",
-            "InitialNamesAccepted",
-            "the initial names have been accepted",
-        ),
-    ];
-    // Keep transition times of an unchanged status, so rewrites of the same CRD are no-ops.
-    if let Some(old) = crd.pointer("/status/conditions").and_then(Value::as_array) {
-        for c in &mut conds {
-            if let Some(prev) = old
-                .iter()
-                .find(|o| o["type"] == c["type"] && o["status"] == c["status"])
-            {
-                *c = prev.clone();
-            }
-        }
-    }
-    crd["status"] = json!({
-        "conditions": conds,
-        "acceptedNames": names,
-        "storedVersions": stored,
-    });
+fn int(obj: &Value, pointer: &str) -> Option<i64> {
+    obj.pointer(pointer).and_then(Value::as_i64)
 }
 
-fn deployment_status(deploy: &Value, ready: bool) -> Value {
-    let replicas = deploy
-        .pointer("/spec/replicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
-    let generation = deploy
-        .pointer("/metadata/generation")
-        .and_then(Value::as_i64)
-        .unwrap_or(1);
-    let name = deploy
+/// A revision name as the controllers derive it: the object's name and a hash of its template.
+fn revision(obj: &Value) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    obj.pointer("/spec/template")
+        .map(Value::to_string)
+        .hash(&mut hasher);
+    let name = obj
         .pointer("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or_default();
-    let rs = format!("{name}-{:x}", generation * 0x5bd7 + 0x1f00);
+    format!("{name}-{:010x}", hasher.finish() & 0xff_ffff_ffff)
+}
+
+fn deployment_status(deploy: &Value, ready: bool) -> Value {
+    let replicas = int(deploy, "/spec/replicas").unwrap_or(1);
+    let generation = int(deploy, "/metadata/generation").unwrap_or(1);
+    let rs = revision(deploy);
     if ready {
         json!({
             "observedGeneration": generation,
@@ -106,24 +90,76 @@ fn deployment_status(deploy: &Value, ready: bool) -> Value {
     }
 }
 
-/// Writes the Deployment's status if it is still at `generation`.
-fn set_deployment_status(state: &Arc<State>, key: &Key, generation: Option<i64>, ready: bool) {
+/// A DaemonSet runs one Pod per Node; with no Node objects the emulator counts one node.
+fn daemonset_status(ds: &Value, nodes: i64, ready: bool) -> Value {
+    let generation = int(ds, "/metadata/generation").unwrap_or(1);
+    let mut status = json!({
+        "currentNumberScheduled": nodes,
+        "desiredNumberScheduled": nodes,
+        "numberMisscheduled": 0,
+        "numberReady": if ready { nodes } else { 0 },
+        "observedGeneration": generation,
+        "updatedNumberScheduled": nodes,
+    });
+    if ready {
+        status["numberAvailable"] = json!(nodes);
+    } else {
+        status["numberUnavailable"] = json!(nodes);
+    }
+    status
+}
+
+fn statefulset_status(sts: &Value, ready: bool) -> Value {
+    let replicas = int(sts, "/spec/replicas").unwrap_or(1);
+    let generation = int(sts, "/metadata/generation").unwrap_or(1);
+    let rev = revision(sts);
+    let mut status = json!({
+        "availableReplicas": if ready { replicas } else { 0 },
+        "collisionCount": 0,
+        "currentReplicas": replicas,
+        "currentRevision": rev,
+        "observedGeneration": generation,
+        "replicas": replicas,
+        "updateRevision": rev,
+        "updatedReplicas": replicas,
+    });
+    if ready {
+        status["readyReplicas"] = json!(replicas);
+    }
+    status
+}
+
+/// The workload kinds the controllers simulate, by resource.
+fn is_workload(key: &Key) -> bool {
+    key.group == "apps"
+        && matches!(
+            key.resource.as_str(),
+            "deployments" | "daemonsets" | "statefulsets"
+        )
+}
+
+/// Writes the workload's status if it is still at `generation`.
+fn set_status(state: &Arc<State>, key: &Key, generation: Option<i64>, ready: bool) {
     let mut store = state.lock();
-    let Some(info) = store.resolve("apps", "v1", "deployments") else {
+    let Some(info) = store.resolve("apps", "v1", &key.resource) else {
         return;
     };
     let Some(current) = store.get(key).cloned() else {
         return;
     };
-    if current
-        .pointer("/metadata/generation")
-        .and_then(Value::as_i64)
-        != generation
-    {
+    if int(&current, "/metadata/generation") != generation {
         return;
     }
+    let status = match key.resource.as_str() {
+        "deployments" => deployment_status(&current, ready),
+        "daemonsets" => {
+            let nodes = store.list_prefix("", "nodes", None).count().max(1) as i64;
+            daemonset_status(&current, nodes, ready)
+        }
+        _ => statefulset_status(&current, ready),
+    };
     let mut updated = current.clone();
-    updated["status"] = deployment_status(&current, ready);
+    updated["status"] = status;
     let opts = WriteOptions {
         manager: MANAGER,
         dry_run: false,
@@ -142,59 +178,77 @@ fn set_deployment_status(state: &Arc<State>, key: &Key, generation: Option<i64>,
     );
 }
 
-/// Called after a Deployment's spec changed: reports it progressing now and ready after the
-/// configured delay (never, with `Readiness::Never`), unless it changes again meanwhile.
-pub(crate) fn deployment_changed(state: &Arc<State>, key: Key, deploy: &Value) {
-    let generation = deploy
-        .pointer("/metadata/generation")
-        .and_then(Value::as_i64);
+/// After a workload's spec changed: reports it progressing now and ready after the configured
+/// delay (never, with `Readiness::Never`), unless it changes again meanwhile.
+fn workload_changed(state: &Arc<State>, key: Key) {
+    if !is_workload(&key) {
+        return;
+    }
+    let generation = state
+        .lock()
+        .get(&key)
+        .and_then(|obj| int(obj, "/metadata/generation"));
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        set_deployment_status(&state, &key, generation, false);
+        set_status(&state, &key, generation, false);
         if let Readiness::After(delay) = state.readiness() {
             tokio::time::sleep(delay).await;
-            set_deployment_status(&state, &key, generation, true);
+            set_status(&state, &key, generation, true);
         }
     });
 }
 
-/// Whether the controller already reported the Deployment's current generation ready.
-fn is_ready(deploy: &Value) -> bool {
-    let int = |p: &str| deploy.pointer(p).and_then(Value::as_i64);
-    int("/status/observedGeneration") == int("/metadata/generation")
-        && int("/status/availableReplicas").unwrap_or(0) == int("/spec/replicas").unwrap_or(1)
+/// Whether the controller already reported the workload's current generation ready.
+fn is_ready(resource: &str, obj: &Value) -> bool {
+    let observed = int(obj, "/status/observedGeneration") == int(obj, "/metadata/generation");
+    observed
+        && match resource {
+            "daemonsets" => {
+                int(obj, "/status/numberReady").is_some()
+                    && int(obj, "/status/numberReady") == int(obj, "/status/desiredNumberScheduled")
+            }
+            "statefulsets" => {
+                int(obj, "/status/readyReplicas").unwrap_or(0)
+                    == int(obj, "/spec/replicas").unwrap_or(1)
+            }
+            _ => {
+                int(obj, "/status/availableReplicas").unwrap_or(0)
+                    == int(obj, "/spec/replicas").unwrap_or(1)
+            }
+        }
 }
 
-/// After a change of readiness: Deployments not ready yet become ready after the new delay.
-pub(crate) fn reschedule_deployments(state: &Arc<State>) {
+/// After a change of readiness: workloads not ready yet become ready after the new delay.
+pub(crate) fn reschedule_workloads(state: &Arc<State>) {
     let Readiness::After(delay) = state.readiness() else {
         return;
     };
-    let pending: Vec<(Key, Option<i64>)> = state
-        .lock()
-        .list_prefix("apps", "deployments", None)
-        .filter(|(_, d)| !is_ready(d))
-        .map(|(k, d)| {
-            (
-                k.clone(),
-                d.pointer("/metadata/generation").and_then(Value::as_i64),
-            )
-        })
-        .collect();
+    let mut pending: Vec<(Key, Option<i64>)> = Vec::new();
+    {
+        let store = state.lock();
+        for resource in ["deployments", "daemonsets", "statefulsets"] {
+            pending.extend(
+                store
+                    .list_prefix("apps", resource, None)
+                    .filter(|(_, obj)| !is_ready(resource, obj))
+                    .map(|(k, obj)| (k.clone(), int(obj, "/metadata/generation"))),
+            );
+        }
+    }
     for (key, generation) in pending {
         let state = Arc::clone(state);
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            set_deployment_status(&state, &key, generation, true);
+            set_status(&state, &key, generation, true);
         });
     }
 }
 
 /// Empties a terminating namespace and then removes it, like the namespace controller.
-pub(crate) fn finalize_namespace(state: &Arc<State>, name: String) {
+fn finalize_namespace(state: &Arc<State>, name: String) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
         let mut store = state.lock();
         for key in store.keys_in_namespace(&name) {
             store.remove(&key);
@@ -211,10 +265,10 @@ pub(crate) fn finalize_namespace(state: &Arc<State>, name: String) {
 
 /// Deletes a terminating CRD's custom resources and then the CRD, like the API server's
 /// finalizer does (after a short delay: the resources stay served meanwhile).
-pub(crate) fn finalize_crd(state: &Arc<State>, key: Key) {
+fn finalize_crd(state: &Arc<State>, key: Key) {
     let state = Arc::clone(state);
     tokio::spawn(async move {
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let mut store = state.lock();
         let Some(crd) = store.get(&key) else {
             return;
@@ -230,6 +284,6 @@ pub(crate) fn finalize_crd(state: &Arc<State>, key: Key) {
                 remove_cascade(&mut store, &instance);
             }
         }
-        store.remove(&key);
+        store.remove_crd(&key);
     });
 }

@@ -1,24 +1,29 @@
-//! Legacy discovery documents: `/version`, `/api`, `/apis`, `/apis/{group}` and the
-//! `APIResourceList` of each group-version. Always plain `application/json` (kubectl asks for
-//! aggregated discovery first and falls back when the reply is not of that type).
+//! Discovery documents: `/version`, `/api`, `/apis`, `/apis/{group}` and the
+//! `APIResourceList` of each group-version (legacy discovery), and the aggregated discovery of
+//! `/api` and `/apis` (`apidiscovery.k8s.io/v2` `APIGroupDiscoveryList`) that kubectl and the
+//! `kube` crate ask for first.
 
 use serde_json::{json, Value};
 
 use crate::resources::ResourceInfo;
 
 /// The Kubernetes version the emulator claims to be.
-pub(crate) const GIT_VERSION: &str = "v1.32.4";
+pub(crate) const GIT_VERSION: &str = "v1.36.2";
 
 /// `/version`.
 pub(crate) fn version() -> Value {
     json!({
         "major": "1",
-        "minor": "32",
+        "minor": "36",
+        "emulationMajor": "1",
+        "emulationMinor": "36",
+        "minCompatibilityMajor": "1",
+        "minCompatibilityMinor": "35",
         "gitVersion": GIT_VERSION,
         "gitCommit": "0000000000000000000000000000000000000000",
         "gitTreeState": "clean",
-        "buildDate": "2025-01-01T00:00:00Z",
-        "goVersion": "go1.23.0",
+        "buildDate": "2026-06-01T00:00:00Z",
+        "goVersion": "go1.25.5",
         "compiler": "gc",
         "platform": "linux/amd64",
     })
@@ -117,6 +122,26 @@ pub(crate) fn resource_list(all: &[ResourceInfo], group: &str, version: &str) ->
                 "verbs": ["get", "patch", "update"],
             }));
         }
+        if r.group.is_empty() && r.plural == "pods" {
+            resources.push(json!({
+                "name": "pods/portforward",
+                "singularName": "",
+                "namespaced": true,
+                "kind": "PodPortForwardOptions",
+                "verbs": ["create", "get"],
+            }));
+        }
+        if r.group.is_empty() && r.plural == "serviceaccounts" {
+            resources.push(json!({
+                "name": "serviceaccounts/token",
+                "singularName": "",
+                "namespaced": true,
+                "group": "authentication.k8s.io",
+                "version": "v1",
+                "kind": "TokenRequest",
+                "verbs": ["create"],
+            }));
+        }
         if crate::scale::has_scale(r) {
             resources.push(json!({
                 "name": format!("{}/scale", r.plural),
@@ -135,4 +160,104 @@ pub(crate) fn resource_list(all: &[ResourceInfo], group: &str, version: &str) ->
         "groupVersion": first.group_version(),
         "resources": resources,
     }))
+}
+
+/// The media type of aggregated discovery.
+pub(crate) const AGGREGATED: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether an `Accept` header asks for aggregated discovery (v2) before anything else.
+pub(crate) fn wants_aggregated(accept: &str) -> bool {
+    accept
+        .split(',')
+        .next()
+        .is_some_and(|first| first.contains("as=APIGroupDiscoveryList") && first.contains("v=v2"))
+}
+
+fn response_kind(group: &str, version: &str, kind: &str) -> Value {
+    json!({ "group": group, "version": version, "kind": kind })
+}
+
+fn aggregated_resource(r: &ResourceInfo) -> Value {
+    let mut entry = json!({
+        "resource": r.plural,
+        "responseKind": response_kind(&r.group, &r.version, &r.kind),
+        "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+        "singularResource": r.singular,
+        "verbs": r.verbs(),
+    });
+    if !r.short_names.is_empty() {
+        entry["shortNames"] = json!(r.short_names);
+    }
+    if !r.categories.is_empty() {
+        entry["categories"] = json!(r.categories);
+    }
+    let mut subresources = Vec::new();
+    if r.status {
+        subresources.push(json!({
+            "subresource": "status",
+            "responseKind": response_kind(&r.group, &r.version, &r.kind),
+            "verbs": ["get", "patch", "update"],
+        }));
+    }
+    if crate::scale::has_scale(r) {
+        subresources.push(json!({
+            "subresource": "scale",
+            "responseKind": response_kind("autoscaling", "v1", "Scale"),
+            "verbs": ["get", "patch", "update"],
+        }));
+    }
+    if r.group.is_empty() && r.plural == "pods" {
+        subresources.push(json!({
+            "subresource": "portforward",
+            "responseKind": response_kind("", "v1", "PodPortForwardOptions"),
+            "verbs": ["create", "get"],
+        }));
+    }
+    if r.group.is_empty() && r.plural == "serviceaccounts" {
+        subresources.push(json!({
+            "subresource": "token",
+            "responseKind": response_kind("authentication.k8s.io", "v1", "TokenRequest"),
+            "verbs": ["create"],
+        }));
+    }
+    if !subresources.is_empty() {
+        entry["subresources"] = json!(subresources);
+    }
+    entry
+}
+
+/// Aggregated discovery of the core group (`core`) or of every named group.
+pub(crate) fn aggregated(all: &[ResourceInfo], core: bool) -> Value {
+    let mut items = Vec::new();
+    let named: Vec<(String, Vec<String>)> = if core {
+        vec![(String::new(), vec!["v1".to_string()])]
+    } else {
+        groups(all)
+    };
+    for (group, versions) in named {
+        let versions: Vec<Value> = versions
+            .iter()
+            .map(|version| {
+                let resources: Vec<Value> = all
+                    .iter()
+                    .filter(|r| r.group == group && &r.version == version)
+                    .map(aggregated_resource)
+                    .collect();
+                json!({ "version": version, "resources": resources, "freshness": "Current" })
+            })
+            .collect();
+        let metadata = if group.is_empty() {
+            json!({ "creationTimestamp": null })
+        } else {
+            json!({ "name": group, "creationTimestamp": null })
+        };
+        items.push(json!({ "metadata": metadata, "versions": versions }));
+    }
+    json!({
+        "kind": "APIGroupDiscoveryList",
+        "apiVersion": "apidiscovery.k8s.io/v2",
+        "metadata": {},
+        "items": items,
+    })
 }

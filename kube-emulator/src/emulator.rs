@@ -11,7 +11,8 @@ use tokio::sync::oneshot;
 
 use crate::config::{Config, Faults, Readiness};
 use crate::controller;
-use crate::server::{accept_loop, LoggedRequest, State};
+use crate::server::accept_loop;
+use crate::state::{LoggedRequest, State};
 use crate::tls;
 
 /// Starts emulators.
@@ -35,11 +36,8 @@ impl Emulator {
             .unwrap_or_else(|| crate::util::random_hex(32));
         let scheme = if tls.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://127.0.0.1:{port}");
-        let state = Arc::new(State::new(
-            &config,
-            token.clone(),
-            format!("127.0.0.1:{port}"),
-        ));
+        let (state, notices) = State::new(&config, token.clone(), format!("127.0.0.1:{port}"));
+        let state = Arc::new(state);
         let (ca_pem, acceptor) = match tls {
             Some(tls) => (Some(tls.ca_pem), Some(tls.acceptor)),
             None => (None, None),
@@ -56,6 +54,7 @@ impl Emulator {
             .name("kube-emulator".into())
             .spawn(move || {
                 runtime.block_on(async move {
+                    tokio::spawn(controller::run(Arc::clone(&state), notices));
                     match TcpListener::from_std(listener) {
                         Ok(listener) => accept_loop(state, listener, acceptor, shutdown).await,
                         Err(e) => eprintln!("kube-emulator: cannot listen: {e}"),
@@ -124,16 +123,22 @@ impl Handle {
         self.state.set_faults(faults);
     }
 
-    /// Changes when Deployments become ready. Deployments not ready yet are scheduled anew:
+    /// Changes when workloads (Deployments, DaemonSets, StatefulSets) become ready. Those not ready yet are scheduled anew:
     /// with `Readiness::After(d)` they become ready `d` from now.
     pub fn set_readiness(&self, readiness: Readiness) {
         self.state.set_readiness(readiness);
         let _runtime = self.runtime.enter();
-        controller::reschedule_deployments(&self.state);
+        controller::reschedule_workloads(&self.state);
     }
 
     /// A kubeconfig for this emulator: cluster, user and context `kube-emulator`.
     pub fn kubeconfig(&self) -> String {
+        self.kubeconfig_for(&self.token)
+    }
+
+    /// A kubeconfig like [`Handle::kubeconfig`] with another user's token (see
+    /// [`Config::users`](crate::Config::users)).
+    pub fn kubeconfig_for(&self, token: &str) -> String {
         let ca = match &self.ca_pem {
             Some(pem) => format!(
                 "\n    certificate-authority-data: {}",
@@ -162,7 +167,6 @@ current-context: kube-emulator
 preferences: {{}}
 ",
             url = self.url,
-            token = self.token,
         )
     }
 

@@ -11,16 +11,21 @@ use hyper::{Method, Response};
 use serde_json::{json, Value};
 
 use crate::apply::{self, Scope};
+use crate::fields::{self, Directive, Unknown};
 use crate::objects::{self, main_scope, WriteOptions};
 use crate::patch;
-use crate::resources::ResourceInfo;
+use crate::protobuf;
+use crate::rbac::{self, Attributes, Identity};
+use crate::resources::{ResourceInfo, Verbs};
 use crate::scale;
+use crate::schema;
 use crate::selectors::{FieldSelector, LabelSelector};
-use crate::server::{bytes_response, json_response, Body, State};
+use crate::state::{bytes_response, json_response, proto_response, with_warnings, Body, State};
 use crate::status::{ApiError, ApiResult};
-use crate::store::Key;
+use crate::store::{Key, Store};
 use crate::table::{self, Include};
 use crate::util::{meta_str, now_rfc3339, random_hex};
+use crate::validation::FieldError;
 use crate::watch::{self, WatchRequest};
 
 /// A request on a resource, its path already resolved.
@@ -35,6 +40,8 @@ pub(crate) struct ResourceRequest {
     pub accept: String,
     pub user_agent: String,
     pub body: Bytes,
+    /// Who sends it.
+    pub user: Identity,
 }
 
 impl ResourceRequest {
@@ -90,6 +97,11 @@ impl ResourceRequest {
     /// The body as JSON or YAML, by content type (JSON is also accepted as YAML).
     fn body_value(&self) -> ApiResult<Value> {
         let media = self.media_type();
+        if media == protobuf::MEDIA_TYPE && self.is_builtin() {
+            return protobuf::decode(&self.body).map_err(|e| {
+                ApiError::bad_request(format!("the protobuf body cannot be decoded: {e}"))
+            });
+        }
         if media.contains("protobuf") || media.contains("cbor") {
             return Err(ApiError::unsupported_media_type(media));
         }
@@ -127,6 +139,157 @@ impl ResourceRequest {
     fn media_type(&self) -> &str {
         self.content_type.split(';').next().unwrap_or("").trim()
     }
+
+    /// Whether the resource is a built-in kind (not served for a CRD).
+    fn is_builtin(&self) -> bool {
+        schema::kind(&self.info.group_version(), &self.info.kind).is_some()
+    }
+
+    /// A response with `obj`, in protobuf when the client prefers it and the kind has that
+    /// form, else JSON; with one `Warning` header per warning.
+    fn reply(&self, code: u16, obj: &Value, warnings: &[String]) -> Response<Body> {
+        let response = match protobuf::preferred(&self.accept)
+            .then(|| protobuf::encode(obj).ok())
+            .flatten()
+        {
+            Some(bytes) => proto_response(code, bytes),
+            None => json_response(code, obj),
+        };
+        with_warnings(response, warnings)
+    }
+
+    /// What `fieldValidation` asks for.
+    fn directive(&self) -> ApiResult<Directive> {
+        Directive::parse(self.param("fieldValidation")).map_err(ApiError::bad_request)
+    }
+}
+
+/// The CRD that serves a custom resource.
+fn crd_of<'a>(store: &'a Store, info: &ResourceInfo) -> Option<&'a Value> {
+    store
+        .list_prefix("apiextensions.k8s.io", "customresourcedefinitions", None)
+        .map(|(_, crd)| crd.as_ref())
+        .find(|crd| {
+            crd.pointer("/spec/group").and_then(Value::as_str) == Some(info.group.as_str())
+                && crd.pointer("/spec/names/plural").and_then(Value::as_str)
+                    == Some(info.plural.as_str())
+        })
+}
+
+/// The fields of `obj` its kind does not declare, removed; for custom resources also the
+/// schema's defaults, pruning and validation.
+fn unknown_fields(
+    store: &Store,
+    req: &ResourceRequest,
+    obj: &mut Value,
+    name: &str,
+) -> ApiResult<(Vec<Unknown>, Vec<String>)> {
+    if let Some(def) = schema::kind(&req.info.group_version(), &req.info.kind) {
+        if let Some(error) = fields::builtin_type_error(def, obj, &req.info.version) {
+            return Err(ApiError::undecodable(
+                &req.info.kind,
+                &req.info.version,
+                &error,
+            ));
+        }
+        return Ok((fields::builtin_unknown(def, obj, true), Vec::new()));
+    }
+    let mut errors = crate::validation::validate_metadata(&req.info, obj);
+    let schema =
+        crd_of(store, &req.info).and_then(|crd| fields::crd_schema(crd, &req.info.version));
+    let (unknown, warnings) = match schema {
+        Some(schema) => {
+            let check = fields::check_custom(schema, obj);
+            errors.extend(check.errors);
+            (check.unknown, check.warnings)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::invalid_fields(
+            &req.info.group,
+            &req.info.kind,
+            name,
+            &errors,
+        ));
+    }
+    Ok((unknown, warnings))
+}
+
+fn strict_error(unknown: &[Unknown]) -> String {
+    let list: Vec<String> = unknown
+        .iter()
+        .map(|u| format!("unknown field {:?}", u.dotted))
+        .collect();
+    format!("strict decoding error: {}", list.join(", "))
+}
+
+/// Field validation of the object about to be written (create, update, patch): unknown fields
+/// per `fieldValidation` (Strict: 400; Warn: a warning each; Ignore: dropped), custom
+/// resources against their schema. Returns the warnings. `decoded` tells whether the object
+/// is the request body (create/update) rather than a patch result.
+fn admit(
+    store: &Store,
+    req: &ResourceRequest,
+    obj: &mut Value,
+    name: &str,
+    decoded: bool,
+) -> ApiResult<Vec<String>> {
+    let directive = req.directive()?;
+    let (unknown, mut warnings) = unknown_fields(store, req, obj, name)?;
+    if unknown.is_empty() {
+        return Ok(warnings);
+    }
+    match directive {
+        Directive::Strict if decoded => Err(ApiError::undecodable(
+            &req.info.kind,
+            &req.info.version,
+            &strict_error(&unknown),
+        )),
+        Directive::Strict => Err(ApiError::bad_request(strict_error(&unknown))),
+        Directive::Warn => {
+            warnings.extend(
+                unknown
+                    .iter()
+                    .map(|u| format!("unknown field {:?}", u.dotted)),
+            );
+            Ok(warnings)
+        }
+        Directive::Ignore => Ok(warnings),
+    }
+}
+
+/// An apply configuration must fit the schema: unknown fields fail the request whatever
+/// `fieldValidation` says (structured-merge-diff cannot type them).
+fn check_apply_configuration(
+    store: &Store,
+    req: &ResourceRequest,
+    patch: &Value,
+    name: &str,
+) -> ApiResult<()> {
+    let mut copy = patch.clone();
+    let (unknown, _) = unknown_fields(store, req, &mut copy, name)?;
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = unknown
+        .iter()
+        .map(|u| format!("{}: field not declared in schema", u.smd))
+        .collect();
+    let detail = match lines.as_slice() {
+        [one] => one.clone(),
+        many => format!("errors:\n  {}", many.join("\n  ")),
+    };
+    let group_version = if req.info.group.is_empty() {
+        format!("/{}", req.info.version)
+    } else {
+        req.info.group_version()
+    };
+    Err(ApiError::unclassified(format!(
+        "failed to create typed patch object ({}/{name}; {group_version}, Kind={}): {detail}",
+        req.namespace.as_deref().unwrap_or(""),
+        req.info.kind
+    )))
 }
 
 /// The object as served at the request's group-version.
@@ -137,9 +300,22 @@ fn present(info: &ResourceInfo, mut obj: Value) -> Value {
 
 /// Handles a request on a resource.
 pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Response<Body>> {
-    if req.info.create_only {
-        return match (&req.method, &req.name) {
-            (&Method::POST, None) => review(&req),
+    match req.info.verbs {
+        Verbs::CreateOnly => {
+            return match (&req.method, &req.name) {
+                (&Method::POST, None) => review(state, &req),
+                _ => Err(ApiError::method_not_allowed()),
+            }
+        }
+        Verbs::ReadOnly if req.method != Method::GET => return Err(ApiError::method_not_allowed()),
+        _ => {}
+    }
+    if req.subresource.as_deref() == Some("token")
+        && req.info.group.is_empty()
+        && req.info.plural == "serviceaccounts"
+    {
+        return match (&req.method, req.name.clone()) {
+            (&Method::POST, Some(name)) => token_request(state, &req, &name),
             _ => Err(ApiError::method_not_allowed()),
         };
     }
@@ -150,6 +326,9 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
             }
             _ => Err(ApiError::method_not_allowed()),
         };
+    }
+    if matches!(req.method, Method::POST | Method::PUT | Method::PATCH) {
+        req.directive()?;
     }
     match (&req.method, req.name.clone()) {
         (&Method::GET, None) if req.flag("watch") => watch_request(state, &req),
@@ -164,14 +343,169 @@ pub(crate) fn handle(state: &Arc<State>, req: ResourceRequest) -> ApiResult<Resp
     }
 }
 
-/// SelfSubjectAccessReview: everything is allowed; nothing is stored.
-fn review(req: &ResourceRequest) -> ApiResult<Response<Body>> {
+/// The review kinds (access reviews, rules reviews, self and token reviews), answered from
+/// RBAC (or, without RBAC mode, allowing everything); nothing is stored.
+fn review(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> {
     let mut obj = req.body_object()?;
+    check_body_kind(req, &obj)?;
     obj["apiVersion"] = json!(req.info.group_version());
     obj["kind"] = json!(req.info.kind);
-    obj["metadata"] = json!({ "creationTimestamp": null });
-    obj["status"] = json!({ "allowed": true, "reason": "kube-emulator allows everything" });
-    Ok(json_response(201, &obj))
+    if obj.get("metadata").is_none_or(Value::is_null) {
+        obj["metadata"] = json!({});
+    }
+    let store = state.lock();
+    let status = match req.info.kind.as_str() {
+        "SelfSubjectAccessReview" | "SubjectAccessReview" | "LocalSubjectAccessReview" => {
+            let who = if req.info.kind == "SelfSubjectAccessReview" {
+                req.user.clone()
+            } else {
+                let spec = &obj["spec"];
+                let groups: Vec<String> = spec["groups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect();
+                Identity::new(spec["user"].as_str().unwrap_or_default(), &groups)
+            };
+            let spec = &obj["spec"];
+            if let Some(attrs) = spec.get("resourceAttributes").filter(|a| a.is_object()) {
+                let text = |k: &str| attrs[k].as_str().unwrap_or_default().to_string();
+                let mut namespace = text("namespace");
+                if req.info.kind == "LocalSubjectAccessReview" {
+                    namespace = req.namespace.clone().unwrap_or_default();
+                }
+                let attributes = Attributes {
+                    verb: text("verb"),
+                    group: text("group"),
+                    resource: text("resource"),
+                    subresource: text("subresource"),
+                    namespace,
+                    name: text("name"),
+                };
+                let (allowed, reason) = if state.rbac {
+                    rbac::decide(&store, &who, &attributes)
+                } else {
+                    (true, String::new())
+                };
+                let mut status = json!({ "allowed": allowed });
+                if !reason.is_empty() {
+                    status["reason"] = json!(reason);
+                }
+                status
+            } else if spec
+                .get("nonResourceAttributes")
+                .is_some_and(Value::is_object)
+            {
+                json!({ "allowed": true })
+            } else {
+                return Err(ApiError::invalid_fields(
+                    &req.info.group,
+                    &req.info.kind,
+                    "",
+                    &[FieldError::invalid(
+                        "spec.resourceAttributes",
+                        &Value::String("null".into()),
+                        "exactly one of nonResourceAttributes or resourceAttributes must be specified",
+                    )],
+                ));
+            }
+        }
+        "SelfSubjectRulesReview" => {
+            let namespace = obj
+                .pointer("/spec/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let who = if state.rbac {
+                req.user.clone()
+            } else {
+                crate::auth::admin()
+            };
+            rbac::rules_review(&store, &who, namespace)
+        }
+        "SelfSubjectReview" => json!({
+            "userInfo": { "username": req.user.name, "groups": req.user.groups },
+        }),
+        "TokenReview" => {
+            let token = obj
+                .pointer("/spec/token")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            drop(store);
+            match state.authenticate(&format!("Bearer {token}")) {
+                Some(who) => json!({
+                    "authenticated": true,
+                    "user": { "username": who.name, "groups": who.groups },
+                    "audiences": ["https://kubernetes.default.svc.cluster.local"],
+                }),
+                None => {
+                    json!({ "user": {}, "error": "[invalid bearer token, token lookup failed]" })
+                }
+            }
+        }
+        other => {
+            return Err(ApiError::bad_request(format!(
+                "kube-emulator does not serve creating {other} objects"
+            )))
+        }
+    };
+    obj["status"] = status;
+    Ok(req.reply(201, &obj, &[]))
+}
+
+/// TokenRequest (`serviceaccounts/{name}/token`): a token that authenticates the service
+/// account from now on.
+fn token_request(
+    state: &Arc<State>,
+    req: &ResourceRequest,
+    name: &str,
+) -> ApiResult<Response<Body>> {
+    let namespace = req.namespace.clone().unwrap_or_default();
+    if state.lock().get(&req.key(name)).is_none() {
+        return Err(ApiError::not_found("", "serviceaccounts", name));
+    }
+    let mut obj = req.body_object()?;
+    let seconds = obj
+        .pointer("/spec/expirationSeconds")
+        .and_then(Value::as_i64)
+        .unwrap_or(3600);
+    if seconds < 600 {
+        return Err(ApiError::invalid_fields(
+            "authentication.k8s.io",
+            "TokenRequest",
+            name,
+            &[FieldError::invalid(
+                "spec.expirationSeconds",
+                &Value::from(seconds),
+                "may not specify a duration less than 10 minutes",
+            )],
+        ));
+    }
+    let token = format!("kube-emulator-sa.{}", random_hex(32));
+    let who = Identity::new(
+        &format!("system:serviceaccount:{namespace}:{name}"),
+        &[
+            "system:serviceaccounts".to_string(),
+            format!("system:serviceaccounts:{namespace}"),
+        ],
+    );
+    state.issue_token(token.clone(), who);
+    let expires = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + seconds;
+    obj["apiVersion"] = json!("authentication.k8s.io/v1");
+    obj["kind"] = json!("TokenRequest");
+    obj["metadata"] = json!({ "name": name, "namespace": namespace, "creationTimestamp": null });
+    obj["spec"]["expirationSeconds"] = json!(seconds);
+    if obj.pointer("/spec/audiences").is_none_or(Value::is_null) {
+        obj["spec"]["audiences"] = json!(["https://kubernetes.default.svc.cluster.local"]);
+    }
+    obj["status"] =
+        json!({ "token": token, "expirationTimestamp": crate::util::rfc3339(expires, None) });
+    Ok(req.reply(201, &obj, &[]))
 }
 
 fn get(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Response<Body>> {
@@ -187,7 +521,7 @@ fn get(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Respo
             &table::table(&req.info, [obj], metadata, include),
         ));
     }
-    Ok(json_response(200, &present(&req.info, obj.clone())))
+    Ok(req.reply(200, &present(&req.info, obj.clone()), &[]))
 }
 
 fn encode_continue(key: &Key) -> String {
@@ -258,6 +592,13 @@ fn list(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> 
             200,
             &table::table(&req.info, objects, metadata, include),
         ));
+    }
+    if protobuf::preferred(&req.accept) {
+        let refs: Vec<&Value> = items.iter().map(|i| i.as_ref()).collect();
+        let gv = req.info.group_version();
+        if let Ok(bytes) = protobuf::encode_list(&gv, &req.info.kind, &metadata, &refs) {
+            return Ok(proto_response(200, bytes));
+        }
     }
     Ok(list_response(&req.info, &metadata, &items))
 }
@@ -338,18 +679,21 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
     if req.info.namespaced && req.namespace.is_none() {
         return Err(ApiError::no_route());
     }
-    let obj = req.body_object()?;
+    let mut obj = req.body_object()?;
     check_body_namespace(req, &obj)?;
     check_body_kind(req, &obj)?;
     let name = match (meta_str(&obj, "name"), meta_str(&obj, "generateName")) {
         (Some(name), _) if !name.is_empty() => name.to_string(),
         (_, Some(prefix)) if !prefix.is_empty() => format!("{prefix}{}", random_hex(5)),
         _ => {
-            return Err(ApiError::invalid(
+            return Err(ApiError::invalid_fields(
                 &req.info.group,
-                &req.info.plural,
+                &req.info.kind,
                 "",
-                format!("{} \"\" is invalid: metadata.name: Required value: name or generateName is required", req.info.kind),
+                &[FieldError::required(
+                    "metadata.name",
+                    "name or generateName is required",
+                )],
             ))
         }
     };
@@ -374,6 +718,7 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
             &name,
         ));
     }
+    let warnings = admit(&store, req, &mut obj, &name, true)?;
     let opts = WriteOptions {
         manager: &manager,
         dry_run: req.dry_run(),
@@ -381,12 +726,12 @@ fn create(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>
         applied: false,
     };
     let created = objects::write(state, &mut store, &req.info, key, None, obj, &opts)?;
-    Ok(json_response(201, &present(&req.info, created)))
+    Ok(req.reply(201, &present(&req.info, created), &warnings))
 }
 
 fn update(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Response<Body>> {
     let scope = req.scope()?;
-    let obj = req.body_object()?;
+    let mut obj = req.body_object()?;
     check_body_namespace(req, &obj)?;
     check_body_kind(req, &obj)?;
     if let Some(body_name) = meta_str(&obj, "name") {
@@ -403,6 +748,11 @@ fn update(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Re
         .get(&key)
         .cloned()
         .ok_or_else(|| ApiError::not_found(&req.info.group, &req.info.plural, name))?;
+    let warnings = if scope == Scope::Status {
+        Vec::new()
+    } else {
+        admit(&store, req, &mut obj, name, true)?
+    };
     let opts = WriteOptions {
         manager: &manager,
         dry_run: req.dry_run(),
@@ -418,7 +768,7 @@ fn update(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Re
         obj,
         &opts,
     )?;
-    Ok(json_response(200, &present(&req.info, updated)))
+    Ok(req.reply(200, &present(&req.info, updated), &warnings))
 }
 
 fn patch_request(
@@ -466,6 +816,9 @@ fn patch_request(
                     )));
                 }
             }
+            if scope != Scope::Status {
+                check_apply_configuration(&store, req, &patch_body, name)?;
+            }
             let api_version = req.info.group_version();
             let now = now_rfc3339();
             let request = apply::ApplyRequest {
@@ -502,6 +855,12 @@ fn patch_request(
         other => return Err(ApiError::unsupported_media_type(other)),
     };
     let created = current.is_none();
+    let mut new = new;
+    let warnings = if scope == Scope::Status {
+        Vec::new()
+    } else {
+        admit(&store, req, &mut new, name, false)?
+    };
     let opts = WriteOptions {
         manager: &manager,
         dry_run: req.dry_run(),
@@ -517,9 +876,10 @@ fn patch_request(
         new,
         &opts,
     )?;
-    Ok(json_response(
+    Ok(req.reply(
         if created { 201 } else { 200 },
         &present(&req.info, written),
+        &warnings,
     ))
 }
 
@@ -529,7 +889,7 @@ fn delete(state: &Arc<State>, req: &ResourceRequest, name: &str) -> ApiResult<Re
     }
     let mut store = state.lock();
     let deleted = objects::delete(state, &mut store, &req.info, &req.key(name), req.dry_run())?;
-    Ok(json_response(200, &present(&req.info, deleted)))
+    Ok(req.reply(200, &present(&req.info, deleted), &[]))
 }
 
 fn delete_collection(state: &Arc<State>, req: &ResourceRequest) -> ApiResult<Response<Body>> {

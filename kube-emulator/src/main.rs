@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use kube_emulator::{parse_duration, Config, Emulator, FaultKind, Faults, Readiness};
+use kube_emulator::{parse_duration, Config, Emulator, FaultKind, Faults, Readiness, User};
 
 /// An in-memory Kubernetes API server on 127.0.0.1, for tests.
 #[derive(Parser, Debug)]
@@ -23,7 +23,7 @@ struct Args {
     /// The bearer token clients must send (default: random).
     #[arg(long)]
     token: Option<String>,
-    /// When Deployments become ready: a delay such as 2s or 500ms, or `never`.
+    /// When workloads become ready: a delay such as 2s or 500ms, or `never`.
     #[arg(long, default_value = "0s", value_parser = Readiness::parse)]
     ready_after: Readiness,
     /// Fraction of resource requests that fail (0.0 to 1.0).
@@ -41,6 +41,33 @@ struct Args {
     /// Print one line per request to stderr.
     #[arg(long)]
     log: bool,
+    /// Enforce RBAC for users other than the administrator.
+    #[arg(long)]
+    rbac: bool,
+    /// A further user: TOKEN=NAME or TOKEN=NAME:GROUP1,GROUP2 (repeatable).
+    #[arg(long = "user", value_name = "TOKEN=NAME[:GROUPS]", value_parser = parse_user)]
+    users: Vec<User>,
+}
+
+fn parse_user(text: &str) -> Result<User, String> {
+    let (token, rest) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: expected TOKEN=NAME or TOKEN=NAME:GROUP,GROUP"))?;
+    let (name, groups) = rest.split_once(':').unwrap_or((rest, ""));
+    if token.is_empty() || name.is_empty() {
+        return Err(format!(
+            "{text:?}: the token and the user name must not be empty"
+        ));
+    }
+    Ok(User {
+        token: token.into(),
+        name: name.into(),
+        groups: groups
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
 }
 
 fn main() -> ExitCode {
@@ -61,6 +88,8 @@ fn main() -> ExitCode {
             latency: args.latency,
         },
         log_requests: args.log,
+        rbac: args.rbac,
+        users: args.users,
     };
     let handle = match Emulator::start(config) {
         Ok(handle) => handle,

@@ -7,12 +7,14 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use crate::apply::{self, Scope};
-use crate::controller;
+use crate::crd;
+use crate::defaults::{self, IpAllocator};
 use crate::resources::ResourceInfo;
-use crate::server::State;
+use crate::state::{Notice, State};
 use crate::status::{qualified, ApiError, ApiResult};
 use crate::store::{Key, Store};
 use crate::util::{meta_mut, meta_str, new_uid, now_rfc3339};
+use crate::validation;
 
 /// Who writes and how.
 pub(crate) struct WriteOptions<'a> {
@@ -43,8 +45,57 @@ fn is_crd(info: &ResourceInfo) -> bool {
     info.group == "apiextensions.k8s.io" && info.plural == "customresourcedefinitions"
 }
 
-fn is_deployment(info: &ResourceInfo) -> bool {
-    info.group == "apps" && info.plural == "deployments"
+/// Whether the kind is built in (not served for a CRD).
+fn is_builtin(info: &ResourceInfo) -> bool {
+    crate::schema::kind(&info.group_version(), &info.kind).is_some()
+}
+
+/// Cluster IPs (10.96.0.0/12) and node ports (30000-32767) not used by any stored Service,
+/// handed out in order.
+struct Addresses<'a>(&'a Store);
+
+impl Addresses<'_> {
+    fn used(&self, pointer: &str) -> Vec<Value> {
+        let mut used = Vec::new();
+        for (_, svc) in self.0.list_prefix("", "services", None) {
+            match svc.pointer(pointer) {
+                Some(Value::Array(items)) => {
+                    used.extend(items.iter().filter_map(|p| p.get("nodePort")).cloned())
+                }
+                Some(v) => used.push(v.clone()),
+                None => {}
+            }
+        }
+        used
+    }
+}
+
+impl IpAllocator for Addresses<'_> {
+    fn allocate_cluster_ip(&mut self) -> String {
+        let used = self.used("/spec/clusterIP");
+        // 10.96.0.1 belongs to the `kubernetes` Service; 10.96.0.10 is kube-dns by convention.
+        (2u32..(1 << 20) - 1)
+            .filter(|n| *n != 10)
+            .map(|n| format!("10.{}.{}.{}", 96 + (n >> 16), (n >> 8) & 0xff, n & 0xff))
+            .find(|ip| !used.contains(&Value::String(ip.clone())))
+            .unwrap_or_else(|| "10.111.255.254".into())
+    }
+
+    fn allocate_node_port(&mut self) -> i64 {
+        let used = self.used("/spec/ports");
+        (30000..=32767)
+            .find(|p| !used.contains(&Value::from(*p)))
+            .unwrap_or(32767)
+    }
+}
+
+/// Kinds whose status the simulated controllers write.
+fn is_workload(info: &ResourceInfo) -> bool {
+    info.group == "apps"
+        && matches!(
+            info.plural.as_str(),
+            "deployments" | "daemonsets" | "statefulsets"
+        )
 }
 
 /// Everything but metadata and status, to decide whether `generation` moves.
@@ -147,6 +198,10 @@ pub(crate) fn write(
         }
     }
 
+    let admitted = opts.scope != Scope::Status && is_builtin(info);
+    if admitted {
+        defaults::apply(info, &mut new, old, &mut Addresses(store));
+    }
     match old {
         None => {
             check_namespace(store, info, &key)?;
@@ -208,8 +263,22 @@ pub(crate) fn write(
         }
     }
 
+    if admitted {
+        if new.get("status").is_none_or(Value::is_null) {
+            defaults::status(info, &mut new);
+        }
+        let errors = validation::validate(info, &new, old);
+        if !errors.is_empty() {
+            return Err(ApiError::invalid_fields(
+                &info.group,
+                &info.kind,
+                &key.name,
+                &errors,
+            ));
+        }
+    }
     if is_crd(info) {
-        controller::crd_status(&mut new);
+        crd::crd_status(&mut new);
     }
     if !opts.applied {
         let api_version = info.group_version();
@@ -232,8 +301,8 @@ pub(crate) fn write(
     let generation_changed =
         old.and_then(|o| o.pointer("/metadata/generation")) != new.pointer("/metadata/generation");
     let stored = store.put(key.clone(), new);
-    if is_deployment(info) && generation_changed {
-        controller::deployment_changed(state, key, &stored);
+    if is_workload(info) && generation_changed {
+        state.notify(Notice::Workload(key));
     }
     Ok(Value::clone(&stored))
 }
@@ -263,7 +332,7 @@ pub(crate) fn delete(
         meta_mut(&mut terminating).insert("deletionTimestamp".into(), json!(now_rfc3339()));
         terminating["status"] = json!({ "phase": "Terminating" });
         let stored = store.put(key.clone(), terminating);
-        controller::finalize_namespace(state, key.name.clone());
+        state.notify(Notice::NamespaceDeleted(key.name.clone()));
         return Ok(Value::clone(&stored));
     }
     if is_crd(info) {
@@ -285,7 +354,7 @@ pub(crate) fn delete(
             }));
         }
         let stored = store.put(key.clone(), terminating);
-        controller::finalize_crd(state, key.clone());
+        state.notify(Notice::CrdDeleted(key.clone()));
         return Ok(Value::clone(&stored));
     }
     Ok(remove_cascade(store, key).unwrap_or(current))

@@ -14,7 +14,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::Response;
 use serde_json::{json, Map, Value};
 
-use crate::server::{json_response, Body};
+use crate::state::{json_response, Body};
 
 use crate::resources::ResourceInfo;
 

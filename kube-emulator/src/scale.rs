@@ -1,4 +1,5 @@
-//! The `scale` subresource of Deployments and ReplicaSets (`autoscaling/v1` Scale).
+//! The `scale` subresource of Deployments, ReplicaSets and StatefulSets (`autoscaling/v1`
+//! Scale).
 
 use serde_json::{json, Value};
 
@@ -6,7 +7,11 @@ use crate::resources::ResourceInfo;
 
 /// Whether the resource has a `scale` subresource.
 pub(crate) fn has_scale(info: &ResourceInfo) -> bool {
-    info.group == "apps" && matches!(info.plural.as_str(), "deployments" | "replicasets")
+    info.group == "apps"
+        && matches!(
+            info.plural.as_str(),
+            "deployments" | "replicasets" | "statefulsets"
+        )
 }
 
 /// The Scale view of an object.

@@ -1,12 +1,10 @@
 //! The HTTP(S) server: connections, authentication, fault injection, routing of discovery and
-//! resource paths, the request log.
+//! resource paths, logging of requests.
 
 use std::collections::HashMap;
-use std::convert::Infallible;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use bytes::Bytes;
-use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -18,102 +16,28 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::auth;
-use crate::config::{Config, FaultKind, Faults, Readiness};
+use crate::config::FaultKind;
 use crate::discovery;
-use crate::faults::FaultPlan;
 use crate::handlers::{self, ResourceRequest};
 use crate::openapi;
+use crate::portforward;
+use crate::protobuf;
+use crate::rbac::{self, Attributes};
+use crate::state::{json_response, locked, proto_response, Body, LoggedRequest, State};
 use crate::status::ApiError;
-use crate::store::Store;
-
-/// Response body type of every handler.
-pub(crate) type Body = UnsyncBoxBody<Bytes, Infallible>;
-
-/// Shared state of a running emulator.
-pub(crate) struct State {
-    store: Mutex<Store>,
-    readiness: Mutex<Readiness>,
-    token: String,
-    faults: FaultPlan,
-    server_address: String,
-    log_requests: bool,
-    requests: Mutex<Vec<LoggedRequest>>,
-}
-
-/// Locks a mutex; a panic elsewhere does not make the state unusable.
-fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl State {
-    /// The state of a new emulator.
-    pub fn new(config: &Config, token: String, server_address: String) -> Self {
-        Self {
-            store: Mutex::new(Store::new()),
-            readiness: Mutex::new(config.readiness),
-            faults: FaultPlan::new(config.faults.clone()),
-            token,
-            server_address,
-            log_requests: config.log_requests,
-            requests: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Every request answered so far.
-    pub fn requests(&self) -> Vec<LoggedRequest> {
-        locked(&self.requests).clone()
-    }
-
-    /// Replaces the fault injection.
-    pub fn set_faults(&self, faults: Faults) {
-        self.faults.set(faults);
-    }
-
-    /// Changes when Deployments become ready.
-    pub fn set_readiness(&self, readiness: Readiness) {
-        *locked(&self.readiness) = readiness;
-    }
-
-    /// Locks the store.
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        locked(&self.store)
-    }
-
-    /// When Deployments become ready.
-    pub fn readiness(&self) -> Readiness {
-        *locked(&self.readiness)
-    }
-}
-
-/// One request the emulator answered, as [`Handle::requests`](crate::Handle::requests) reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoggedRequest {
-    /// The HTTP method.
-    pub method: String,
-    /// Path and query.
-    pub uri: String,
-    /// The status code; `None` when the connection was dropped by fault injection.
-    pub status: Option<u16>,
-}
-
-/// A JSON response.
-pub(crate) fn json_response(code: u16, value: &Value) -> Response<Body> {
-    bytes_response(code, value.to_string().into_bytes())
-}
-
-/// A response with an already serialized JSON body.
-pub(crate) fn bytes_response(code: u16, body: Vec<u8>) -> Response<Body> {
-    Response::builder()
-        .status(code)
-        .header("Content-Type", "application/json")
-        .body(Full::new(Bytes::from(body)).boxed_unsync())
-        .expect("static response parts are valid")
-}
 
 fn error_response(err: &ApiError) -> Response<Body> {
     json_response(err.code, &err.to_status())
+}
+
+/// An error as a `Status`, in protobuf when the client prefers it.
+fn error_reply(accept: &str, err: &ApiError) -> Response<Body> {
+    if protobuf::preferred(accept) {
+        if let Ok(bytes) = protobuf::encode(&err.to_status()) {
+            return proto_response(err.code, bytes);
+        }
+    }
+    error_response(err)
 }
 
 /// Returned by the service to make hyper close the connection without a reply.
@@ -181,11 +105,22 @@ fn discovery_route(state: &State, segments: &[&str], accept: &str) -> Option<Res
     };
     Some(match segments {
         ["version"] => json_response(200, &discovery::version()),
+        ["api" | "apis"] if discovery::wants_aggregated(accept) => {
+            let mut response =
+                json_response(200, &discovery::aggregated(&all(), segments == ["api"]));
+            if let Ok(value) = hyper::header::HeaderValue::from_str(discovery::AGGREGATED) {
+                response.headers_mut().insert("Content-Type", value);
+            }
+            response
+        }
         ["api"] => json_response(200, &discovery::core_versions(&state.server_address)),
         ["apis"] => json_response(200, &discovery::group_list(&all())),
         ["api", version] => found(discovery::resource_list(&all(), "", version)),
         ["apis", group] => found(discovery::group(&all(), group)),
-        ["apis", group, version] => found(discovery::resource_list(&all(), group, version)),
+        ["apis", group, version] => {
+            let discoverable = state.lock().discoverable_resources();
+            found(discovery::resource_list(&discoverable, group, version))
+        }
         ["healthz" | "livez" | "readyz"] => Response::builder()
             .status(200)
             .header("Content-Type", "text/plain")
@@ -269,11 +204,10 @@ async fn route(
 ) -> Result<Response<Body>, DroppedConnection> {
     let path = req.uri().path().to_string();
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if !auth::is_public(&segments)
-        && !auth::authorized(&header(&req, "authorization"), &state.token)
-    {
+    let user = state.authenticate(&header(&req, "authorization"));
+    let Some(user) = user.or_else(|| auth::is_public(&segments).then(auth::admin)) else {
         return Ok(error_response(&ApiError::unauthorized()));
-    }
+    };
     if let Some(response) = discovery_route(state, &segments, &header(&req, "accept")) {
         return Ok(response);
     }
@@ -317,6 +251,8 @@ async fn route(
         return Ok(error_response(&ApiError::no_route()));
     }
     let method = req.method().clone();
+    let is_portforward =
+        info.group.is_empty() && info.plural == "pods" && sub == Some("portforward");
     let content_type = header(&req, "content-type");
     let accept = header(&req, "accept");
     let user_agent = header(&req, "user-agent");
@@ -326,6 +262,43 @@ async fn route(
         name.map(str::to_string),
         sub.map(str::to_string),
     );
+    if state.rbac {
+        let attrs = Attributes {
+            verb: verb(&method, name.is_some(), sub.as_deref(), &query).to_string(),
+            group: info.group.clone(),
+            resource: info.plural.clone(),
+            subresource: sub.clone().unwrap_or_default(),
+            namespace: namespace.clone().unwrap_or_default(),
+            name: name.clone().unwrap_or_default(),
+        };
+        let store = state.lock();
+        let mut denied = (!rbac::decide(&store, &user, &attrs).0).then_some(&attrs);
+        // Server-side apply of an object that does not exist creates it: that needs `create`.
+        let creating = Attributes {
+            verb: "create".into(),
+            name: String::new(),
+            ..attrs.clone()
+        };
+        let applies =
+            method == hyper::Method::PATCH && content_type.starts_with("application/apply-patch");
+        if denied.is_none() && applies {
+            let key = crate::store::Key::new(&info, &attrs.namespace, &attrs.name);
+            if store.get(&key).is_none() && !rbac::decide(&store, &user, &creating).0 {
+                denied = Some(&creating);
+            }
+        }
+        if let Some(attrs) = denied {
+            return Ok(error_reply(&accept, &rbac::forbidden(&user, attrs)));
+        }
+    }
+    if is_portforward {
+        let (Some(namespace), Some(name)) = (namespace, name) else {
+            return Ok(error_response(&ApiError::no_route()));
+        };
+        return Ok(
+            port_forward(state, req, &namespace, &name).unwrap_or_else(|e| error_response(&e))
+        );
+    }
     let body = match req.into_body().collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) => {
@@ -345,8 +318,61 @@ async fn route(
         accept,
         user_agent,
         body,
+        user,
     };
-    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_response(&e)))
+    let accept = request.accept.clone();
+    Ok(handlers::handle(state, request).unwrap_or_else(|e| error_reply(&accept, &e)))
+}
+
+/// `pods/{name}/portforward`: the Pod must exist and name its local backends.
+fn port_forward(
+    state: &Arc<State>,
+    req: Request<Incoming>,
+    namespace: &str,
+    name: &str,
+) -> Result<Response<Body>, ApiError> {
+    let ports = portforward::ports(req.uri().query())?;
+    let pod = {
+        let store = state.lock();
+        let info = store
+            .resolve("", "v1", "pods")
+            .ok_or_else(ApiError::no_route)?;
+        store
+            .get(&crate::store::Key::new(&info, namespace, name))
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("", "pods", name))?
+    };
+    let backends = ports
+        .iter()
+        .map(|p| portforward::backend(&pod, *p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::bad_request)?;
+    portforward::serve(req, ports, backends)
+}
+
+/// The authorization verb of a request.
+fn verb(
+    method: &hyper::Method,
+    named: bool,
+    subresource: Option<&str>,
+    query: &HashMap<String, String>,
+) -> &'static str {
+    let watch = matches!(query.get("watch").map(String::as_str), Some("true" | "1"));
+    // Connecting to a pod (a WebSocket GET) is authorized as `create`, like SPDY's POST.
+    if matches!(subresource, Some("portforward" | "exec" | "attach")) {
+        return "create";
+    }
+    match (method.as_str(), named) {
+        ("GET", _) if watch => "watch",
+        ("GET", true) => "get",
+        ("GET", false) => "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => "unknown",
+    }
 }
 
 async fn serve_connection<S>(state: Arc<State>, io: S)
@@ -357,6 +383,7 @@ where
     // Errors here are client disconnects or injected drops; nothing to report.
     let _ = http1::Builder::new()
         .serve_connection(TokioIo::new(io), service)
+        .with_upgrades()
         .await;
 }
 

@@ -2,6 +2,8 @@
 
 use serde_json::{json, Value};
 
+use crate::validation::FieldError;
+
 /// An API error: an HTTP code, a `reason`, a message and optional `details`.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
@@ -105,6 +107,45 @@ impl ApiError {
         Self::new(422, "Invalid", message).with_details(details(group, resource, name))
     }
 
+    /// 422 Invalid with one cause per field error, as `errors.NewInvalid` builds it: the
+    /// message names the kind qualified by its group (`Deployment.apps "bad" is invalid: …`).
+    pub fn invalid_fields(group: &str, kind: &str, name: &str, errors: &[FieldError]) -> Self {
+        let qualified_kind = qualified(group, kind);
+        let messages: Vec<String> = errors.iter().map(FieldError::message).collect();
+        let message = match messages.as_slice() {
+            [] => format!("{qualified_kind} \"{name}\" is invalid"),
+            [one] => format!("{qualified_kind} \"{name}\" is invalid: {one}"),
+            many => format!(
+                "{qualified_kind} \"{name}\" is invalid: [{}]",
+                many.join(", ")
+            ),
+        };
+        let causes: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({ "reason": e.reason, "message": e.body, "field": e.field }))
+            .collect();
+        let mut details = json!({ "name": name });
+        if !group.is_empty() {
+            details["group"] = json!(group);
+        }
+        details["kind"] = json!(kind);
+        details["causes"] = json!(causes);
+        Self::new(422, "Invalid", message).with_details(details)
+    }
+
+    /// 400 for a body that cannot be decoded into its kind (`transformDecodeError`).
+    pub fn undecodable(kind: &str, version: &str, cause: &str) -> Self {
+        Self::bad_request(format!(
+            "{kind} in version {version:?} cannot be handled as a {kind}: {cause}"
+        ))
+    }
+
+    /// A plain error (no Status reason, code 500), as the API server answers errors that its
+    /// handlers do not classify — e.g. an apply configuration that does not fit the schema.
+    pub fn unclassified(message: impl Into<String>) -> Self {
+        Self::new(500, "", message)
+    }
+
     /// 403 Forbidden.
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(403, "Forbidden", message)
@@ -162,8 +203,10 @@ impl ApiError {
             "metadata": {},
             "status": "Failure",
             "message": self.message,
-            "reason": self.reason,
         });
+        if !self.reason.is_empty() {
+            status["reason"] = json!(self.reason);
+        }
         if let Some(details) = &self.details {
             status["details"] = details.clone();
         }

@@ -90,7 +90,12 @@ pub(crate) struct Store {
     history: VecDeque<Event>,
     events: broadcast::Sender<Event>,
     builtins: Vec<ResourceInfo>,
+    /// Resources of removed CRDs whose group-version documents still answer until then.
+    retired: Vec<(ResourceInfo, std::time::Instant)>,
 }
+
+/// How long a removed CRD's group-version document outlives the group's entry in `/apis`.
+const RETIREMENT: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Store {
     /// An empty store holding the `default`, `kube-system` and `kube-public` namespaces.
@@ -103,6 +108,7 @@ impl Store {
             history: VecDeque::new(),
             events,
             builtins: resources::builtins(),
+            retired: Vec::new(),
         };
         let ns_info = store
             .resolve("", "v1", "namespaces")
@@ -122,7 +128,67 @@ impl Store {
             });
             store.put(Key::new(&ns_info, "", name), obj);
         }
+        store.seed_kubernetes_service();
         store
+    }
+
+    /// The `default/kubernetes` Service, its Endpoints and EndpointSlice, as the API server
+    /// creates them for itself (10.96.0.1:443 to the server's port 6443).
+    fn seed_kubernetes_service(&mut self) {
+        let meta = |name: &str, labels: Value| {
+            json!({
+                "name": name,
+                "namespace": "default",
+                "uid": crate::util::new_uid(),
+                "creationTimestamp": crate::util::now_rfc3339(),
+                "labels": labels,
+            })
+        };
+        let objects = [
+            (
+                "",
+                "v1",
+                "services",
+                json!({
+                    "apiVersion": "v1", "kind": "Service",
+                    "metadata": meta("kubernetes", json!({ "component": "apiserver", "provider": "kubernetes" })),
+                    "spec": {
+                        "clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"],
+                        "internalTrafficPolicy": "Cluster", "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                        "ports": [{ "name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443 }],
+                        "sessionAffinity": "None", "type": "ClusterIP",
+                    },
+                    "status": { "loadBalancer": {} },
+                }),
+            ),
+            (
+                "",
+                "v1",
+                "endpoints",
+                json!({
+                    "apiVersion": "v1", "kind": "Endpoints",
+                    "metadata": meta("kubernetes", json!({ "endpointslice.kubernetes.io/skip-mirror": "true" })),
+                    "subsets": [{ "addresses": [{ "ip": "127.0.0.1" }], "ports": [{ "name": "https", "port": 6443, "protocol": "TCP" }] }],
+                }),
+            ),
+            (
+                "discovery.k8s.io",
+                "v1",
+                "endpointslices",
+                json!({
+                    "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                    "metadata": meta("kubernetes", json!({ "kubernetes.io/service-name": "kubernetes" })),
+                    "addressType": "IPv4",
+                    "endpoints": [{ "addresses": ["127.0.0.1"], "conditions": { "ready": true } }],
+                    "ports": [{ "name": "https", "port": 6443, "protocol": "TCP" }],
+                }),
+            ),
+        ];
+        for (group, version, plural, obj) in objects {
+            if let Some(info) = self.resolve(group, version, plural) {
+                self.put(Key::new(&info, "default", "kubernetes"), obj);
+            }
+        }
     }
 
     /// The current (latest) resourceVersion.
@@ -138,6 +204,35 @@ impl Store {
             all.extend(resources::from_crd(crd));
         }
         all
+    }
+
+    /// Every served resource plus those of CRDs removed a moment ago: what the group-version
+    /// documents of discovery answer. The API server's discovery handlers change
+    /// asynchronously; here a group leaves `/apis` first and its versions' documents follow
+    /// shortly, so that a client's discovery pass never meets a group it cannot read.
+    pub fn discoverable_resources(&mut self) -> Vec<ResourceInfo> {
+        let now = std::time::Instant::now();
+        self.retired.retain(|(_, until)| *until > now);
+        let mut all = self.all_resources();
+        for (info, _) in &self.retired {
+            if !all.contains(info) {
+                all.push(info.clone());
+            }
+        }
+        all
+    }
+
+    /// Removes a CRD; its group-version documents answer a moment longer (see
+    /// [`Store::discoverable_resources`]).
+    pub fn remove_crd(&mut self, key: &Key) -> Option<Value> {
+        let removed = self.remove(key)?;
+        let until = std::time::Instant::now() + RETIREMENT;
+        self.retired.extend(
+            resources::from_crd(&removed)
+                .into_iter()
+                .map(|r| (r, until)),
+        );
+        Some(removed)
     }
 
     /// The resource served at `group/version/plural`.
@@ -297,6 +392,32 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_removed_crd_leaves_apis_before_its_version_documents() {
+        let mut store = Store::new();
+        let crd = json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": { "name": "widgets.example.com" },
+            "spec": { "group": "example.com", "scope": "Namespaced",
+                "names": { "plural": "widgets", "kind": "Widget" },
+                "versions": [{ "name": "v1", "served": true, "storage": true }] },
+            "status": { "conditions": [{ "type": "Established", "status": "True" }] },
+        });
+        let info = store
+            .resolve("apiextensions.k8s.io", "v1", "customresourcedefinitions")
+            .unwrap();
+        let key = Key::new(&info, "", "widgets.example.com");
+        store.put(key.clone(), crd);
+        let widgets = |all: &[ResourceInfo]| all.iter().any(|r| r.plural == "widgets");
+        assert!(widgets(&store.all_resources()));
+        store.remove_crd(&key);
+        assert!(!widgets(&store.all_resources()), "gone from /apis and REST");
+        assert!(
+            widgets(&store.discoverable_resources()),
+            "its version document answers a moment longer"
+        );
+    }
 
     fn key(name: &str) -> Key {
         Key {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::resources::ResourceInfo;
+use crate::resources::{PrinterColumn, ResourceInfo};
 
 /// Whether the `Accept` header asks for a Table.
 pub(crate) fn wanted(accept: &str) -> bool {
@@ -29,21 +29,9 @@ impl Include {
     }
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Seconds since the epoch of an RFC 3339 UTC timestamp (`2026-01-02T03:04:05Z`).
+/// Seconds since the epoch of an RFC 3339 UTC timestamp.
 fn parse_time(text: &str) -> Option<i64> {
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
-    Some(days * 86_400 + num(11..13)? * 3_600 + num(14..16)? * 60 + num(17..19)?)
+    crate::util::parse_rfc3339(text).map(|(secs, _)| secs)
 }
 
 fn now_secs() -> i64 {
@@ -107,6 +95,79 @@ fn count(obj: &Value, pointers: &[&str]) -> i64 {
 
 type Cells = fn(&Value) -> Vec<Value>;
 
+/// `k=v,k2=v2` in key order, as label selectors print.
+fn pairs(map: &serde_json::Map<String, Value>) -> String {
+    let mut entries: Vec<String> = map
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+        .collect();
+    entries.sort();
+    entries.join(",")
+}
+
+/// A workload's label selector as kubectl prints it.
+fn selector(obj: &Value) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(labels) = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+    {
+        parts.push(pairs(labels));
+    }
+    for e in obj
+        .pointer("/spec/selector/matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let key = e["key"].as_str().unwrap_or_default();
+        let values: Vec<&str> = e["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        parts.push(match e["operator"].as_str() {
+            Some("In") => format!("{key} in ({})", values.join(",")),
+            Some("NotIn") => format!("{key} notin ({})", values.join(",")),
+            Some("Exists") => key.to_string(),
+            _ => format!("!{key}"),
+        });
+    }
+    let text = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(",");
+    if text.is_empty() {
+        "<none>".into()
+    } else {
+        text
+    }
+}
+
+/// The Containers and Images cells of a workload's template.
+fn template_cells(obj: &Value) -> [Value; 2] {
+    let containers = obj
+        .pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array);
+    let field = |name: &str| {
+        let items: Vec<&str> = containers
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c[name].as_str())
+            .collect();
+        json!(items.join(","))
+    };
+    [field("name"), field("image")]
+}
+
+fn count_list(obj: &Value, pointer: &str) -> usize {
+    obj.pointer(pointer)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
 /// Column names (besides Name) and the function computing their cells.
 fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
     match (info.group.as_str(), info.plural.as_str()) {
@@ -134,20 +195,246 @@ fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
                 json!(age(o)),
             ]
         }),
-        ("apps", "deployments") => (&["Ready", "Up-to-date", "Available", "Age"], |o| {
+        ("apps", "deployments") => (
+            &[
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let wanted = o
+                    .pointer("/spec/replicas")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
+                let mut cells = vec![
+                    json!(format!("{}/{wanted}", int(o, "/status/readyReplicas"))),
+                    json!(int(o, "/status/updatedReplicas")),
+                    json!(int(o, "/status/availableReplicas")),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("apps", "daemonsets") => (
+            &[
+                "Desired",
+                "Current",
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Node Selector",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let node_selector = o
+                    .pointer("/spec/template/spec/nodeSelector")
+                    .and_then(Value::as_object)
+                    .map(pairs)
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "<none>".into());
+                let mut cells = vec![
+                    json!(int(o, "/status/desiredNumberScheduled")),
+                    json!(int(o, "/status/currentNumberScheduled")),
+                    json!(int(o, "/status/numberReady")),
+                    json!(int(o, "/status/updatedNumberScheduled")),
+                    json!(int(o, "/status/numberAvailable")),
+                    json!(node_selector),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("apps", "statefulsets") => (&["Ready", "Age", "*Containers", "*Images"], |o| {
             let wanted = o
                 .pointer("/spec/replicas")
                 .and_then(Value::as_i64)
                 .unwrap_or(1);
-            vec![
+            let mut cells = vec![
                 json!(format!("{}/{wanted}", int(o, "/status/readyReplicas"))),
-                json!(int(o, "/status/updatedReplicas")),
-                json!(int(o, "/status/availableReplicas")),
                 json!(age(o)),
-            ]
+            ];
+            cells.extend(template_cells(o));
+            cells
         }),
+        ("apps", "replicasets") => (
+            &[
+                "Desired",
+                "Current",
+                "Ready",
+                "Age",
+                "*Containers",
+                "*Images",
+                "*Selector",
+            ],
+            |o| {
+                let mut cells = vec![
+                    json!(o
+                        .pointer("/spec/replicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1)),
+                    json!(int(o, "/status/replicas")),
+                    json!(int(o, "/status/readyReplicas")),
+                    json!(age(o)),
+                ];
+                cells.extend(template_cells(o));
+                cells.push(json!(selector(o)));
+                cells
+            },
+        ),
+        ("", "serviceaccounts") => (&["Secrets", "Age"], |o| {
+            vec![json!(count_list(o, "/secrets")), json!(age(o))]
+        }),
+        ("", "endpoints") => (&["Endpoints", "Age"], |o| {
+            let mut addresses = Vec::new();
+            for subset in o
+                .pointer("/subsets")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for address in subset["addresses"].as_array().into_iter().flatten() {
+                    for port in subset["ports"].as_array().into_iter().flatten() {
+                        addresses.push(format!(
+                            "{}:{}",
+                            address["ip"].as_str().unwrap_or_default(),
+                            port["port"]
+                        ));
+                    }
+                }
+            }
+            let text = if addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                addresses.join(",")
+            };
+            vec![json!(text), json!(age(o))]
+        }),
+        ("rbac.authorization.k8s.io", "roles" | "clusterroles") => (&["Created At"], |o| {
+            vec![json!(text(o, "/metadata/creationTimestamp", ""))]
+        }),
+        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => (
+            &["Role", "Age", "*Users", "*Groups", "*ServiceAccounts"],
+            |o| {
+                let role = format!(
+                    "{}/{}",
+                    text(o, "/roleRef/kind", ""),
+                    text(o, "/roleRef/name", "")
+                );
+                let subjects = |kind: &str| {
+                    let names: Vec<String> = o
+                        .pointer("/subjects")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter(|s| s["kind"] == kind)
+                        .map(|s| match (kind, s["namespace"].as_str()) {
+                            ("ServiceAccount", Some(ns)) => {
+                                format!("{ns}/{}", s["name"].as_str().unwrap_or_default())
+                            }
+                            _ => s["name"].as_str().unwrap_or_default().to_string(),
+                        })
+                        .collect();
+                    json!(names.join(", "))
+                };
+                vec![
+                    json!(role),
+                    json!(age(o)),
+                    subjects("User"),
+                    subjects("Group"),
+                    subjects("ServiceAccount"),
+                ]
+            },
+        ),
+        (
+            "admissionregistration.k8s.io",
+            "mutatingwebhookconfigurations" | "validatingwebhookconfigurations",
+        ) => (&["Webhooks", "Age"], |o| {
+            vec![json!(count_list(o, "/webhooks")), json!(age(o))]
+        }),
+        ("autoscaling", "horizontalpodautoscalers") => (
+            &[
+                "Reference",
+                "Targets",
+                "MinPods",
+                "MaxPods",
+                "Replicas",
+                "Age",
+            ],
+            |o| {
+                let reference = format!(
+                    "{}/{}",
+                    text(o, "/spec/scaleTargetRef/kind", ""),
+                    text(o, "/spec/scaleTargetRef/name", "")
+                );
+                let targets: Vec<String> = o
+                    .pointer("/spec/metrics")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| {
+                        let name = m.pointer("/resource/name")?.as_str()?;
+                        let util = m.pointer("/resource/target/averageUtilization")?;
+                        Some(format!("{name}: <unknown>/{util}%"))
+                    })
+                    .collect();
+                vec![
+                    json!(reference),
+                    json!(if targets.is_empty() {
+                        "<none>".to_string()
+                    } else {
+                        targets.join(", ")
+                    }),
+                    json!(o
+                        .pointer("/spec/minReplicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1)),
+                    json!(int(o, "/spec/maxReplicas")),
+                    json!(int(o, "/status/currentReplicas")),
+                    json!(age(o)),
+                ]
+            },
+        ),
+        ("policy", "poddisruptionbudgets") => (
+            &[
+                "Min Available",
+                "Max Unavailable",
+                "Allowed Disruptions",
+                "Age",
+            ],
+            |o| {
+                let show = |p: &str| match o.pointer(p) {
+                    Some(Value::String(s)) => json!(s),
+                    Some(Value::Number(n)) => json!(n.to_string()),
+                    _ => json!("N/A"),
+                };
+                vec![
+                    show("/spec/minAvailable"),
+                    show("/spec/maxUnavailable"),
+                    json!(int(o, "/status/disruptionsAllowed")),
+                    json!(age(o)),
+                ]
+            },
+        ),
         ("", "services") => (
-            &["Type", "Cluster-IP", "External-IP", "Port(s)", "Age"],
+            &[
+                "Type",
+                "Cluster-IP",
+                "External-IP",
+                "Port(s)",
+                "Age",
+                "*Selector",
+            ],
             |o| {
                 let ports: Vec<String> = o
                     .pointer("/spec/ports")
@@ -166,6 +453,12 @@ fn layout(info: &ResourceInfo) -> (&'static [&'static str], Cells) {
                         ports.join(",")
                     }),
                     json!(age(o)),
+                    json!(o
+                        .pointer("/spec/selector")
+                        .and_then(Value::as_object)
+                        .map(pairs)
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| "<none>".into())),
                 ]
             },
         ),
@@ -205,19 +498,115 @@ fn row(obj: &Value, cells: Cells, include: Include) -> Value {
 }
 
 /// A Table of `objects` with list metadata `metadata`.
+/// The value at a simple JSONPath (`.spec.hosts`, `.status.conditions[0].type`), if any.
+fn json_path<'a>(obj: &'a Value, path: &str) -> Option<&'a Value> {
+    let path = path.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut current = obj;
+    for part in path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            current = current.get(key)?;
+        }
+        for index in indices.split('[').filter(|s| !s.is_empty()) {
+            let n: usize = index.trim_end_matches(']').parse().ok()?;
+            current = current.get(n)?;
+        }
+    }
+    Some(current)
+}
+
+/// A CRD column's cell, as the API server's CRD table convertor makes it: strings as printed
+/// by JSONPath (lists and maps as JSON), dates as ages, numbers and booleans as they are.
+fn custom_cell(column: &PrinterColumn, obj: &Value) -> Value {
+    let Some(value) = json_path(obj, &column.json_path).filter(|v| !v.is_null()) else {
+        return Value::Null;
+    };
+    match column.kind.as_str() {
+        "string" => match value {
+            Value::String(s) => json!(s),
+            other => json!(other.to_string()),
+        },
+        "date" => match value.as_str().and_then(parse_time) {
+            Some(t) => json!(human(now_secs() - t)),
+            None => json!(format!("<invalid: {value}>")),
+        },
+        "integer" => value.as_i64().map_or(Value::Null, |i| json!(i)),
+        "number" => value.as_f64().map_or(Value::Null, |f| json!(f)),
+        "boolean" => value.as_bool().map_or(Value::Null, |b| json!(b)),
+        _ => Value::Null,
+    }
+}
+
+fn custom_table<'a>(
+    info: &ResourceInfo,
+    objects: impl IntoIterator<Item = &'a Value>,
+    metadata: Value,
+    include: Include,
+) -> Value {
+    let mut columns = vec![json!({
+        "name": "Name", "type": "string", "format": "name", "priority": 0,
+        "description": "Name must be unique within a namespace.",
+    })];
+    columns.extend(info.printer_columns.iter().map(|c| {
+        json!({ "name": c.name, "type": c.kind, "format": c.format, "priority": c.priority, "description": c.description })
+    }));
+    let rows: Vec<Value> = objects
+        .into_iter()
+        .map(|o| {
+            let mut cells = vec![o.pointer("/metadata/name").cloned().unwrap_or(json!(""))];
+            cells.extend(info.printer_columns.iter().map(|c| custom_cell(c, o)));
+            let mut row = json!({ "cells": cells });
+            match include {
+                Include::None => {}
+                Include::Metadata => {
+                    row["object"] = json!({
+                        "kind": "PartialObjectMetadata",
+                        "apiVersion": "meta.k8s.io/v1",
+                        "metadata": o["metadata"],
+                    });
+                }
+                Include::Object => row["object"] = o.clone(),
+            }
+            row
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": metadata,
+        "columnDefinitions": columns,
+        "rows": rows,
+    })
+}
+
 pub(crate) fn table<'a>(
     info: &ResourceInfo,
     objects: impl IntoIterator<Item = &'a Value>,
     metadata: Value,
     include: Include,
 ) -> Value {
+    if !info.printer_columns.is_empty() {
+        return custom_table(info, objects, metadata, include);
+    }
     let (names, cells) = layout(info);
     let mut columns = vec![json!({
         "name": "Name", "type": "string", "format": "name", "priority": 0,
         "description": "Name must be unique within a namespace.",
     })];
+    // A leading `*` marks a column of `-o wide` only (priority 1).
     columns.extend(names.iter().map(|name| {
-        json!({ "name": name, "type": "string", "format": "", "priority": 0, "description": "" })
+        let (name, priority) = match name.strip_prefix('*') {
+            Some(wide) => (wide, 1),
+            None => (*name, 0),
+        };
+        json!({ "name": name, "type": "string", "format": "", "priority": priority, "description": "" })
     }));
     let rows: Vec<Value> = objects
         .into_iter()
@@ -235,6 +624,36 @@ pub(crate) fn table<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crd_columns_follow_their_json_paths() {
+        let column = |kind: &str, path: &str| PrinterColumn {
+            name: "C".into(),
+            kind: kind.into(),
+            format: String::new(),
+            description: String::new(),
+            priority: 0,
+            json_path: path.into(),
+        };
+        let obj = json!({ "spec": { "hosts": ["a", "b"], "n": 3, "gateways": "gw", "list": [{ "t": "x" }] } });
+        assert_eq!(
+            custom_cell(&column("string", ".spec.hosts"), &obj),
+            json!("[\"a\",\"b\"]")
+        );
+        assert_eq!(
+            custom_cell(&column("string", ".spec.gateways"), &obj),
+            json!("gw")
+        );
+        assert_eq!(
+            custom_cell(&column("string", ".spec.list[0].t"), &obj),
+            json!("x")
+        );
+        assert_eq!(custom_cell(&column("integer", ".spec.n"), &obj), json!(3));
+        assert_eq!(
+            custom_cell(&column("string", ".spec.missing"), &obj),
+            Value::Null
+        );
+    }
 
     #[test]
     fn durations_like_kubectl() {

@@ -12,8 +12,13 @@ pub(crate) fn now_rfc3339() -> String {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
+    rfc3339(secs as i64, None)
+}
+
+/// Seconds since the epoch as RFC 3339 UTC; with `micros`, six fractional digits (MicroTime).
+pub(crate) fn rfc3339(secs: i64, micros: Option<u32>) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -24,12 +29,45 @@ pub(crate) fn now_rfc3339() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    let fraction = micros.map(|m| format!(".{m:06}")).unwrap_or_default();
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
         rem / 3_600,
         (rem / 60) % 60,
         rem % 60
     )
+}
+
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Seconds since the epoch and nanoseconds of an RFC 3339 UTC timestamp
+/// (`2026-01-02T03:04:05Z`, `2026-01-02T03:04:05.123456Z`).
+pub(crate) fn parse_rfc3339(text: &str) -> Option<(i64, u32)> {
+    let bytes = text.as_bytes();
+    if bytes.len() < 20 || bytes[4] != b'-' || bytes[10] != b'T' || !text.ends_with('Z') {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
+    let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
+    let secs = days * 86_400 + num(11..13)? * 3_600 + num(14..16)? * 60 + num(17..19)?;
+    let fraction = &text[19..text.len() - 1];
+    let nanos = match fraction.strip_prefix('.') {
+        None if fraction.is_empty() => 0,
+        Some(digits) if !digits.is_empty() && digits.len() <= 9 => {
+            let padded = format!("{digits:0<9}");
+            padded.parse::<u32>().ok()?
+        }
+        _ => return None,
+    };
+    Some((secs, nanos))
 }
 
 /// 64 random bits from the standard library's per-process randomly keyed hasher.

@@ -14,7 +14,7 @@ use tokio::sync::{broadcast, mpsc};
 
 use crate::resources::ResourceInfo;
 use crate::selectors::{FieldSelector, LabelSelector};
-use crate::server::{Body, State};
+use crate::state::{Body, State};
 use crate::status::ApiError;
 use crate::store::{Event, EventType};
 use crate::table::{self, Include};

@@ -325,9 +325,10 @@ async fn status_subresource_and_generation() {
     });
     let (code, created) = post(&emu, deploys, deploy).await;
     assert_eq!(code, 201);
-    assert!(
-        created.get("status").is_none(),
-        "status is dropped on create"
+    assert_eq!(
+        created["status"],
+        json!({}),
+        "status is dropped on create (a Deployment always has one, empty)"
     );
     let path = format!("{deploys}/d");
     let (_, obj) = call(
@@ -720,7 +721,21 @@ async fn crds_namespaces_and_cascade() {
             .0,
         404
     );
-    assert_eq!(get(&emu, "/apis/example.io/v1").await.0, 404);
+    let (_, groups) = get(&emu, "/apis").await;
+    assert!(
+        !groups.to_string().contains("example.io"),
+        "the group leaves /apis with the CRD"
+    );
+    // Its version document follows shortly (discovery handlers update asynchronously).
+    let mut retired = false;
+    for _ in 0..100 {
+        if get(&emu, "/apis/example.io/v1").await.0 == 404 {
+            retired = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(retired, "/apis/example.io/v1 retired");
 
     // Owner references cascade.
     let (_, owner) = post(&emu, CMS, cm("owner", json!({}))).await;
@@ -803,7 +818,19 @@ async fn faults_are_seeded_and_spare_discovery() {
 #[tokio::test]
 async fn malformed_requests_get_client_errors() {
     let emu = plain(Config::default());
-    post(&emu, "/apis/apps/v1/namespaces/default/deployments", json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "odd"}, "spec": "not a map"})).await;
+    let (code, status) = post(&emu, "/apis/apps/v1/namespaces/default/deployments", json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "odd"}, "spec": "not a map"})).await;
+    assert_eq!(code, 400);
+    assert_eq!(
+        status["message"],
+        "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field Deployment.spec of type v1.DeploymentSpec"
+    );
+    let sane = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "odd"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}});
+    assert_eq!(
+        post(&emu, "/apis/apps/v1/namespaces/default/deployments", sane)
+            .await
+            .0,
+        201
+    );
     let deploy = "/apis/apps/v1/namespaces/default/deployments/odd";
     let cases: Vec<(&str, String, &str, &str)> = vec![
         ("POST", CMS.into(), "application/json", "[1, 2]"),

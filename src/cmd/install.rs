@@ -13,7 +13,7 @@ use crate::cli::GlobalArgs;
 use crate::cmd::manifest::ConfigArgs;
 use istio_api::release::ISTIO_VERSION;
 use istio_core::duration::parse_flag;
-use istio_install::apply::Change;
+use istio_install::apply::{stamp_ownership, Change};
 use istio_install::install::{install, InstallError, Outcome, Plan};
 use istio_install::{operator, render};
 
@@ -35,21 +35,37 @@ pub struct InstallArgs {
     /// Control plane revision (sets the `revision` field)
     #[arg(short = 'r', long = "revision", value_name = "REVISION")]
     pub revision: Option<String>,
+    /// Proceed past validation errors in the configuration, printing each as a warning
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 /// Runs `istioctl install`.
 pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let extra = args.revision.iter().map(|r| format!("revision={r}"));
-    let cfg = operator::load(&args.config.inputs(extra))?;
+    let mut inputs = args.config.inputs(extra);
+    inputs.force = args.force;
+    let cfg = operator::load(&inputs)?;
     let revision = cfg.revision();
+    let rev_label = if revision.is_empty() {
+        "default".to_owned()
+    } else {
+        revision
+    };
+    let manifests = render::render(&cfg)?;
+    for w in &manifests.warnings {
+        eprintln!("! {w}");
+    }
+    let mut objects = manifests.objects;
+    let owner_ns = cfg
+        .metadata
+        .get("namespace")
+        .and_then(serde_json::Value::as_str);
+    stamp_ownership(&mut objects, &cfg.owner_name(), owner_ns, &rev_label);
     let plan = Plan {
-        objects: render::render_manifests(&cfg)?,
+        objects,
         namespace: cfg.namespace(),
-        rev_label: if revision.is_empty() {
-            "default".to_owned()
-        } else {
-            revision
-        },
+        rev_label,
         dry_run: args.dry_run,
         readiness_timeout: args.readiness_timeout,
     };

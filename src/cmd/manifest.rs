@@ -29,6 +29,7 @@ impl ConfigArgs {
         Inputs {
             files: self.filename.clone(),
             sets,
+            force: false,
         }
     }
 }
@@ -46,6 +47,22 @@ pub struct ManifestArgs {
 pub enum ManifestCommand {
     /// Generate the Istio install manifests
     Generate(GenerateArgs),
+    /// Translate an IstioOperator into the values files of Istio's Helm charts
+    Translate(TranslateArgs),
+}
+
+/// Arguments of `istioctl manifest translate`.
+#[derive(Debug, Args)]
+pub struct TranslateArgs {
+    /// Configuration input.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Write one values file per chart (RELEASE.yaml) into this directory instead of printing
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Control plane revision (sets the `revision` field)
+    #[arg(short = 'r', long = "revision", value_name = "REVISION")]
+    pub revision: Option<String>,
 }
 
 /// Arguments of `istioctl manifest generate`.
@@ -60,25 +77,74 @@ pub struct GenerateArgs {
     /// Control plane revision (sets the `revision` field)
     #[arg(short = 'r', long = "revision", value_name = "REVISION")]
     pub revision: Option<String>,
+    /// Proceed past validation errors in the configuration, printing each as a warning
+    #[arg(long = "force")]
+    pub force: bool,
 }
 
 /// Runs `istioctl manifest`.
 pub fn run(args: &ManifestArgs) -> miette::Result<ExitCode> {
     match &args.command {
         ManifestCommand::Generate(g) => generate(g),
+        ManifestCommand::Translate(t) => translate(t),
     }
+}
+
+fn translate(args: &TranslateArgs) -> miette::Result<ExitCode> {
+    let extra = args.revision.iter().map(|r| format!("revision={r}"));
+    let cfg = operator::load(&args.config.inputs(extra))?;
+    let t = render::translate::translate(&cfg)?;
+    for w in &t.warnings {
+        eprintln!("! {w}");
+    }
+    match &args.output {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+            for c in &t.charts {
+                let file = dir.join(format!("{}.yaml", c.release));
+                std::fs::write(&file, yaml::to_yaml(&c.values))
+                    .into_diagnostic()
+                    .wrap_err_with(|| format!("cannot write {}", file.display()))?;
+            }
+            let text = render::translate::helm_commands(&t, &dir.display().to_string());
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+        None => {
+            let mut text = String::new();
+            for (i, c) in t.charts.iter().enumerate() {
+                if i > 0 {
+                    text.push_str("---\n");
+                }
+                text.push_str(&format!(
+                    "# {}.yaml: helm upgrade --install {} {} -n {} -f {}.yaml\n",
+                    c.release, c.release, c.chart, c.namespace, c.release
+                ));
+                text.push_str(&yaml::to_yaml(&c.values));
+            }
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(args: &GenerateArgs) -> miette::Result<ExitCode> {
     let extra = args.revision.iter().map(|r| format!("revision={r}"));
-    let cfg = operator::load(&args.config.inputs(extra))?;
-    let objects = render::render_manifests(&cfg)?;
+    let mut inputs = args.config.inputs(extra);
+    inputs.force = args.force;
+    let cfg = operator::load(&inputs)?;
+    let manifests = render::render_for_output(&cfg)?;
+    for w in &manifests.warnings {
+        eprintln!("! {w}");
+    }
+    let objects = manifests.objects;
     match &args.output {
         Some(dir) => write_dir(dir, &objects)?,
         None => {
-            let text = yaml::to_yaml_stream(objects.iter().map(|o| &o.object));
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
             // A closed pipe (e.g. `| head`) is not an error worth reporting.
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let _ = render::write_yaml_stream(&objects, &mut out);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -87,10 +153,10 @@ fn generate(args: &GenerateArgs) -> miette::Result<ExitCode> {
 /// Writes `DIR/<Component>/<Component>.yaml` for every component that rendered objects.
 pub fn write_dir(dir: &std::path::Path, objects: &[RenderedObject]) -> miette::Result<()> {
     for component in Component::ALL {
-        let docs: Vec<_> = objects
+        let docs: Vec<RenderedObject> = objects
             .iter()
             .filter(|o| o.component == component)
-            .map(|o| &o.object)
+            .cloned()
             .collect();
         if docs.is_empty() {
             continue;
@@ -100,7 +166,7 @@ pub fn write_dir(dir: &std::path::Path, objects: &[RenderedObject]) -> miette::R
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot create {}", folder.display()))?;
         let file = folder.join(format!("{}.yaml", component.name()));
-        std::fs::write(&file, yaml::to_yaml_stream(docs))
+        std::fs::write(&file, render::to_yaml_stream(&docs))
             .into_diagnostic()
             .wrap_err_with(|| format!("cannot write {}", file.display()))?;
     }

@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod completion;
 pub mod install;
+pub mod kube_inject;
 pub mod manifest;
 pub mod precheck;
 pub mod profile;
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Profile(args) => profile::run(&args),
         Command::Install(args) => install::run(&args, &cli.global),
         Command::Uninstall(args) => uninstall::run(&args, &cli.global),
+        Command::KubeInject(args) => kube_inject::run(&args, &cli.global),
         Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),
         Command::X(args) => precheck::run(&args, &cli.global),
     }

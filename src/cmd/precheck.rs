@@ -62,15 +62,23 @@ fn precheck(global: &GlobalArgs) -> miette::Result<ExitCode> {
             println!("\u{2718} The user may not create {resource}{reason}");
             println!("    fix: ask a cluster admin to grant `create` on {resource} (e.g. bind the cluster-admin ClusterRole)");
         }
-        if found.control_planes.is_empty() {
-            println!("\u{2714} No Istio control plane is installed yet");
-        }
-        for p in &found.control_planes {
-            println!(
-                "! Istio {} is already installed: Deployment {}/{} (revision {})",
-                p.version, p.namespace, p.name, p.revision
-            );
-            println!("    fix: check it with `istioctl verify-install`; upgrade it with `istioctl install`, or install another control plane beside it with `istioctl install --revision NAME`");
+        match &found.control_planes {
+            Ok(planes) if planes.is_empty() => {
+                println!("\u{2714} No Istio control plane is installed yet");
+            }
+            Ok(planes) => {
+                for p in planes {
+                    println!(
+                        "! Istio {} is already installed: Deployment {}/{} (revision {})",
+                        p.version, p.namespace, p.name, p.revision
+                    );
+                    println!("    fix: check it with `istioctl verify-install`; upgrade it with `istioctl install`, or install another control plane beside it with `istioctl install --revision NAME`");
+                }
+            }
+            Err(why) => {
+                println!("\u{2718} Cannot look for installed control planes: {why}");
+                println!("    fix: ask a cluster admin to grant `list` on deployments.apps in all namespaces");
+            }
         }
         match found.issues() {
             0 => {

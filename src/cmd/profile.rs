@@ -81,11 +81,14 @@ pub fn run(args: &ProfileArgs) -> miette::Result<ExitCode> {
 }
 
 fn dump(args: &DumpArgs) -> miette::Result<String> {
-    let node = operator::dump::dump(
+    let (node, warnings) = operator::dump::dump(
         args.profile.as_deref(),
         args.config.inputs([]),
         args.config_path.as_deref(),
     )?;
+    for w in &warnings {
+        eprintln!("! {w}");
+    }
     Ok(match args.output {
         DumpFormat::Yaml => yaml::to_yaml(&node),
         DumpFormat::Json => {

@@ -14,6 +14,8 @@ fn title(c: Component) -> &'static str {
     match c {
         Component::Base => "Istio core",
         Component::Pilot => "Istiod",
+        Component::Cni => "CNI",
+        Component::Ztunnel => "Ztunnel",
         Component::IngressGateways => "Ingress gateways",
         Component::EgressGateways => "Egress gateways",
     }

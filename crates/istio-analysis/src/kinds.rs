@@ -96,6 +96,8 @@ kinds! {
     TELEMETRY = "telemetry.istio.io/Telemetry";
     /// Istio WasmPlugin
     WASM_PLUGIN = "extensions.istio.io/WasmPlugin";
+    /// Istio TrafficExtension
+    TRAFFIC_EXTENSION = "extensions.istio.io/TrafficExtension";
     /// Istio IstioOperator
     ISTIO_OPERATOR = "install.istio.io/IstioOperator";
     /// Gateway API GatewayClass

@@ -78,12 +78,12 @@ fn render(info: &KindInfo, spec: &Schema, status: &Schema) -> Value {
     })
 }
 
-/// The 14 Istio CRDs, in [`kinds::KINDS`] order.
+/// The 15 Istio CRDs, in [`kinds::KINDS`] order.
 pub fn crds() -> Vec<Value> {
     kinds::KINDS.iter().map(crd).collect()
 }
 
-/// The 14 CRDs as one YAML stream (documents separated by `---`).
+/// The 15 CRDs as one YAML stream (documents separated by `---`).
 pub fn crds_yaml() -> String {
     yaml_stream(crds())
 }

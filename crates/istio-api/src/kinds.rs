@@ -1,4 +1,4 @@
-//! The 14 Istio kinds: their names, versions and printer columns, and their schemas.
+//! The 15 Istio kinds: their names, versions and printer columns, and their schemas.
 //!
 //! A kind's schema is read from its type in [`super::types`]; generating it (schemars, then
 //! [`Schema::from_json_schema`]) costs milliseconds per kind, so a copy of each is committed
@@ -165,7 +165,7 @@ const fn only(name: &'static str, storage: bool) -> Version {
 }
 
 /// Every Istio kind, networking first.
-pub static KINDS: [KindInfo; 14] = [
+pub static KINDS: [KindInfo; 15] = [
     KindInfo {
         group: "networking.istio.io",
         kind: "VirtualService",
@@ -406,6 +406,18 @@ pub static KINDS: [KindInfo; 14] = [
         spec_required: true,
         spec: types::json_schema::<types::WasmPluginSpec>,
         committed_spec: include_str!("schemas/WasmPlugin.json"),
+    },
+    KindInfo {
+        group: "extensions.istio.io",
+        kind: "TrafficExtension",
+        plural: "trafficextensions",
+        singular: "trafficextension",
+        short_names: &[],
+        versions: &[only("v1alpha1", true)],
+        columns: &[AGE],
+        spec_required: true,
+        spec: types::json_schema::<types::TrafficExtensionSpec>,
+        committed_spec: include_str!("schemas/TrafficExtension.json"),
     },
 ];
 

@@ -1,4 +1,4 @@
-//! Istio's API in one place: the 14 Istio kinds' `spec`s as Rust types ([`types`]), whose
+//! Istio's API in one place: the 15 Istio kinds' `spec`s as Rust types ([`types`]), whose
 //! derived JSON schemas are read into one schema model ([`schema`]) from which we render the
 //! CustomResourceDefinitions ([`crds`]) and validate resources ([`validate`]).
 //!

@@ -5,7 +5,7 @@ pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The released Istio version whose control plane this binary renders and installs;
 /// it is the default image tag.
-pub const ISTIO_VERSION: &str = "1.27.1";
+pub const ISTIO_VERSION: &str = "1.30.3";
 
 /// The default image registry (`hub`).
 pub const DEFAULT_HUB: &str = "docker.io/istio";

@@ -115,7 +115,6 @@ fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
             |v| v.as_str().is_none_or(|s| istio_core::duration::parse_go(s).is_some_and(|ns| ns >= 1_000_000))
         }
         "0 < self && self <= 65535" => |v| port_in_range(v, 65535),
-        "0 < self && self <= 6553" => |v| port_in_range(v, 6553),
         r#"!self.contains("*")"# => |v| v.as_str().is_none_or(|s| !s.contains('*')),
         r#"self != "*""# => |v| v.as_str() != Some("*"),
         "self.size() == 0" => |v| v.as_str().is_none_or(str::is_empty),
@@ -160,7 +159,8 @@ fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
         r#"url(self).getScheme() in ["http", "https"]"# => {
             |v| v.as_str().is_none_or(|s| matches!(url_scheme(s), Some("http" | "https")))
         }
-        r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "oci", "file"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "oci", "file"])"# => {
+        r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "oci", "file"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "oci", "file"])"#
+        | r#"isURL(self) ? (url(self).getScheme() in ["", "http", "https", "file", "oci"]) : (isURL("http://" + self) && url("http://" + self).getScheme() in ["", "http", "https", "file", "oci"])"# => {
             |v| {
                 v.as_str().is_none_or(|s| match url_scheme(s) {
                     Some(scheme) => matches!(scheme, "http" | "https" | "oci" | "file"),
@@ -168,6 +168,10 @@ fn native(rule: &str) -> Option<fn(Node<'_>) -> bool> {
                 })
             }
         }
+        "(has(self.selector) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1" => {
+            |v| count(v, &["selector", "targetRefs"]) <= 1
+        }
+        "has(self.wasm) != has(self.lua)" => |v| has(v, "wasm") != has(v, "lua"),
         "has(self.address) || has(self.network)" => |v| has(v, "address") || has(v, "network"),
         "(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && !has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true" => {
             |v| {

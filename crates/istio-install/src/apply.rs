@@ -14,8 +14,52 @@ use istio_kube::{Cluster, Kind, KubeError, ListScope, CONCURRENCY};
 use crate::kinds::{delete_rank, owned_selector, ObjectKey, OWNED_KINDS};
 use crate::readiness;
 use crate::render::{
-    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL, REVISION_LABEL,
+    Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL,
+    OWNING_RESOURCE_NAMESPACE_LABEL, REVISION_LABEL,
 };
+use istio_api::release::ISTIO_VERSION;
+
+/// Label istioctl puts on what it applies, saying it manages the object.
+pub const MANAGED_LABEL: &str = "operator.istio.io/managed";
+/// Label istioctl puts on what it applies: the Istio release that applied it.
+pub const VERSION_LABEL: &str = "operator.istio.io/version";
+
+/// Adds the labels istioctl sets on every object it applies (the charts set some of them on
+/// some objects): who owns it, its component, the managing tool's release, and its revision
+/// (not on CRDs, which all revisions share). Prune and uninstall find our objects by them.
+pub fn stamp_ownership(
+    objects: &mut [RenderedObject],
+    owner: &str,
+    owner_namespace: Option<&str>,
+    rev_label: &str,
+) {
+    for o in objects {
+        let crd = o.kind() == "CustomResourceDefinition";
+        let component = o.component.name();
+        let Some(meta) = o.object.get_mut("metadata").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let labels = meta
+            .entry("labels")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !labels.is_object() {
+            *labels = Value::Object(serde_json::Map::new());
+        }
+        let Some(labels) = labels.as_object_mut() else {
+            continue;
+        };
+        labels.insert(MANAGED_LABEL.into(), "Reconcile".into());
+        labels.insert(VERSION_LABEL.into(), ISTIO_VERSION.into());
+        labels.insert(OWNING_RESOURCE_LABEL.into(), owner.into());
+        if let Some(ns) = owner_namespace.filter(|n| !n.is_empty()) {
+            labels.insert(OWNING_RESOURCE_NAMESPACE_LABEL.into(), ns.into());
+        }
+        labels.insert(COMPONENT_LABEL.into(), component.into());
+        if !crd {
+            labels.insert(REVISION_LABEL.into(), rev_label.into());
+        }
+    }
+}
 
 /// An object found on the cluster with our ownership labels.
 #[derive(Debug, Clone)]
@@ -148,9 +192,12 @@ pub async fn apply_tier(
         .map(|o| async move {
             let key = ObjectKey::of(&o.object);
             let previous = before.get(&key);
-            let Some(kind) = cluster.kind(&key.api_version, &key.kind) else {
-                // Only in a dry run: the kind's CRD is not installed yet.
-                return Ok((key, Change::Created));
+            let kind = match cluster.kind(&key.api_version, &key.kind) {
+                Some(kind) => kind,
+                // In a dry run the kind's CRD may not be installed yet.
+                None if dry_run => return Ok((key, Change::Created)),
+                // A kind the server does not serve (e.g. a Multus attachment without Multus).
+                None => cluster.require_kind(&key.api_version, &key.kind)?,
             };
             let applied = cluster.apply(&kind, &o.object, dry_run).await?;
             let change = match previous {

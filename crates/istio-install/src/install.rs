@@ -77,7 +77,7 @@ pub enum InstallError {
     /// Workloads did not become ready within the readiness timeout.
     #[error("the control plane did not become ready within {timeout:?}:\n{}", describe_waiting(.waiting))]
     #[diagnostic(help(
-        "check the workloads' events (kubectl describe deployment -n NAMESPACE NAME), or wait longer with --readiness-timeout"
+        "check the workloads' events (kubectl describe deployment|daemonset -n NAMESPACE NAME), or wait longer with --readiness-timeout"
     ))]
     NotReady {
         /// The timeout that passed.
@@ -170,19 +170,24 @@ pub async fn install(
     Ok(outcome)
 }
 
-/// Polls the rendered Deployments until all are ready, reporting each component as ready
-/// once its Deployments are; on time-out, an error naming each one not ready.
+/// Polls the rendered Deployments and DaemonSets until all are ready, reporting each
+/// component as ready once its workloads are; on time-out, an error naming each one not ready.
 async fn wait_ready(
     cluster: &Cluster,
     plan: &Plan,
     progress: &dyn Fn(Event),
 ) -> Result<(), InstallError> {
-    let deployments: Vec<&RenderedObject> = plan
+    let workloads: Vec<&RenderedObject> = plan
         .objects
         .iter()
-        .filter(|o| o.kind() == "Deployment")
+        .filter(|o| matches!(o.kind(), "Deployment" | "DaemonSet"))
         .collect();
-    let kind = cluster.require_kind("apps/v1", "Deployment")?;
+    let mut kinds: BTreeMap<&str, Kind> = BTreeMap::new();
+    for o in &workloads {
+        if !kinds.contains_key(o.kind()) {
+            kinds.insert(o.kind(), cluster.require_kind("apps/v1", o.kind())?);
+        }
+    }
     let deadline = tokio::time::Instant::now() + plan.readiness_timeout;
     let components: Vec<Component> = plan
         .components()
@@ -192,16 +197,19 @@ async fn wait_ready(
     let mut ready: Vec<Component> = Vec::new();
     loop {
         let mut states: BTreeMap<Component, Vec<WorkloadState>> = BTreeMap::new();
-        for o in &deployments {
+        for o in &workloads {
             let ns = o.namespace();
-            let state = match cluster.get(&kind, Some(ns), o.name()).await? {
-                Some(d) => readiness::deployment_state(&d),
+            let Some(kind) = kinds.get(o.kind()) else {
+                continue;
+            };
+            let state = match cluster.get(kind, Some(ns), o.name()).await? {
+                Some(d) => readiness::workload_state(o.kind(), &d),
                 None => Err("not found".to_owned()),
             };
             states
                 .entry(o.component)
                 .or_default()
-                .push((format!("Deployment {ns}/{}", o.name()), state));
+                .push((format!("{} {ns}/{}", o.kind(), o.name()), state));
         }
         let mut waiting = Vec::new();
         for &c in &components {

@@ -58,6 +58,22 @@ pub const OWNED_KINDS: &[OwnedKind] = &[
     owned("rbac.authorization.k8s.io/v1", "RoleBinding", Stage::Config),
     owned("v1", "ConfigMap", Stage::Config),
     owned("v1", "Secret", Stage::Config),
+    owned("v1", "ResourceQuota", Stage::Config),
+    owned(
+        "k8s.cni.cncf.io/v1",
+        "NetworkAttachmentDefinition",
+        Stage::Config,
+    ),
+    owned(
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicy",
+        Stage::Config,
+    ),
+    owned(
+        "admissionregistration.k8s.io/v1",
+        "ValidatingAdmissionPolicyBinding",
+        Stage::Config,
+    ),
     owned(
         "admissionregistration.k8s.io/v1",
         "ValidatingWebhookConfiguration",
@@ -71,12 +87,14 @@ pub const OWNED_KINDS: &[OwnedKind] = &[
     owned("v1", "Service", Stage::Config),
     owned("v1", "Endpoints", Stage::Config),
     owned("apps/v1", "Deployment", Stage::Workloads),
+    owned("apps/v1", "DaemonSet", Stage::Workloads),
     owned("policy/v1", "PodDisruptionBudget", Stage::Workloads),
     owned(
         "autoscaling/v2",
         "HorizontalPodAutoscaler",
         Stage::Workloads,
     ),
+    owned("networking.k8s.io/v1", "NetworkPolicy", Stage::Config),
 ];
 
 /// The table's row for `kind`, if an install owns it.

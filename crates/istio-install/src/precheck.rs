@@ -46,8 +46,9 @@ pub struct Precheck {
     /// Each permission the user lacks (`resource.group [in namespace N]`), with the server's
     /// reason (may be empty).
     pub denied: Vec<(String, String)>,
-    /// The control planes already installed.
-    pub control_planes: Vec<ControlPlane>,
+    /// The control planes already installed, or why they could not be listed (e.g. the user
+    /// may not list Deployments in every namespace).
+    pub control_planes: Result<Vec<ControlPlane>, String>,
 }
 
 impl Precheck {
@@ -59,7 +60,9 @@ impl Precheck {
 
     /// How many problems block an install.
     pub fn issues(&self) -> usize {
-        usize::from(!self.version_supported()) + self.denied.len()
+        usize::from(!self.version_supported())
+            + self.denied.len()
+            + usize::from(self.control_planes.is_err())
     }
 }
 
@@ -70,7 +73,11 @@ pub async fn precheck(cluster: &Cluster, namespace: &str) -> Result<Precheck, Ku
         kubernetes_version,
         kubernetes_minor,
         denied: denied_permissions(cluster, namespace).await?,
-        control_planes: control_planes(cluster, None).await?,
+        control_planes: match control_planes(cluster, None).await {
+            Ok(planes) => Ok(planes),
+            Err(e) if e.status() == Some(403) => Err(e.to_string()),
+            Err(e) => return Err(e),
+        },
     })
 }
 

@@ -24,7 +24,8 @@ pub async fn verify(
     Ok(results.into_iter().map(|(_, r)| r).collect())
 }
 
-/// Checks one rendered object: present, and for Deployments ready, for CRDs Established.
+/// Checks one rendered object: present, and for Deployments and DaemonSets ready, for CRDs
+/// Established.
 async fn check(cluster: &Cluster, o: &RenderedObject) -> Result<Result<(), String>, KubeError> {
     let api_version = o
         .object
@@ -42,7 +43,9 @@ async fn check(cluster: &Cluster, o: &RenderedObject) -> Result<Result<(), Strin
         return Ok(Err("not found".to_owned()));
     };
     Ok(match o.kind() {
-        "Deployment" => readiness::deployment_state(&found).map_err(|s| format!("not ready: {s}")),
+        "Deployment" | "DaemonSet" => {
+            readiness::workload_state(o.kind(), &found).map_err(|s| format!("not ready: {s}"))
+        }
         "CustomResourceDefinition" if !readiness::condition_true(&found, "Established") => {
             Err("not Established".to_owned())
         }

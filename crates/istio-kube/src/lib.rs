@@ -237,7 +237,18 @@ impl Cluster {
     pub async fn discover(&mut self) -> Result<(), KubeError> {
         let mut attempt = 0;
         let discovery = loop {
-            match Discovery::new(self.client.clone()).run().await {
+            // Aggregated discovery (two requests) where the server serves it, else one
+            // request per group-version.
+            let aggregated = Discovery::new(self.client.clone()).run_aggregated().await;
+            let result = match aggregated {
+                Ok(d) => Ok(d),
+                // A server without it answers the legacy documents, or an error status.
+                Err(e) if !retryable_client_error(&e) => {
+                    Discovery::new(self.client.clone()).run().await
+                }
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(d) => break d,
                 // A group that vanishes between listing the groups and reading it (a CRD
                 // deleted meanwhile) answers 404: read the API again.

@@ -106,6 +106,8 @@ pub struct Source {
     /// Service accounts that must not match.
     #[schemars(transform = each(max_len(320)), transform = max_items(16))]
     pub not_service_accounts: Option<Vec<String>>,
+    /// Trust domains of peers that must not match.
+    pub not_trust_domains: Option<Vec<String>>,
     /// Peer identities.
     pub principals: Option<Vec<String>>,
     /// Client IP blocks (from X-Forwarded-For).
@@ -115,6 +117,8 @@ pub struct Source {
     /// Peer service accounts.
     #[schemars(transform = each(max_len(320)), transform = max_items(16))]
     pub service_accounts: Option<Vec<String>>,
+    /// Trust domains of the peer identity.
+    pub trust_domains: Option<Vec<String>>,
 }
 
 /// An operation requested.

@@ -238,7 +238,7 @@ pub struct WaypointMatch {
     /// A filter.
     pub filter: Option<FilterMatch>,
     /// Port number.
-    #[schemars(transform = cel("0 < self && self <= 6553", "port must be between 1-65535"))]
+    #[schemars(transform = port_range)]
     pub port_number: Option<u32>,
     /// A route.
     pub route: Option<NamedRoute>,

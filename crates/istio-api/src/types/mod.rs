@@ -21,6 +21,7 @@ pub mod service_entry;
 pub mod shared;
 pub mod sidecar;
 pub mod telemetry;
+pub mod traffic_extension;
 pub mod virtual_service;
 pub mod wasm_plugin;
 pub mod workload_entry;
@@ -43,6 +44,7 @@ pub use service_entry::ServiceEntrySpec;
 pub use shared::IstioStatus;
 pub use sidecar::SidecarSpec;
 pub use telemetry::TelemetrySpec;
+pub use traffic_extension::TrafficExtensionSpec;
 pub use virtual_service::VirtualServiceSpec;
 pub use wasm_plugin::WasmPluginSpec;
 pub use workload_entry::WorkloadEntrySpec;
@@ -130,6 +132,7 @@ mod tests {
             json_schema::<ServiceEntrySpec>(),
             json_schema::<SidecarSpec>(),
             json_schema::<TelemetrySpec>(),
+            json_schema::<TrafficExtensionSpec>(),
             json_schema::<VirtualServiceSpec>(),
             json_schema::<WasmPluginSpec>(),
             json_schema::<WorkloadEntrySpec>(),

@@ -8,28 +8,30 @@ use istio_core::suggest::{closest, did_you_mean};
 use super::{setpath, ConfigError, Inputs};
 use crate::render::yaml::to_yaml;
 
-/// The merged IstioOperator document for a profile plus user input.
-fn merged_document(profile: Option<&str>, inputs: Inputs) -> miette::Result<Value> {
+/// The merged IstioOperator document for a profile plus user input, and the warnings of
+/// merging it (settings `--force` let through).
+fn merged_document(profile: Option<&str>, inputs: Inputs) -> miette::Result<(Value, Vec<String>)> {
     let mut inputs = inputs;
     if let Some(p) = profile {
         // A profile named on the command line wins over files and flags.
         inputs.sets.push(format!("profile={p}"));
     }
-    Ok(super::load(&inputs)?.to_document())
+    let cfg = super::load(&inputs)?;
+    Ok((cfg.to_document(), cfg.warnings.clone()))
 }
 
 /// The merged configuration of `profile` (when given, it wins over the inputs' `profile`)
 /// plus `inputs`, or its subtree at `config_path` (relative to `spec`; a leading `spec.` is
-/// accepted), as `profile dump` prints it.
+/// accepted), as `profile dump` prints it; with the warnings of merging it.
 pub fn dump(
     profile: Option<&str>,
     inputs: Inputs,
     config_path: Option<&str>,
-) -> miette::Result<Value> {
-    let doc = merged_document(profile, inputs)?;
+) -> miette::Result<(Value, Vec<String>)> {
+    let (doc, warnings) = merged_document(profile, inputs)?;
     match config_path {
-        None => Ok(doc),
-        Some(path) => subtree(&doc, path),
+        None => Ok((doc, warnings)),
+        Some(path) => Ok((subtree(&doc, path)?, warnings)),
     }
 }
 
@@ -78,8 +80,8 @@ fn subtree(doc: &Value, path: &str) -> miette::Result<Value> {
 
 /// A unified diff of two profiles' merged configurations; `None` when they are identical.
 pub fn diff(first: &str, second: &str) -> miette::Result<Option<String>> {
-    let a = to_yaml(&merged_document(Some(first), Inputs::default())?);
-    let b = to_yaml(&merged_document(Some(second), Inputs::default())?);
+    let a = to_yaml(&merged_document(Some(first), Inputs::default())?.0);
+    let b = to_yaml(&merged_document(Some(second), Inputs::default())?.0);
     if a == b {
         return Ok(None);
     }

@@ -13,7 +13,7 @@ pub mod values;
 
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, NamedSource, Report, SourceSpan};
+use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde_json::Value;
 use thiserror::Error;
 
@@ -28,6 +28,9 @@ pub struct Inputs {
     pub files: Vec<PathBuf>,
     /// `PATH=VALUE` flags, applied in order after the files.
     pub sets: Vec<String>,
+    /// Proceed past validation errors (unknown or mistyped values, settings this client does
+    /// not render), reporting each as a warning.
+    pub force: bool,
 }
 
 /// The merged configuration the renderer works from.
@@ -39,6 +42,13 @@ pub struct MergedConfig {
     pub metadata: Value,
     /// The merged, checked spec.
     pub spec: IstioOperatorSpec,
+    /// The namespace the control plane goes to (`spec.namespace`, the file's
+    /// `metadata.namespace` or `values.global.istioNamespace`, else `istio-system`).
+    pub namespace: String,
+    /// Whether the user set `values.global.istioNamespace` themselves.
+    pub istio_namespace_set: bool,
+    /// Validation problems `--force` let through, for the command to print.
+    pub warnings: Vec<String>,
 }
 
 /// Errors in configuration input. Every variant is reported as a miette diagnostic.
@@ -97,6 +107,16 @@ pub enum ConfigError {
 
 /// Parses one IstioOperator document; YAML and schema errors point at the file and line.
 pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator> {
+    parse_operator_with(text, origin, None)
+}
+
+/// Parses one IstioOperator document. With `forced` (`--force`), a values problem is pushed
+/// there as a warning instead of failing.
+fn parse_operator_with(
+    text: &str,
+    origin: &str,
+    forced: Option<&mut Vec<String>>,
+) -> miette::Result<IstioOperator> {
     let op: IstioOperator =
         serde_saphyr::from_str(text).map_err(|e| crate::yaml_report(&e, text, origin))?;
     let wrong = |field: &str, want: &str, got: &str| {
@@ -118,21 +138,36 @@ pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator>
         return Err(wrong("apiVersion", API_VERSION, v).into());
     }
     if let Some(values) = op.spec.as_ref().and_then(|s| s.values.as_ref()) {
-        values::check_tree(values).map_err(|e| {
-            let last = e.path.rsplit('.').next().unwrap_or_default().to_owned();
-            let span = find_key(text, &last).map(|i| SourceSpan::from((i, last.len())));
+        if let Err(e) = values::check_tree(values) {
             let reason = match e.expected {
                 Some(want) => format!("bad value at values.{}: expected {want}", e.path),
                 None => format!("unknown value path values.{}", e.path),
             };
-            ConfigError::Invalid {
-                origin: origin.to_owned(),
-                reason,
-                help: e.suggestion.as_deref().map(did_you_mean),
-                src: Some(NamedSource::new(origin, text.to_owned())),
-                span,
+            match forced {
+                Some(warnings) => warnings.push(format!(
+                    "{origin}: {reason}{} (kept because of --force)",
+                    e.suggestion
+                        .as_deref()
+                        .map(did_you_mean)
+                        .map(|h| format!("; {h}"))
+                        .unwrap_or_default()
+                )),
+                None => {
+                    let last = e.path.rsplit('.').next().unwrap_or_default().to_owned();
+                    let span = find_key(text, &last).map(|i| SourceSpan::from((i, last.len())));
+                    return Err(ConfigError::Invalid {
+                        origin: origin.to_owned(),
+                        reason,
+                        help: e.suggestion.as_deref().map(did_you_mean).or_else(|| {
+                            Some("check the spelling, or pass --force to proceed anyway".into())
+                        }),
+                        src: Some(NamedSource::new(origin, text.to_owned())),
+                        span,
+                    }
+                    .into());
+                }
             }
-        })?;
+        }
     }
     Ok(op)
 }
@@ -174,26 +209,55 @@ fn check_profile(name: &str) -> miette::Result<()> {
 /// Loads an embedded profile by name.
 pub fn load_profile(name: &str) -> miette::Result<IstioOperator> {
     check_profile(name)?;
-    let (origin, text) = profile::source(name).ok_or_else(|| ConfigError::UnknownProfile {
+    let unknown = || ConfigError::UnknownProfile {
         name: name.to_owned(),
         help: None,
+    };
+    // Converted to JSON at build time, which checked the YAML; the schema is checked here.
+    let json = crate::render::data::operator_profile(name).ok_or_else(unknown)?;
+    let op: IstioOperator = serde_json::from_str(json).map_err(|e| ConfigError::Invalid {
+        origin: format!("profiles/{name}.yaml"),
+        reason: e.to_string(),
+        help: None,
+        src: None,
+        span: None,
     })?;
-    parse_operator(text, &origin)
+    Ok(op)
 }
 
 /// Merges the profiles, files and flags of `inputs` into one checked configuration.
 pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
+    let mut warnings = Vec::new();
     let mut files = Vec::new();
     for path in &inputs.files {
-        files.push(read_file(path)?);
+        files.push(read_file(path, inputs.force.then_some(&mut warnings))?);
     }
     let mut sets = Vec::new();
     for arg in &inputs.sets {
-        sets.push(setpath::parse(arg).map_err(|e| ConfigError::BadSet {
-            path: e.path,
-            reason: e.reason,
-            help: e.suggestion.as_deref().map(did_you_mean),
-        })?);
+        let flag = match setpath::parse(arg) {
+            Ok(f) => f,
+            Err(e) if inputs.force && e.path.starts_with("values.") => {
+                let f = setpath::parse_unchecked(arg).map_err(bad_set)?;
+                warnings.push(format!(
+                    "--set {}: {} (kept because of --force)",
+                    e.path, e.reason
+                ));
+                f
+            }
+            Err(e) if e.path.starts_with("values.") => {
+                let mut err = bad_set(e);
+                if let ConfigError::BadSet { help, .. } = &mut err {
+                    let force = "pass --force to proceed anyway";
+                    *help = Some(match help.take() {
+                        Some(h) => format!("{h} Or {force}."),
+                        None => format!("check the path, or {force}"),
+                    });
+                }
+                return Err(err.into());
+            }
+            Err(e) => return Err(bad_set(e).into()),
+        };
+        sets.push(flag);
     }
 
     let mut profile_name = profile::DEFAULT_PROFILE.to_owned();
@@ -208,6 +272,42 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         }
     }
     check_profile(&profile_name)?;
+
+    // Namespaces the user chose themselves (the default profile names istio-system).
+    let mut user_ns: Option<String> = None;
+    let mut istio_ns: Option<String> = None;
+    for f in &files {
+        if let Some(ns) = f
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("namespace"))
+            .and_then(Value::as_str)
+        {
+            user_ns = Some(ns.to_owned());
+        }
+        if let Some(ns) = f
+            .spec
+            .as_ref()
+            .and_then(|s| s.values.as_ref())
+            .and_then(|v| v.pointer("/global/istioNamespace"))
+            .and_then(Value::as_str)
+        {
+            istio_ns = Some(ns.to_owned());
+        }
+    }
+    for s in &sets {
+        let keys: Vec<&str> = s
+            .path
+            .iter()
+            .map(|p| match p {
+                setpath::Segment::Key(k) => k.as_str(),
+                _ => "",
+            })
+            .collect();
+        if keys == ["values", "global", "istioNamespace"] {
+            istio_ns = s.value.as_str().map(str::to_owned);
+        }
+    }
 
     let base = load_profile(profile::DEFAULT_PROFILE)?;
     let mut metadata = base.metadata.clone().unwrap_or(Value::Null);
@@ -228,11 +328,7 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
         overlay::merge_spec(&mut tree, to_tree(&spec));
     }
     for s in &sets {
-        setpath::apply(&mut tree, s).map_err(|e| ConfigError::BadSet {
-            path: e.path,
-            reason: e.reason,
-            help: e.suggestion.as_deref().map(did_you_mean),
-        })?;
+        setpath::apply(&mut tree, s).map_err(bad_set)?;
         serde_json::from_value::<IstioOperatorSpec>(tree.clone()).map_err(|e| {
             ConfigError::BadSet {
                 path: s.raw_path.clone(),
@@ -250,7 +346,6 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
             span: None,
         })?;
     spec.profile = Some(profile_name.clone());
-    check_unsupported(&spec)?;
     for (field, tree) in [
         ("meshConfig", &spec.mesh_config),
         ("values", &spec.values),
@@ -267,25 +362,100 @@ pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
             .into());
         }
     }
+    check_unrendered(&spec, inputs.force, &mut warnings)?;
+    let namespace = spec
+        .namespace
+        .clone()
+        .filter(|s| !s.is_empty())
+        .or(user_ns.filter(|s| !s.is_empty()))
+        .or(istio_ns.clone().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "istio-system".to_owned());
     Ok(MergedConfig {
         profile: profile_name,
         metadata,
         spec,
+        namespace,
+        istio_namespace_set: istio_ns.is_some(),
+        warnings,
     })
 }
 
-fn check_unsupported(spec: &IstioOperatorSpec) -> miette::Result<()> {
-    let Some(c) = &spec.components else {
-        return Ok(());
-    };
-    for (name, comp) in [("cni", &c.cni), ("ztunnel", &c.ztunnel)] {
-        if comp.as_ref().and_then(|c| c.enabled) == Some(true) {
+fn bad_set(e: setpath::SetError) -> ConfigError {
+    ConfigError::BadSet {
+        path: e.path,
+        reason: e.reason,
+        help: e.suggestion.as_deref().map(did_you_mean),
+    }
+}
+
+/// Settings this client does not render: an error, or a warning with `--force`.
+fn check_unrendered(
+    spec: &IstioOperatorSpec,
+    force: bool,
+    warnings: &mut Vec<String>,
+) -> miette::Result<()> {
+    let mut problems: Vec<(String, String, String)> = Vec::new();
+    if let Some(p) = spec
+        .install_package_path
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        problems.push((
+            "spec.installPackagePath".into(),
+            format!("this istioctl renders its embedded Istio {ISTIO_VERSION} charts, not the charts at {p:?}"),
+            "remove installPackagePath".into(),
+        ));
+    }
+    if let Some(c) = &spec.components {
+        for (name, comp) in [
+            ("base", &c.base),
+            ("pilot", &c.pilot),
+            ("cni", &c.cni),
+            ("ztunnel", &c.ztunnel),
+        ] {
+            if comp
+                .as_ref()
+                .and_then(|c| c.label.as_ref())
+                .is_some_and(|l| !l.is_empty())
+            {
+                problems.push((
+                    format!("components.{name}.label"),
+                    "only gateways take labels".into(),
+                    format!("remove components.{name}.label"),
+                ));
+            }
+        }
+        if let Some(k) = c.base.as_ref().and_then(|b| b.k8s.as_ref()) {
+            for field in k.fields_set() {
+                problems.push((
+                    format!("components.base.k8s.{field}"),
+                    "the base component has no workload; it takes only k8s.overlays".into(),
+                    format!("remove components.base.k8s.{field}"),
+                ));
+            }
+        }
+        for (name, comp) in [("cni", &c.cni), ("ztunnel", &c.ztunnel)] {
+            if comp
+                .as_ref()
+                .and_then(|c| c.k8s.as_ref())
+                .is_some_and(|k| k.strategy.is_some())
+            {
+                problems.push((
+                    format!("components.{name}.k8s.strategy"),
+                    "a DaemonSet has no Deployment strategy".into(),
+                    format!("set values.{name}.updateStrategy instead"),
+                ));
+            }
+        }
+    }
+    for (origin, reason, help) in problems {
+        if force {
+            warnings.push(format!("{origin}: {reason} (ignored because of --force)"));
+        } else {
             return Err(ConfigError::Invalid {
-                origin: format!("components.{name}"),
-                reason: format!("the {name} component is not supported by this istioctl"),
-                help: Some(format!(
-                    "remove components.{name} or set components.{name}.enabled=false"
-                )),
+                origin,
+                reason,
+                help: Some(format!("{help}, or pass --force to proceed without it")),
                 src: None,
                 span: None,
             }
@@ -295,37 +465,19 @@ fn check_unsupported(spec: &IstioOperatorSpec) -> miette::Result<()> {
     Ok(())
 }
 
-fn read_file(path: &Path) -> miette::Result<IstioOperator> {
+fn read_file(path: &Path, forced: Option<&mut Vec<String>>) -> miette::Result<IstioOperator> {
     let origin = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: origin.clone(),
         source,
     })?;
-    parse_operator(&text, &origin).map_err(|e: Report| e)
+    parse_operator_with(&text, &origin, forced)
 }
 
 impl MergedConfig {
     /// The namespace the control plane goes to.
     pub fn namespace(&self) -> String {
-        self.spec
-            .namespace
-            .clone()
-            .or_else(|| {
-                self.spec
-                    .values
-                    .as_ref()
-                    .and_then(|v| v.pointer("/global/istioNamespace"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .or_else(|| {
-                self.metadata
-                    .get("namespace")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-            })
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "istio-system".to_owned())
+        self.namespace.clone()
     }
 
     /// The revision (empty for the default revision).
@@ -371,7 +523,18 @@ mod tests {
         }
         assert_eq!(
             profile::names(),
-            ["default", "demo", "empty", "minimal", "preview", "remote"]
+            [
+                "ambient",
+                "default",
+                "demo",
+                "empty",
+                "minimal",
+                "openshift",
+                "openshift-ambient",
+                "preview",
+                "remote",
+                "stable"
+            ]
         );
     }
 }

@@ -73,10 +73,21 @@ const TEXT_FIELDS: &[&str] = &[
     "revision",
     "namespace",
     "installPackagePath",
+    "compatibilityVersion",
 ];
 
 /// Parses and checks one `PATH=VALUE` argument.
 pub fn parse(arg: &str) -> Result<SetFlag, SetError> {
+    parse_with(arg, true)
+}
+
+/// Parses one `PATH=VALUE` argument without checking `values.*` paths against the known
+/// values (what `--force` proceeds with).
+pub fn parse_unchecked(arg: &str) -> Result<SetFlag, SetError> {
+    parse_with(arg, false)
+}
+
+fn parse_with(arg: &str, check_values: bool) -> Result<SetFlag, SetError> {
     let Some((raw_path, raw_value)) = arg.split_once('=') else {
         return Err(SetError::new(arg, "expected PATH=VALUE", None));
     };
@@ -130,7 +141,7 @@ pub fn parse(arg: &str) -> Result<SetFlag, SetError> {
                 }
             }
         }
-        "values" => value = check_values_path(raw_path, &path, value, raw_value)?,
+        "values" if check_values => value = check_values_path(raw_path, &path, value, raw_value)?,
         _ => {}
     }
     Ok(SetFlag {

@@ -74,9 +74,17 @@ pub struct IstioOperatorSpec {
         deserialize_with = "opt_text"
     )]
     pub namespace: Option<String>,
-    /// Accepted for compatibility; manifests are always the embedded ones.
+    /// Where istioctl reads charts from; this client renders only its embedded charts, so a
+    /// value is an error (a warning with `--force`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_package_path: Option<String>,
+    /// The Istio release whose defaults to keep (`1.25` … `1.29`): `values.compatibilityVersion`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "opt_text"
+    )]
+    pub compatibility_version: Option<String>,
     /// Mesh-wide configuration written to the `istio` ConfigMap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mesh_config: Option<Value>,
@@ -101,10 +109,10 @@ pub struct Components {
     /// istiod and its configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pilot: Option<ComponentSpec>,
-    /// The CNI node agent: not rendered by this client, so it may only be disabled.
+    /// The CNI node agent (`istio-cni-node` DaemonSet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cni: Option<ComponentSpec>,
-    /// The ambient node proxy: not rendered by this client, so it may only be disabled.
+    /// The ambient node proxy (`ztunnel` DaemonSet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ztunnel: Option<ComponentSpec>,
     /// Ingress gateways, merged by `name`.
@@ -139,7 +147,7 @@ pub struct ComponentSpec {
         deserialize_with = "opt_text"
     )]
     pub tag: Option<String>,
-    /// Extra labels.
+    /// Labels; only gateways use them (an error elsewhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<BTreeMap<String, String>>,
     /// Kubernetes settings applied to the rendered objects.
@@ -234,6 +242,54 @@ pub struct K8sSpec {
     /// Container readiness probe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<Object>,
+    /// Pod volumes, merged by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volumes: Option<Vec<Value>>,
+    /// Container volume mounts, merged by mount path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume_mounts: Option<Vec<Value>>,
+    /// Path-based edits of rendered objects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlays: Option<Vec<Overlay>>,
+}
+
+impl K8sSpec {
+    /// The settings given, by their YAML names (overlays aside).
+    pub fn fields_set(&self) -> Vec<&'static str> {
+        let tree = serde_json::to_value(self).unwrap_or(Value::Null);
+        K8S_FIELDS
+            .iter()
+            .copied()
+            .filter(|f| *f != "overlays" && tree.get(*f).is_some())
+            .collect()
+    }
+}
+
+/// One `k8s.overlays` entry: an object and the edits made to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Overlay {
+    /// The object's apiVersion (any when unset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// The object's kind.
+    pub kind: String,
+    /// The object's name.
+    pub name: String,
+    /// The edits, in order.
+    #[serde(default)]
+    pub patches: Vec<OverlayPatch>,
+}
+
+/// One edit of an overlay: set the value at `path`, or delete it when there is no value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverlayPatch {
+    /// Dotted path with list selectors (`spec.template.spec.containers.[name:discovery]`).
+    pub path: String,
+    /// The value to set; none deletes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
 }
 
 /// The fields of [`K8sSpec`] as written in YAML, for path checks and suggestions.
@@ -254,6 +310,9 @@ pub const K8S_FIELDS: &[&str] = &[
     "imagePullPolicy",
     "priorityClassName",
     "readinessProbe",
+    "volumes",
+    "volumeMounts",
+    "overlays",
 ];
 
 /// The fields of `spec` as written in YAML.
@@ -264,6 +323,7 @@ pub const SPEC_FIELDS: &[&str] = &[
     "revision",
     "namespace",
     "installPackagePath",
+    "compatibilityVersion",
     "meshConfig",
     "components",
     "values",

@@ -1,14 +1,20 @@
-//! The values tree: chart defaults (`manifests/values/defaults.yaml`) and the checks that
-//! `values.*` paths name real values.
+//! The `values` tree an IstioOperator may set, and the checks that `values.*` paths name real
+//! values.
+//!
+//! The known tree is built from the charts' defaults (`manifests/values/*.yaml`) as the
+//! IstioOperator addresses them: `values.global.*` (every chart's globals), `values.pilot.*`
+//! (istiod's own settings), `values.gateways.<name>.*`, `values.cni.*`, `values.ztunnel.*`,
+//! `values.base.*`, and the settings istiod's chart shares at the top level
+//! (`meshConfig`, `telemetry`, `sidecarInjectorWebhook`, …), plus the few settings Istio
+//! accepts that no chart lists a default for (`global.platform`, `profile`, …).
 
 use std::sync::OnceLock;
 
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
+use crate::render::chart::merge;
+use crate::render::data;
 use istio_core::suggest::closest;
-
-/// The embedded chart defaults.
-const DEFAULTS_YAML: &str = include_str!("../../../../manifests/values/defaults.yaml");
 
 /// Keys whose subtrees are free-form (Kubernetes objects, label maps, mesh config ...).
 const OPEN_KEYS: &[&str] = &[
@@ -26,25 +32,115 @@ const OPEN_KEYS: &[&str] = &[
     "deploymentLabels",
     "deploymentAnnotations",
     "serviceAccountAnnotations",
+    "sidecarInjectorWebhookAnnotations",
+    "daemonSetLabels",
     "injectedAnnotations",
     "templates",
     "meshNetworks",
     "seccompProfile",
     "securityContext",
+    "seLinuxOptions",
     "autoscaleBehavior",
     "lifecycle",
     "annotations",
     "memory",
     "cpu",
+    "tracer",
+    "dnsConfig",
+    "gatewayClasses",
+    "updateStrategy",
+    "arch",
+    "defaultNodeSelector",
+    "serviceAccount",
 ];
 
-/// The chart default values, parsed once.
+/// istiod's settings shared at the top level of `values` (the rest are `values.pilot.*`).
+const SHARED_ISTIOD_KEYS: &[&str] = &[
+    "meshConfig",
+    "telemetry",
+    "sidecarInjectorWebhook",
+    "istiodRemote",
+    "revision",
+    "revisionTags",
+    "ownerName",
+    "experimental",
+    "gatewayClasses",
+];
+
+/// The known values tree, built once.
 pub fn defaults() -> &'static Value {
-    static DEFAULTS: OnceLock<Value> = OnceLock::new();
-    DEFAULTS.get_or_init(|| {
-        // The file is part of the binary and covered by tests; a parse failure is a build bug.
-        serde_saphyr::from_str(DEFAULTS_YAML).unwrap_or(Value::Null)
-    })
+    static TREE: OnceLock<Value> = OnceLock::new();
+    TREE.get_or_init(build)
+}
+
+fn without(v: &Value, keys: &[&str]) -> Value {
+    let mut m: Map<String, Value> = v.as_object().cloned().unwrap_or_default();
+    m.retain(|k, _| !keys.contains(&k.as_str()));
+    Value::Object(m)
+}
+
+fn build() -> Value {
+    let chart = |n: &str| data::chart_values(n).clone();
+    let istiod = chart("istiod");
+    let base = chart("base");
+    let ingress = chart("istio-ingress");
+    let egress = chart("istio-egress");
+    let cni = chart("istio-cni");
+    let ztunnel = chart("ztunnel");
+
+    let mut global = Value::Object(Map::new());
+    for c in [&istiod, &base, &ingress, &egress, &cni, &ztunnel] {
+        merge(&mut global, &c["global"]);
+    }
+    // Settings Istio reads that no chart gives a default for.
+    merge(
+        &mut global,
+        &json!({"platform": "", "profile": "", "proxy": {"variant": ""}, "tracer": {}}),
+    );
+
+    let mut gateways = json!({
+        "istio-ingressgateway": ingress["gateways"]["istio-ingressgateway"],
+        "istio-egressgateway": egress["gateways"]["istio-egressgateway"],
+    });
+    // `enabled` turns a gateway component on or off (istioctl's older switch); a gateway
+    // chart may also take a hub, tag and replica count of its own.
+    for gw in ["istio-ingressgateway", "istio-egressgateway"] {
+        merge(
+            &mut gateways[gw],
+            &json!({"enabled": false, "hub": "", "tag": "", "replicaCount": 0, "podLabels": {},
+                    "autoscaleBehavior": {}, "configVolumes": [], "additionalContainers": []}),
+        );
+    }
+    merge(&mut gateways, &istiod["gateways"]);
+
+    let mut root = Map::new();
+    for k in SHARED_ISTIOD_KEYS {
+        if let Some(v) = istiod.get(*k) {
+            root.insert((*k).to_owned(), v.clone());
+        }
+    }
+    let mut pilot = without(&istiod, &["global", "base", "gateways"]);
+    merge(
+        &mut pilot,
+        &json!({"enabled": false, "pdb": {"maxUnavailable": 0}}),
+    );
+    root.insert("pilot".into(), pilot);
+    root.insert("global".into(), global);
+    root.insert("gateways".into(), gateways);
+    let mut base_tree = base["base"].clone();
+    merge(&mut base_tree, &istiod["base"]);
+    merge(&mut base_tree, &json!({"validationFailurePolicy": ""}));
+    root.insert("base".into(), base_tree);
+    let mut cni_tree = without(&cni, &["global"]);
+    // `enabled` turns the CNI component on or off (istioctl's older switch).
+    merge(&mut cni_tree, &json!({"enabled": false}));
+    root.insert("cni".into(), cni_tree);
+    root.insert("ztunnel".into(), without(&ztunnel, &["global"]));
+    root.insert("defaultRevision".into(), base["defaultRevision"].clone());
+    root.insert("profile".into(), "".into());
+    root.insert("platform".into(), "".into());
+    root.insert("compatibilityVersion".into(), "".into());
+    Value::Object(root)
 }
 
 /// Why a values path was rejected.
@@ -58,7 +154,7 @@ pub struct UnknownValue {
     pub expected: Option<&'static str>,
 }
 
-/// Checks a values path (without the leading `values.`) against the defaults tree. Returns the
+/// Checks a values path (without the leading `values.`) against the known tree. Returns the
 /// default found at the path (`None` below open maps, lists or unknown gateway names).
 pub fn check_path(segments: &[String]) -> Result<Option<&'static Value>, UnknownValue> {
     let mut node = defaults();
@@ -148,10 +244,21 @@ mod tests {
 
     #[test]
     fn known_and_open_paths_pass() {
-        assert!(check_path(&segs("global.proxy.resources.requests.cpu")).is_ok());
-        assert!(check_path(&segs("pilot.resources.limits.memory")).is_ok());
-        assert!(check_path(&segs("pilot.env.FOO")).is_ok());
-        assert!(check_path(&segs("gateways.my-gw.autoscaleEnabled")).is_ok());
+        for p in [
+            "global.proxy.resources.requests.cpu",
+            "pilot.resources.limits.memory",
+            "pilot.env.FOO",
+            "gateways.my-gw.autoscaleEnabled",
+            "cni.ambient.enabled",
+            "ztunnel.resourceName",
+            "global.platform",
+            "compatibilityVersion",
+            "base.excludedCRDs",
+            "global.defaultTolerations",
+            "sidecarInjectorWebhook.templates.x",
+        ] {
+            assert!(check_path(&segs(p)).is_ok(), "{p}");
+        }
     }
 
     #[test]
@@ -160,6 +267,7 @@ mod tests {
         assert_eq!(err.path, "global.proxi");
         assert_eq!(err.suggestion.as_deref(), Some("proxy"));
         assert!(check_path(&segs("pilot.autoscaleEnabled.x")).is_err());
+        assert!(check_path(&segs("autoscaleEnabled")).is_err());
     }
 
     #[test]

@@ -74,6 +74,7 @@ schema_analyzers! {
     SERVICE_ENTRY: SERVICE_ENTRY => "schema.ValidationAnalyzer.ServiceEntry";
     SIDECAR: SIDECAR => "schema.ValidationAnalyzer.Sidecar";
     TELEMETRY: TELEMETRY => "schema.ValidationAnalyzer.Telemetry";
+    TRAFFIC_EXTENSION: TRAFFIC_EXTENSION => "schema.ValidationAnalyzer.TrafficExtension";
     VIRTUAL_SERVICE: VIRTUAL_SERVICE => "schema.ValidationAnalyzer.VirtualService" + [IST0130, IST0131];
     WASM_PLUGIN: WASM_PLUGIN => "schema.ValidationAnalyzer.WasmPlugin";
     WORKLOAD_ENTRY: WORKLOAD_ENTRY => "schema.ValidationAnalyzer.WorkloadEntry";
