@@ -129,6 +129,18 @@ impl IndexedText {
         ))
     }
 
+    /// The byte offset of 1-based `line` and `column` (counted in characters, as YAML parsers
+    /// count them), clamped to the end of that line; the end of the text for a line it does
+    /// not have. Costs the one line.
+    pub fn offset_of(&self, line: u32, column: u32) -> usize {
+        let Some(range) = self.lines.line_range(&self.text, line) else {
+            return self.text.len();
+        };
+        let body = self.text.get(range.clone()).unwrap_or_default();
+        let skip = column.saturating_sub(1) as usize;
+        range.start + body.char_indices().nth(skip).map_or(body.len(), |(i, _)| i)
+    }
+
     /// The span from byte `offset` to the end of its line (for a label at a position).
     pub fn rest_of_line(&self, offset: usize) -> SourceSpan {
         let offset = offset.min(self.text.len());
@@ -223,6 +235,11 @@ mod tests {
         assert_eq!(text.line_span(4), None);
         assert_eq!(text.rest_of_line(7), SourceSpan::new(7.into(), 9));
         assert_eq!(text.rest_of_line(999), SourceSpan::new(29.into(), 0));
+        assert_eq!(text.offset_of(2, 5), 7);
+        assert_eq!(text.offset_of(2, 99), 16, "clamped to the line");
+        assert_eq!(text.offset_of(9, 1), 29, "a line past the end");
+        let wide = IndexedText::new(Arc::from("a: 1\nü: é\n"));
+        assert_eq!(wide.offset_of(2, 4), 9, "columns count characters");
     }
 
     /// A small deterministic generator (xorshift), so that the comparison below covers many
