@@ -62,6 +62,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshConfig
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetworksFile -d 'A MeshNetworks file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''
 false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l max-diagnostics -d 'Print at most N diagnostics about inputs that cannot be loaded, then one line counting the rest (0: print all; -o sarif always lists every one)' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s r -l revision -d 'The control-plane revision to analyze against: its mesh config (ConfigMap istio-<revision>) and injector (istio-sidecar-injector-<revision>)' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l remote-contexts -d 'Kubeconfig contexts of remote clusters analyzed together with the current one (multicluster analysis; not --context), comma-separated or repeated' -r

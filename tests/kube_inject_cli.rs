@@ -348,6 +348,31 @@ fn template_errors_name_the_template_and_line() {
     );
 }
 
+/// A bad document deep in a large stream is reported on its line, counted as the parser counts
+/// lines (a lone CR breaks one), and its code frame shows that line.
+#[test]
+fn a_bad_document_at_the_end_of_a_large_stream_is_framed_on_its_line() {
+    let mut docs: Vec<String> = (0..3000)
+        .map(|i| format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\n"))
+        .collect();
+    docs[0] = "apiVersion: v1\rkind: Service\nmetadata:\n  name: s0\n".to_owned();
+    docs.push("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad: value\n".to_owned());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.yaml");
+    std::fs::write(&path, docs.join("---\n")).unwrap();
+    let out = inject(path.to_str().unwrap());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // 3000 documents of 4 lines and their 3000 `---` lines come first.
+    let err = flat(&out);
+    assert!(
+        err.contains("line 15004: document 3001 is not valid YAML"),
+        "{err}"
+    );
+    let raw = String::from_utf8_lossy(&out.stderr);
+    assert!(raw.contains("15004 │   name: bad: value"), "{raw}");
+}
+
 #[test]
 fn bad_input_fails_with_the_document_and_line_and_prints_nothing() {
     let out = inject(&fixture("bad-yaml.yaml"));

@@ -18,6 +18,7 @@ use miette::IntoDiagnostic;
 use crate::cli::GlobalArgs;
 use istio_analysis::analyzer::{builtins, Analyzer};
 use istio_analysis::catalog::documentation_index;
+use istio_analysis::load::LoadError;
 use istio_analysis::message::Level;
 use istio_analysis::output::{self, log::LogStyle};
 use istio_analysis::{ClusterSource, Request};
@@ -135,6 +136,9 @@ pub struct AnalyzeArgs {
     /// Files that cannot be read or parsed do not make the exit code non-zero
     #[arg(long = "ignore-unknown")]
     pub ignore_unknown: bool,
+    /// Print at most N diagnostics about inputs that cannot be loaded, then one line counting the rest (0: print all; -o sarif always lists every one)
+    #[arg(long = "max-diagnostics", default_value_t = DEFAULT_MAX_DIAGNOSTICS, value_name = "N")]
+    pub max_diagnostics: usize,
     /// How long to wait for the cluster's resources
     #[arg(long, default_value = "30s", value_parser = istio_core::duration::parse_flag, value_name = "DURATION")]
     pub timeout: std::time::Duration,
@@ -151,6 +155,34 @@ pub struct AnalyzeArgs {
         value_delimiter = ','
     )]
     pub remote_contexts: Vec<String>,
+}
+
+/// How many load diagnostics are printed unless `--max-diagnostics` says otherwise.
+pub const DEFAULT_MAX_DIAGNOSTICS: usize = 50;
+
+/// The diagnostics to print and those only counted, for `--max-diagnostics max` (0: no limit).
+fn split_diagnostics(errors: &[LoadError], max: usize) -> (&[LoadError], &[LoadError]) {
+    match max {
+        0 => (errors, &[]),
+        max => errors.split_at(max.min(errors.len())),
+    }
+}
+
+/// The one line that counts the diagnostics not printed (`None` when all were).
+fn hidden_summary(hidden: &[LoadError]) -> Option<String> {
+    let first = hidden.first()?;
+    let files: std::collections::BTreeSet<&str> = hidden.iter().map(|e| e.file.as_str()).collect();
+    let place = match files.len() {
+        1 => first.file.clone(),
+        n => format!("{n} files"),
+    };
+    let what = match hidden.len() {
+        1 => "1 more input error".to_owned(),
+        n => format!("{n} more input errors"),
+    };
+    Some(format!(
+        "... and {what} in {place}, not shown (--max-diagnostics=0 prints them all; -o sarif lists each one)"
+    ))
 }
 
 /// Prints the analyzers as istioctl does: a name line and an indented description each.
@@ -218,7 +250,11 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     }
     if !report.load.errors.is_empty() {
         let color = args.color.enabled(std::io::stderr().is_terminal());
-        eprint!("{}", output::load_errors(&report.load.errors, color));
+        let (shown, hidden) = split_diagnostics(&report.load.errors, args.max_diagnostics);
+        eprint!("{}", output::load_errors(shown, color));
+        if let Some(line) = hidden_summary(hidden) {
+            eprintln!("{line}");
+        }
     }
     let scope = if args.all_namespaces {
         "all namespaces".to_owned()
@@ -376,6 +412,38 @@ mod tests {
         assert!(ColorChoice::Always.enabled(false));
         assert!(!ColorChoice::Never.enabled(true));
         assert!(!ColorChoice::Auto.enabled(false));
+    }
+
+    fn error(file: &str, line: u32) -> LoadError {
+        LoadError {
+            file: file.to_owned(),
+            line: Some(line),
+            at: None,
+            message: "the resource has no kind".to_owned(),
+        }
+    }
+
+    #[test]
+    fn diagnostics_past_the_limit_are_counted_in_one_line() {
+        let errors: Vec<LoadError> = (1..=120).map(|l| error("big.yaml", l)).collect();
+        let (shown, hidden) = split_diagnostics(&errors, 50);
+        assert_eq!((shown.len(), hidden[0].line), (50, Some(51)));
+        assert_eq!(
+            hidden_summary(hidden).as_deref(),
+            Some("... and 70 more input errors in big.yaml, not shown (--max-diagnostics=0 prints them all; -o sarif lists each one)")
+        );
+        let (shown, hidden) = split_diagnostics(&errors, 0);
+        assert_eq!((shown.len(), hidden_summary(hidden)), (120, None));
+        let (shown, hidden) = split_diagnostics(&errors, 500);
+        assert_eq!((shown.len(), hidden.len()), (120, 0));
+        let mixed = [error("a.yaml", 1), error("b.yaml", 2)];
+        assert_eq!(
+            hidden_summary(&mixed[1..]).as_deref(),
+            Some("... and 1 more input error in b.yaml, not shown (--max-diagnostics=0 prints them all; -o sarif lists each one)")
+        );
+        assert!(
+            hidden_summary(&mixed).is_some_and(|l| l.contains("2 more input errors in 2 files"))
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
+use istio_core::yaml::IndexedText;
 use istio_inject::sources;
 use istio_inject::workload::{inject_stream, DocError};
 use miette::{Diagnostic, NamedSource, SourceSpan};
@@ -63,7 +65,7 @@ struct InputError {
     file: String,
     message: String,
     #[source_code]
-    src: NamedSource<String>,
+    src: NamedSource<IndexedText>,
     #[label("{label}")]
     span: SourceSpan,
     label: String,
@@ -79,21 +81,10 @@ fn config_error(
     miette::Report::new(sources::input_error(what, message, help))
 }
 
-/// Byte offset of a 1-based line and column in `text`.
-fn offset_of(text: &str, line: u32, column: u32) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1) as usize)
-        .map(str::len)
-        .sum();
-    let line_len = text[start.min(text.len())..]
-        .find('\n')
-        .unwrap_or(text.len() - start.min(text.len()));
-    start.min(text.len()) + (column.saturating_sub(1) as usize).min(line_len)
-}
-
 fn input_error(file: &str, text: &str, e: DocError) -> miette::Report {
-    let offset = offset_of(text, e.line, e.column.max(1));
+    // Located, and its frame cut, through the text's line index: the lines around the error.
+    let source = IndexedText::new(Arc::from(text));
+    let offset = source.offset_of(e.line, e.column.max(1));
     let label = match &e.workload {
         Some(w) => format!("document {} ({w})", e.document),
         None => format!("document {}", e.document),
@@ -108,7 +99,7 @@ fn input_error(file: &str, text: &str, e: DocError) -> miette::Report {
     miette::Report::new(InputError {
         file: file.to_string(),
         message: format!("line {}: {}", e.line, e.message),
-        src: NamedSource::new(file, text.to_string()),
+        src: NamedSource::new(file, source),
         span: (offset, 0).into(),
         label,
         help,

@@ -3,11 +3,13 @@
 //! finding, what could not be loaded); printing and exit codes are the caller's.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use miette::{miette, IntoDiagnostic};
 use serde_json::Value;
 
+use istio_core::yaml::SecretScrubber;
 use istio_kube::ClusterConfig;
 
 use crate::analyzer::Analyzer;
@@ -16,7 +18,7 @@ use crate::kinds::MESH_NETWORKS;
 use crate::load::{load_inputs_keeping, Keep, LoadOptions, LoadReport};
 use crate::mesh::{networks_resource, MeshConfig};
 use crate::message::Level;
-use crate::resource::{Origin, Resource};
+use crate::resource::{Origin, Resource, Source};
 use crate::run::{run, select, Finding, RunOptions};
 use crate::store::StoreBuilder;
 use crate::suppress::Suppressions;
@@ -227,11 +229,15 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
     );
     let mut load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
     // A message about a document may quote it: Secret values never reach the user.
+    // Each file's Secret values are gathered once, whatever the number of its errors.
+    let mut scrubbers: std::collections::HashMap<*const Source, SecretScrubber> =
+        std::collections::HashMap::new();
     for error in &mut load.errors {
         if let Some((_, source)) = &error.at {
-            if let std::borrow::Cow::Owned(scrubbed) =
-                istio_core::yaml::scrub_secrets(&source.text(), &error.message)
-            {
+            let scrubber = scrubbers
+                .entry(Arc::as_ptr(source))
+                .or_insert_with(|| SecretScrubber::new(&source.text()));
+            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&error.message) {
                 error.message = scrubbed;
             }
         }

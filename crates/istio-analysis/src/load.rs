@@ -12,7 +12,7 @@ use super::kinds::{is_cluster_scoped, kind_key};
 use super::resource::{Origin, Resource, Source};
 use super::store::StoreBuilder;
 use istio_core::inputs::Input;
-use istio_core::yaml::{parse_tree, split_documents, DocumentChunk};
+use istio_core::yaml::{parse_tree, split_documents, DocumentChunk, IndexedText, LineIndex};
 
 /// An input that could not be used, or a document in it.
 #[derive(Debug, Clone)]
@@ -28,14 +28,15 @@ pub struct LoadError {
 }
 
 /// A [`LoadError`] as a miette diagnostic: `file:line: message`, with a code frame when the
-/// file's text is at hand.
+/// file's text is at hand. The frame is read through the file's line index, so drawing it costs
+/// the lines it shows, wherever they are in the file.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{place}: {message}")]
 pub struct LoadDiagnostic {
     place: String,
     message: String,
     #[source_code]
-    code: Option<NamedSource<Arc<str>>>,
+    code: Option<NamedSource<IndexedText>>,
     #[label("here")]
     span: Option<SourceSpan>,
 }
@@ -53,19 +54,9 @@ impl LoadError {
     pub fn diagnostic(&self) -> LoadDiagnostic {
         let (code, span) = match &self.at {
             Some((offset, source)) => {
-                let text = source.text();
-                let text: &str = &text;
-                let start = (*offset).min(text.len());
-                let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-                let end = if text[start..end].ends_with('\r') {
-                    end - 1
-                } else {
-                    end
-                };
-                (
-                    Some(NamedSource::new(&source.name, source.frame_text())),
-                    Some(SourceSpan::new(start.into(), end - start)),
-                )
+                let text = source.indexed();
+                let span = text.rest_of_line(*offset);
+                (Some(NamedSource::new(&source.name, text)), Some(span))
             }
             None => (None, None),
         };
@@ -235,17 +226,6 @@ pub fn load_source(
     load_documents(source, None, opts, &Keep::All, store, report);
 }
 
-/// The byte offset of 1-based `line` of `text` (whose first line is `first_line`, at `start`).
-fn offset_of_line(text: &str, start: usize, first_line: u32, line: u32) -> usize {
-    let skip = line.saturating_sub(first_line) as usize;
-    if skip == 0 {
-        return start;
-    }
-    text.get(start..)
-        .and_then(|rest| rest.match_indices('\n').nth(skip - 1))
-        .map_or(start, |(i, _)| start + i + 1)
-}
-
 /// What one document of a file yields, decided without the store (so documents can be parsed
 /// in parallel) and then added to it in file order.
 enum Parsed {
@@ -321,7 +301,13 @@ fn load_documents(
         };
         for (doc, line) in one.into_iter().chain(items) {
             if let Err(message) = add_resource(doc, origin(line), opts, store) {
-                let at = offset_of_line(text, chunk.range.start, chunk.first_line, line);
+                // The file's line index is built on the first such error, and shared by the
+                // others and by their code frames.
+                let at = source
+                    .indexed()
+                    .lines()
+                    .line_start(line)
+                    .unwrap_or(chunk.range.start);
                 report.errors.push(error(line, at, message));
             }
         }
@@ -341,11 +327,9 @@ fn read_document(
         .and_then(|doc| std::str::from_utf8(doc).err())
     {
         let offset = chunk.range.start + bad.valid_up_to();
-        let line = chunk.first_line
-            + text[chunk.range.start..offset]
-                .bytes()
-                .filter(|&b| b == b'\n')
-                .count() as u32;
+        // Lines counted as everywhere else (a lone `\r` breaks one), over this document only.
+        let line = chunk.first_line - 1
+            + LineIndex::new(&text[chunk.range.start..offset]).line_of(usize::MAX);
         let byte = original.and_then(|b| b.get(offset)).copied().unwrap_or(0);
         return Parsed::Problem(
             line,
@@ -501,6 +485,41 @@ mod tests {
         assert_eq!(cm.label("a"), Some("b"));
         let (_, svc) = store.iter().nth(1).expect("service");
         assert!(svc.root().get("spec").is_some());
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_reported_on_their_line() {
+        let opts = LoadOptions {
+            default_namespace: "default".to_owned(),
+            recursive: false,
+        };
+        // A lone CR breaks a line, as the parser and the line index count lines.
+        let bytes =
+            b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkind: x\rdata: \xE9\n"
+                .to_vec();
+        let mut builder = StoreBuilder::default();
+        let mut report = LoadReport::default();
+        load_bytes(
+            "u.yaml".into(),
+            bytes,
+            &opts,
+            &Keep::All,
+            &mut builder,
+            &mut report,
+        );
+        let found: Vec<_> = report
+            .errors
+            .iter()
+            .map(|e| (e.line, &*e.message))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Some(6),
+                "the document is not valid UTF-8 (byte 0xE9); it is skipped"
+            )]
+        );
+        assert_eq!(builder.build().iter().count(), 1);
     }
 
     #[test]

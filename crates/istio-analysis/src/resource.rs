@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use istio_core::tree::{Document, Map, Node};
-use istio_core::yaml::PathSegment;
+use istio_core::yaml::{IndexedText, LineIndex, PathSegment};
 
 /// Index of a resource in its [`super::store::Store`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,16 +13,27 @@ pub struct ResourceId(pub u32);
 ///
 /// Resources carry the lines of their fields, so once a file is loaded its text is needed only
 /// to draw code frames: a file's text is released after loading ([`Source::release`]) and read
-/// again when a frame is drawn. Text that cannot be read again (stdin) stays.
+/// again when a frame is drawn. Text that cannot be read again (stdin) stays. The text's line
+/// index is built once, on the first diagnostic that needs it ([`Source::indexed`]), so that
+/// every diagnostic of a large file costs what its own lines cost. Code frames are drawn from
+/// the text with the values of Secrets masked, byte for byte
+/// (`istio_core::yaml::mask_secrets`), so offsets and lines still fit.
 #[derive(Debug)]
 pub struct Source {
     /// The name shown to users: the path as given, or `-` for stdin.
     pub name: String,
     /// Where to read the text again; `None` for stdin and generated text.
     path: Option<std::path::PathBuf>,
-    text: std::sync::Mutex<Option<Arc<str>>>,
-    /// The text with Secret values masked, once a code frame asked for it.
-    masked: std::sync::OnceLock<Arc<str>>,
+    held: std::sync::Mutex<Held>,
+}
+
+/// The text of a [`Source`] while it is held, and, once a code frame asked for them, that text
+/// with Secret values masked and its line index.
+#[derive(Debug, Default)]
+struct Held {
+    text: Option<Arc<str>>,
+    masked: Option<Arc<str>>,
+    lines: Option<Arc<LineIndex>>,
 }
 
 impl Source {
@@ -31,30 +42,16 @@ impl Source {
         Source {
             name,
             path,
-            text: std::sync::Mutex::new(Some(text)),
-            masked: std::sync::OnceLock::new(),
+            held: std::sync::Mutex::new(Held {
+                text: Some(text),
+                ..Held::default()
+            }),
         }
     }
 
-    /// The text to draw code frames from: [`Source::text`] with the values of Secrets masked
-    /// (`istio_core::yaml::mask_secrets`), byte for byte, so that offsets and lines still fit.
-    /// Everything shown to users from a file's text goes through here.
-    pub fn frame_text(&self) -> Arc<str> {
-        self.masked
-            .get_or_init(|| {
-                let text = self.text();
-                match istio_core::yaml::mask_secrets(&text) {
-                    std::borrow::Cow::Borrowed(_) => text.clone(),
-                    std::borrow::Cow::Owned(masked) => Arc::from(masked),
-                }
-            })
-            .clone()
-    }
-
-    /// The whole text (read again from the file if it was released; empty if that fails).
-    pub fn text(&self) -> Arc<str> {
-        let mut text = self.text.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = text.as_ref() {
+    /// The text, read again from the file if it was released (empty if that fails).
+    fn held_text(&self, held: &mut Held) -> Arc<str> {
+        if let Some(t) = held.text.as_ref() {
             return t.clone();
         }
         let bytes = self
@@ -63,14 +60,44 @@ impl Source {
             .and_then(|p| istio_core::inputs::read(p).ok())
             .unwrap_or_default();
         let read: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).as_ref());
-        *text = Some(read.clone());
+        *held = Held {
+            text: Some(read.clone()),
+            ..Held::default()
+        };
         read
     }
 
-    /// Drops the text when it can be read again, to keep memory to the analysis itself.
+    /// The whole text (read again from the file if it was released; empty if that fails).
+    pub fn text(&self) -> Arc<str> {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        self.held_text(&mut held)
+    }
+
+    /// The whole text with Secret values masked and its line index (both built on the first
+    /// call, then shared), for code frames and for the lines of byte offsets. Everything shown
+    /// to users from a file's text goes through here.
+    pub fn indexed(&self) -> IndexedText {
+        let mut held = self.held.lock().unwrap_or_else(|e| e.into_inner());
+        let text = self.held_text(&mut held);
+        let masked = held
+            .masked
+            .get_or_insert_with(|| match istio_core::yaml::mask_secrets(&text) {
+                std::borrow::Cow::Borrowed(_) => text.clone(),
+                std::borrow::Cow::Owned(masked) => Arc::from(masked),
+            })
+            .clone();
+        let lines = held
+            .lines
+            .get_or_insert_with(|| Arc::new(LineIndex::new(&masked)))
+            .clone();
+        IndexedText::with_index(masked, lines)
+    }
+
+    /// Drops the text (and its index) when it can be read again, to keep memory to the
+    /// analysis itself.
     pub fn release(&self) {
         if self.path.is_some() {
-            *self.text.lock().unwrap_or_else(|e| e.into_inner()) = None;
+            *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Held::default();
         }
     }
 }

@@ -95,10 +95,12 @@ pub fn validate_text(text: &str) -> Vec<Problem> {
     problems.sort_by_key(|p| p.line);
     // A message may quote a value (a base64 error quotes the text): Secret values never reach
     // the user.
-    for p in &mut problems {
-        if let std::borrow::Cow::Owned(scrubbed) = istio_core::yaml::scrub_secrets(text, &p.message)
-        {
-            p.message = scrubbed;
+    if !problems.is_empty() {
+        let scrubber = istio_core::yaml::SecretScrubber::new(text);
+        for p in &mut problems {
+            if let std::borrow::Cow::Owned(scrubbed) = scrubber.scrub(&p.message) {
+                p.message = scrubbed;
+            }
         }
     }
     problems

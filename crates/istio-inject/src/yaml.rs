@@ -277,7 +277,9 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
             });
         }
     };
-    for (n, line) in (1u32..).zip(text.split_inclusive('\n')) {
+    // Lines as the parser counts them (a lone `\r` breaks one too), from the shared index.
+    let lines = istio_core::yaml::LineIndex::new(text);
+    for line in text.split_inclusive('\n') {
         let next = offset + line.len();
         let l = line.trim_end_matches(['\r', '\n']);
         let is_marker = l.strip_prefix("---").is_some_and(|rest| {
@@ -287,7 +289,7 @@ pub fn split(text: &str) -> Vec<Chunk<'_>> {
         if is_marker {
             push(start..offset, start_line);
             start = next;
-            start_line = n + 1;
+            start_line = lines.line_of(next);
         }
         offset = next;
     }
@@ -534,5 +536,9 @@ mod tests {
         let chunks = split("a: 1\n---\n# c\n---\nb: 2\n");
         assert_eq!(chunks.len(), 2);
         assert_eq!(chunks[1].first_line, 5);
+        // A lone CR breaks a line for the parser, so for the split too.
+        let chunks = split("a: 1\rb: 2\r\n---\nc: [\n");
+        assert_eq!(chunks[1].first_line, 4);
+        assert_eq!(parse("x: 1\ry: [\n").unwrap_err().line, 2);
     }
 }

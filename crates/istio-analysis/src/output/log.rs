@@ -2,14 +2,12 @@
 //! `Error [IST0101] (VirtualService default/reviews a.yaml:12) <message>`, followed by a hint
 //! line and, when asked (on a terminal), a code frame pointing at the field's line.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
 
+use istio_core::yaml::IndexedText;
 use miette::{GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 
 use crate::message::Level;
-use crate::resource::Source;
 use crate::run::Finding;
 
 /// How the log is drawn.
@@ -27,7 +25,7 @@ pub struct LogStyle {
 struct Frame {
     code: &'static str,
     #[source_code]
-    text: NamedSource<Arc<str>>,
+    text: NamedSource<IndexedText>,
     #[label("{code}")]
     span: SourceSpan,
 }
@@ -42,44 +40,15 @@ fn level_color(level: Level) -> &'static str {
     }
 }
 
-/// Byte offsets of the starts of the lines of texts, computed once per file.
-#[derive(Default)]
-struct LineStarts {
-    by_source: HashMap<*const Source, Vec<usize>>,
-}
-
-impl LineStarts {
-    /// The byte span of 1-based `line` of `source`, without its indentation and line break.
-    fn span(&mut self, source: &Arc<Source>, line: u32) -> Option<SourceSpan> {
-        let text = source.text();
-        let text: &str = &text;
-        let starts = self
-            .by_source
-            .entry(Arc::as_ptr(source))
-            .or_insert_with(|| {
-                std::iter::once(0)
-                    .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect()
-            });
-        let start = *starts.get(line.checked_sub(1)? as usize)?;
-        let end = starts
-            .get(line as usize)
-            .map_or(text.len(), |&next| next.saturating_sub(1));
-        let body = text.get(start..end)?.trim_end_matches('\r');
-        let indent = body.len() - body.trim_start().len();
-        Some(SourceSpan::new(
-            (start + indent).into(),
-            body.len().saturating_sub(indent),
-        ))
-    }
-}
-
-/// Renders the code frame of one finding, without miette's header line.
-fn frame(handler: &GraphicalReportHandler, f: &Finding, span: SourceSpan) -> Option<String> {
+/// Renders the code frame of one finding at 1-based `line` of its source, without miette's
+/// header line. The frame is read through the source's line index: it costs the lines shown.
+fn frame(handler: &GraphicalReportHandler, f: &Finding, line: u32) -> Option<String> {
     let source = f.source.as_ref()?;
+    let text = source.indexed();
+    let span = text.line_span(line)?;
     let diagnostic = Frame {
         code: f.entry.code,
-        text: NamedSource::new(&source.name, source.frame_text()),
+        text: NamedSource::new(&source.name, text),
         span,
     };
     let mut rendered = String::new();
@@ -110,7 +79,6 @@ pub fn render(findings: &[Finding], style: LogStyle) -> String {
         .with_context_lines(1)
         .with_links(false)
         .with_urls(false);
-    let mut lines = LineStarts::default();
     let mut out = String::new();
     for f in findings {
         let place = match &f.location {
@@ -129,11 +97,11 @@ pub fn render(findings: &[Finding], style: LogStyle) -> String {
         if !style.frames {
             continue;
         }
-        let span = match (&f.source, &f.location) {
-            (Some(source), Some((_, line))) => lines.span(source, *line),
-            _ => None,
-        };
-        if let Some(text) = span.and_then(|span| frame(&handler, f, span)) {
+        let frame = f
+            .location
+            .as_ref()
+            .and_then(|(_, line)| frame(&handler, f, *line));
+        if let Some(text) = frame {
             out.push_str(&text);
             out.push('\n');
         }

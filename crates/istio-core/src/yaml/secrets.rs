@@ -51,29 +51,38 @@ pub fn mask_secrets(text: &str) -> Cow<'_, str> {
 /// Shortest value scrubbed from messages: shorter ones would blank out unrelated words.
 const MIN_SCRUBBED: usize = 3;
 
-/// `message` with every Secret value of `text` that it quotes masked (as `*`s of its length).
-pub fn scrub_secrets<'m>(text: &str, message: &'m str) -> Cow<'m, str> {
-    let mut values: Vec<&str> = secret_ranges(text)
-        .into_iter()
-        .filter_map(|r| text.get(r))
-        .map(|v| v.trim().trim_matches(['"', '\'']))
-        .filter(|v| v.len() >= MIN_SCRUBBED)
-        .collect();
-    if values.is_empty() {
-        return Cow::Borrowed(message);
+/// The Secret values of a text, gathered once, to scrub from any number of messages about it
+/// (each message costs its own length times the values, never the text's length).
+#[derive(Debug, Clone, Default)]
+pub struct SecretScrubber {
+    /// The values, longest first, so that a value containing another is masked whole.
+    values: Vec<String>,
+}
+
+impl SecretScrubber {
+    /// The scrubber of `text`'s Secret values (see the module documentation).
+    pub fn new(text: &str) -> Self {
+        let mut values: Vec<String> = secret_ranges(text)
+            .into_iter()
+            .filter_map(|r| text.get(r))
+            .map(|v| v.trim().trim_matches(['"', '\'']))
+            .filter(|v| v.len() >= MIN_SCRUBBED)
+            .map(str::to_owned)
+            .collect();
+        values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        values.dedup();
+        SecretScrubber { values }
     }
-    // Longest first, so that a value containing another is masked whole.
-    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
-    let mut out = message.to_owned();
-    for v in values {
-        if out.contains(v) {
-            out = out.replace(v, &"*".repeat(v.chars().count()));
+
+    /// `message` with every Secret value it quotes masked (as `*`s of its length).
+    pub fn scrub<'m>(&self, message: &'m str) -> Cow<'m, str> {
+        let mut out: Cow<'m, str> = Cow::Borrowed(message);
+        for v in &self.values {
+            if out.contains(v.as_str()) {
+                out = Cow::Owned(out.replace(v.as_str(), &"*".repeat(v.chars().count())));
+            }
         }
-    }
-    if out == message {
-        Cow::Borrowed(message)
-    } else {
-        Cow::Owned(out)
+        out
     }
 }
 
@@ -424,10 +433,14 @@ mod tests {
     #[test]
     fn messages_lose_the_values_they_quote() {
         let message = "data.password: \"aHVudGVyMg==\" is not valid base64 (hint: s3cr3t-t0ken)";
+        let scrubber = SecretScrubber::new(SECRET);
         assert_eq!(
-            scrub_secrets(SECRET, message),
+            scrubber.scrub(message),
             "data.password: \"************\" is not valid base64 (hint: ************)"
         );
-        assert_eq!(scrub_secrets(SECRET, "nothing here"), "nothing here");
+        assert!(matches!(
+            scrubber.scrub("nothing here"),
+            Cow::Borrowed("nothing here")
+        ));
     }
 }

@@ -29,6 +29,15 @@ fn marker_kind(line: &str) -> Option<bool> {
     None
 }
 
+/// How many `\r` of `line` (a line up to its `\n`) are not the first half of a `\r\n`.
+fn lone_carriage_returns(line: &str) -> u32 {
+    if !line.contains('\r') {
+        return 0;
+    }
+    let body = line.strip_suffix("\r\n").unwrap_or(line);
+    body.bytes().filter(|&b| b == b'\r').count() as u32
+}
+
 /// Splits `text` into documents. Empty documents (only blank lines and comments) are dropped.
 pub fn split_documents(text: &str) -> Vec<DocumentChunk> {
     let mut chunks = Vec::new();
@@ -45,13 +54,18 @@ pub fn split_documents(text: &str) -> Vec<DocumentChunk> {
             chunks.push(DocumentChunk { range, first_line });
         }
     };
-    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
+    // Lines are counted as the parser and the line index count them: a lone `\r` breaks a
+    // line too.
+    let mut line_no = 1u32;
+    for line in text.split_inclusive('\n') {
         let next = offset + line.len();
+        let breaks = u32::from(line.ends_with('\n')) + lone_carriage_returns(line);
         if marker_kind(line).is_some() {
             push(&mut chunks, start..offset, start_line);
             start = next;
-            start_line = line_no + 1;
+            start_line = line_no.saturating_add(breaks);
         }
+        line_no = line_no.saturating_add(breaks);
         offset = next;
     }
     push(&mut chunks, start..text.len(), start_line);
@@ -74,6 +88,15 @@ mod tests {
             bodies,
             vec![("a: 1\n", 1), ("b: 2\nc: 3\n", 5), ("d: 4", 9)]
         );
+    }
+
+    #[test]
+    fn a_lone_carriage_return_breaks_a_line() {
+        let text = "a: 1\rb: 2\r\n---\nc: 3\n";
+        let chunks = split_documents(text);
+        assert_eq!(chunks[1].first_line, 4);
+        let err = crate::yaml::parse_document("x: 1\ry: [\n", 1, 0).expect_err("invalid");
+        assert_eq!(err.line, 2, "the parser counts it too");
     }
 
     #[test]
