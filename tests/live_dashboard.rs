@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStderr, Command, Stdio};
 
 use istio_kube::Cluster;
@@ -88,8 +88,8 @@ fn flat(stderr: &[u8]) -> String {
 }
 
 impl Env {
-    fn cluster_for(&self, kubeconfig: &PathBuf) -> Cluster {
-        let path = kubeconfig.clone();
+    fn cluster_for(&self, kubeconfig: &Path) -> Cluster {
+        let path = kubeconfig.to_path_buf();
         self.rt
             .block_on(async move { Cluster::connect(Some(&path), None).await.expect("connects") })
     }
@@ -145,7 +145,7 @@ impl Env {
         );
     }
 
-    fn command(&self, kubeconfig: &PathBuf, args: &[&str]) -> Command {
+    fn command(&self, kubeconfig: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_istioctl"));
         cmd.arg("-c").arg(kubeconfig).args(args);
         cmd.env_remove("BROWSER");
@@ -157,7 +157,7 @@ impl Env {
         self.fails_as(&self.kubeconfig, args)
     }
 
-    fn fails_as(&self, kubeconfig: &PathBuf, args: &[&str]) -> (i32, String) {
+    fn fails_as(&self, kubeconfig: &Path, args: &[&str]) -> (i32, String) {
         let out = self
             .command(kubeconfig, args)
             .stdin(Stdio::null())
