@@ -40,6 +40,9 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "install" -d 'Appl
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "dash" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "d" -d 'Open an addon\'s or a component\'s web UI through a port forward'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "x" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "experimental" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -204,6 +207,411 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -l con
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s i -l istioNamespace -d 'Istio system namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand verify-install" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from grafana" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from jaeger" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from kiali" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from prometheus" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from skywalking" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from zipkin" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from envoy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -l ctrlz_port -l ui-port -d 'ControlZ port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from controlz" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s r -l revision -d 'Control plane revision, when no pod or selector is given' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -l ui-port -d 'istiod\'s monitoring port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from istiod-debug" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dashboard; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from grafana" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from jaeger" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from kiali" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from prometheus" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from skywalking" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from zipkin" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from envoy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -l ctrlz_port -l ui-port -d 'ControlZ port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from controlz" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s r -l revision -d 'Control plane revision, when no pod or selector is given' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -l ui-port -d 'istiod\'s monitoring port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from istiod-debug" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand dash; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and not __fish_seen_subcommand_from grafana jaeger kiali prometheus skywalking zipkin envoy proxy controlz istiod-debug help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from grafana" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from jaeger" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from kiali" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from prometheus" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from skywalking" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -l ui-port -d 'The component dashboard UI port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from zipkin" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from envoy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -l ui-port -d 'The proxy\'s admin port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from proxy" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -l ctrlz_port -l ui-port -d 'ControlZ port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from controlz" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s l -l selector -d 'Label selector of the pod (instead of a name)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s r -l revision -d 'Control plane revision, when no pod or selector is given' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -l ui-port -d 'istiod\'s monitoring port' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s p -l port -d 'Local port to listen to (0: the dashboard\'s own port if free, else any free port)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -l address -d 'Address to listen on: an IP address, or localhost for both 127.0.0.1 and ::1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -l browser -d 'Open the dashboard in a browser (--browser=false only prints the URL)' -r -f -a "true\t''
+false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from istiod-debug" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
@@ -232,21 +640,32 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fi
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "manifest" -d 'Commands related to Istio manifests'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "x" -d 'Experimental commands'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "translate" -d 'Translate an IstioOperator into the values files of Istio\'s Helm charts'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "dump" -d 'Dump an Istio configuration profile, merged with any -f/--set input'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "diff" -d 'Show the differences between two Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "grafana" -d 'Open Grafana web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "jaeger" -d 'Open Jaeger web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "kiali" -d 'Open Kiali web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "prometheus" -d 'Open Prometheus web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "skywalking" -d 'Open SkyWalking web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "zipkin" -d 'Open Zipkin web UI'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "envoy" -d 'Open the Envoy admin web UI of a pod\'s proxy'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from x" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'

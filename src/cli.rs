@@ -73,6 +73,9 @@ pub enum Command {
     KubeInject(cmd::kube_inject::KubeInjectArgs),
     /// Verify that the cluster matches what the configuration renders
     VerifyInstall(cmd::verify_install::VerifyInstallArgs),
+    /// Open an addon's or a component's web UI through a port forward
+    #[command(visible_aliases = ["dash", "d"])]
+    Dashboard(cmd::dashboard::DashboardArgs),
     /// Experimental commands
     #[command(name = "x", visible_alias = "experimental")]
     X(cmd::precheck::ExperimentalArgs),

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod completion;
+pub mod dashboard;
 pub mod install;
 pub mod kube_inject;
 pub mod manifest;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Uninstall(args) => uninstall::run(&args, &cli.global),
         Command::KubeInject(args) => kube_inject::run(&args, &cli.global),
         Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),
+        Command::Dashboard(args) => dashboard::run(&args, &cli.global),
         Command::X(args) => precheck::run(&args, &cli.global),
     }
 }

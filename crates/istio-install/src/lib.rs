@@ -5,6 +5,7 @@
 //! table of the kinds we own.
 #![deny(missing_docs)]
 
+pub mod addons;
 pub mod apply;
 pub mod install;
 pub mod kinds;

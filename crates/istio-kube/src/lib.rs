@@ -20,6 +20,8 @@ use miette::Diagnostic;
 use serde_json::Value;
 use thiserror::Error;
 
+pub mod portforward;
+
 /// The one field manager of every server-side apply this client makes.
 pub const FIELD_MANAGER: &str = "istioctl-rs";
 
@@ -231,6 +233,11 @@ impl Cluster {
     /// The kubeconfig context in use.
     pub fn context(&self) -> &str {
         &self.context
+    }
+
+    /// The namespace of the kubeconfig context (`default` when it names none).
+    pub fn default_namespace(&self) -> &str {
+        self.client.default_namespace()
     }
 
     /// (Re-)reads the API's groups and kinds, e.g. after CRDs were applied.
