@@ -341,13 +341,9 @@ pub fn all() -> super::Funcs {
             }
             Ok(Value::string_map(m))
         }),
-        ("toJsonMap", |a| {
-            let mut m = BTreeMap::new();
-            for v in a {
-                m.extend(map_arg(v));
-            }
-            Ok(Value::map(m))
-        }),
+        // Istio's `toJsonMap`: the maps merged (later ones win) and written as a JSON
+        // object, which is also a YAML flow mapping.
+        ("toJsonMap", |a| Ok(Value::str(&to_json_map(a)))),
         ("mergeMaps", |a| {
             let mut m = BTreeMap::new();
             for v in a {
@@ -840,6 +836,20 @@ pub fn append_multus_network(existing: &str, network: &str) -> String {
     format!("{existing}, {network}")
 }
 
+/// Istio's `toJsonMap`: merges `map[string]string` arguments, later keys winning, and
+/// encodes the result as `encoding/json` does (sorted keys, HTML characters escaped).
+fn to_json_map(maps: &[Value]) -> String {
+    let mut merged = serde_json::Map::new();
+    let mut entries = BTreeMap::new();
+    for m in maps {
+        entries.extend(map_arg(m).into_iter().map(|(k, v)| (k, strval(&v))));
+    }
+    for (k, v) in entries {
+        merged.insert(k, Json::String(v));
+    }
+    go_json(&Json::Object(merged))
+}
+
 fn omit_nil(v: &Value) -> Value {
     match v {
         Value::Map(m) => {
@@ -1058,5 +1068,38 @@ mod tests {
             "<nil>|%!s(<nil>)"
         );
         assert_eq!(base64(b"ab"), "YWI=");
+    }
+
+    #[test]
+    fn to_json_map_merges_and_encodes() {
+        let map = |pairs: &[(&str, &str)]| {
+            Value::string_map(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), Value::str(v)))
+                    .collect(),
+            )
+        };
+        assert_eq!(to_json_map(&[]), "{}");
+        assert_eq!(to_json_map(&[Value::Nil]), "{}");
+        assert_eq!(
+            to_json_map(&[
+                map(&[("b", "1"), ("a", "x")]),
+                map(&[("b", "2"), ("c", "<&>")]),
+            ]),
+            r#"{"a":"x","b":"2","c":"\u003c\u0026\u003e"}"#
+        );
+        let t = crate::template::Template::parse(
+            "t",
+            "labels:{{ toJsonMap (omit .m \"drop\") (strdict \"k\" .n) | nindent 2 }}",
+        )
+        .unwrap();
+        let mut data = BTreeMap::new();
+        data.insert("m".to_string(), map(&[("drop", "x"), ("keep", "y")]));
+        data.insert("n".to_string(), Value::str("gw"));
+        assert_eq!(
+            t.render(&Value::map(data)).unwrap(),
+            "labels:\n  {\"k\":\"gw\",\"keep\":\"y\"}"
+        );
     }
 }

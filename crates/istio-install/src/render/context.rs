@@ -64,7 +64,14 @@ impl Context {
 }
 
 /// The injection templates the injector ConfigMap carries, by name.
-const INJECTION_TEMPLATES: &[&str] = &["sidecar", "gateway", "grpc-simple", "grpc-agent"];
+const INJECTION_TEMPLATES: &[&str] = &[
+    "sidecar",
+    "gateway",
+    "grpc-simple",
+    "grpc-agent",
+    "waypoint",
+    "kube-gateway",
+];
 
 #[cfg(test)]
 mod tests {
