@@ -54,6 +54,8 @@ pub struct Request {
     pub mesh_networks_file: Option<PathBuf>,
     /// Stop after loading (the cost of parsing alone, for benchmarks).
     pub parse_only: bool,
+    /// User rule files and directories (`--rules` and the default locations).
+    pub rules: Vec<PathBuf>,
 }
 
 /// What an analysis found.
@@ -85,18 +87,21 @@ impl Report {
 /// a malformed `-S`, an unreadable mesh file, a cluster that cannot be read); a bad input
 /// document is not an error but a [`LoadReport`] entry, and everything else is still analyzed.
 pub fn analyze(request: &Request) -> miette::Result<Report> {
-    let selected = select(&request.analyzers).map_err(|e| match e.suggestion {
-        Some(s) => miette!(
-            help = istio_core::suggest::did_you_mean(&s),
-            "unknown analyzer {:?}",
-            e.name
-        ),
-        None => miette!(
-            help = "list them with --list-analyzers",
-            "unknown analyzer {:?}",
-            e.name
-        ),
-    })?;
+    let builtin_names: Vec<&str> = crate::analyzer::builtins().iter().map(|b| b.name).collect();
+    let loaded_rules = crate::rules::load(&request.rules, &builtin_names);
+    let selected =
+        select(&request.analyzers, &loaded_rules.rules).map_err(|e| match e.suggestion {
+            Some(s) => miette!(
+                help = istio_core::suggest::did_you_mean(&s),
+                "unknown analyzer {:?}",
+                e.name
+            ),
+            None => miette!(
+                help = "list them with --list-analyzers",
+                "unknown analyzer {:?}",
+                e.name
+            ),
+        })?;
     let (suppressions, warnings) =
         Suppressions::parse(&request.suppress).map_err(|e| miette!("{e}"))?;
     let mut builder = StoreBuilder::default();
@@ -143,7 +148,9 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
             .flat_map(|a| a.inputs().iter().map(|kind| kind.0))
             .collect(),
     );
-    let load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
+    let mut load = load_inputs_keeping(&request.files, &opts, &keep, &mut builder);
+    // A rule that cannot be used is reported as an input that cannot be (the other rules run).
+    load.errors.splice(0..0, loaded_rules.errors);
     let store = builder.build();
     let mut report = Report {
         load,
@@ -161,7 +168,7 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
         suppressions,
     };
     let selected: Vec<&dyn Analyzer> = selected.into_iter().collect();
-    report.findings = run(&selected, &store, &mesh, &run_opts);
+    report.findings = run(&selected, &store, &mesh, &run_opts, &mut report.load.errors);
     Ok(report)
 }
 
