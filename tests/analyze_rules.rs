@@ -86,6 +86,8 @@ fn virtualservice_timeout_example() {
     let r = run(&[
         "--rules",
         &example("virtualservice-timeout.yaml"),
+        "--analyzer",
+        "user.VirtualServiceTimeoutAnalyzer",
         "-o",
         "json",
         &fixture("timeouts.yaml"),
@@ -344,7 +346,7 @@ fn log_output_names_the_user_code() {
     ]);
     assert!(
         r.stdout.contains(&format!(
-            "Error [USR0002] ({}:10) DestinationRule plain disables TLS to plain.default.svc.cluster.local",
+            "Error [USR0002] (DestinationRule default/plain {}:10) DestinationRule plain disables TLS to plain.default.svc.cluster.local",
             fixture("tls.yaml")
         )),
         "{}",
@@ -464,8 +466,8 @@ fn mistakes_in_rules_are_errors_at_their_lines_and_the_rest_runs() {
         )),
         "{e}"
     );
-    assert!(e.contains(&format!("{d}/b-unknown-field.yaml:7: unknown field \"mesage\" in a rule; did you mean \"message\"?")), "{e}");
-    assert!(e.contains(&format!("{d}/c-wrong-type.yaml:11: rule user.Type: the expression failed on DestinationRule default/plain (and on 2 other resources): a check must give a bool, but gave string plain.default.svc.cluster.local")), "{e}");
+    assert!(e.contains(&format!("{d}/b-unknown-field.yaml:6: unknown field \"mesage\" in a rule; did you mean \"message\"?")), "{e}");
+    assert!(e.contains(&format!("{d}/c-wrong-type.yaml:11: rule user.Type: the expression failed on DestinationRule default/plain (and on 2 other resources): a check must give a bool")), "{e}");
     assert!(e.contains(&format!("{d}/d-runtime.yaml:11: rule user.Runtime: the expression failed on DestinationRule default/one-port")), "{e}");
     assert!(
         e.contains(&format!(
@@ -475,7 +477,9 @@ fn mistakes_in_rules_are_errors_at_their_lines_and_the_rest_runs() {
     );
     assert!(e.contains(&format!("{d}/g-variable.yaml:11: the expression \"objet.spec.host != \\\"\\\"\" uses the unknown variable \"objet\"; did you mean \"object\"?")), "{e}");
     assert!(
-        e.contains(&format!("{d}/h-level.yaml:6: unknown level \"5\"")),
+        e.contains(&format!(
+            "{d}/h-level.yaml:5: \"level\" of rule user.Level must be a string, not a number"
+        )),
         "{e}"
     );
     // Errors make the run fail even without findings at the threshold.
