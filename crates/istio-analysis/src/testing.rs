@@ -44,7 +44,13 @@ pub fn analyze_with_mesh(
         istio_namespace: "istio-system".to_owned(),
         ..RunOptions::default()
     };
-    run(&[analyzer], &store, &mesh, &opts)
+    let mut rule_errors = Vec::new();
+    let findings = run(&[analyzer], &store, &mesh, &opts, &mut rule_errors);
+    assert!(
+        rule_errors.is_empty(),
+        "built-in analyzers report no rule errors"
+    );
+    findings
         .into_iter()
         .map(|f| {
             (

@@ -172,6 +172,7 @@ mod tests {
             &store,
             &MeshConfig::defaults("istio-system"),
             &RunOptions::default(),
+            &mut Vec::new(),
         )
     }
 
