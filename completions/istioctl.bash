@@ -212,7 +212,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__analyze)
-            opts="-A -L -o -S -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --timeout --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-A -L -o -S -R -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --timeout --rules --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,6 +271,10 @@ _istioctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l meshNetwor
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s R -l recursive -d 'Recurse into directories' -r -f -a "true\t''
 false\t''"
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l rules -d 'Load user rules (YAML files with CEL checks) from this directory or file (repeatable), besides .istioctl/rules and $XDG_CONFIG_HOME/istioctl/rules' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s n -l namespace -d 'Kubernetes namespace' -r
