@@ -320,7 +320,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__analyze)
-            opts="-k -A -L -o -S -R -r -v -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --max-diagnostics --timeout --revision --verbose --remote-contexts --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-k -A -L -o -S -R -r -v -c -n -i -h --use-kube --all-namespaces --analyzer --list-analyzers --output --output-threshold --failure-threshold --suppress --color --meshConfigFile --meshNetworksFile --recursive --ignore-unknown --max-diagnostics --timeout --revision --verbose --remote-contexts --rules --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,6 +399,10 @@ _istioctl() {
                     return 0
                     ;;
                 --remote-contexts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

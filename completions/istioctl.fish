@@ -69,6 +69,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l max-diagno
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l timeout -d 'How long to wait for the cluster\'s resources' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s r -l revision -d 'The control-plane revision to analyze against: its mesh config (ConfigMap istio-<revision>) and injector (istio-sidecar-injector-<revision>)' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l remote-contexts -d 'Kubeconfig contexts of remote clusters analyzed together with the current one (multicluster analysis; not --context), comma-separated or repeated' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l rules -d 'Load user rules (YAML files with CEL checks) from this directory or file (repeatable), besides .istioctl/rules and $XDG_CONFIG_HOME/istioctl/rules' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand analyze" -s n -l namespace -d 'Kubernetes namespace' -r

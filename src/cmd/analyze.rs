@@ -155,6 +155,9 @@ pub struct AnalyzeArgs {
         value_delimiter = ','
     )]
     pub remote_contexts: Vec<String>,
+    /// Load user rules (YAML files with CEL checks) from this directory or file (repeatable), besides .istioctl/rules and $XDG_CONFIG_HOME/istioctl/rules
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
 }
 
 /// How many load diagnostics are printed unless `--max-diagnostics` says otherwise.
@@ -185,11 +188,29 @@ fn hidden_summary(hidden: &[LoadError]) -> Option<String> {
     ))
 }
 
-/// Prints the analyzers as istioctl does: a name line and an indented description each.
-fn list_analyzers() -> String {
+impl AnalyzeArgs {
+    /// The rule locations: the default directories that exist, then `--rules`.
+    fn rule_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = istio_analysis::rules::default_dirs();
+        dirs.extend(self.rules.iter().cloned());
+        dirs
+    }
+}
+
+/// Prints the analyzers as istioctl does: a name line and an indented description each; user
+/// rules follow, marked with their file.
+fn list_analyzers(rules: &[&istio_analysis::rules::Rule]) -> String {
     let mut out = String::from("Available analyzers:\n");
     for a in builtins() {
         out.push_str(&format!("* {}:\n    {}\n", a.name(), a.description()));
+    }
+    for r in rules {
+        out.push_str(&format!(
+            "* {} (user rule, {}):\n    {}\n",
+            r.name(),
+            r.path(),
+            r.description()
+        ));
     }
     out
 }
@@ -197,8 +218,14 @@ fn list_analyzers() -> String {
 /// Runs `istioctl analyze`.
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     if args.list_analyzers {
-        super::term::write_stdout(&list_analyzers())?;
-        return Ok(ExitCode::SUCCESS);
+        let names: Vec<&str> = builtins().iter().map(|b| b.name).collect();
+        let loaded = istio_analysis::rules::load(&args.rule_dirs(), &names);
+        if !loaded.errors.is_empty() {
+            let color = args.color.enabled(std::io::stderr().is_terminal());
+            eprint!("{}", output::load_errors(&loaded.errors, color));
+        }
+        super::term::write_stdout(&list_analyzers(&loaded.rules))?;
+        return Ok(ExitCode::from(u8::from(!loaded.errors.is_empty())));
     }
     let namespace = global.namespace.as_deref().unwrap_or("default");
     if !args.remote_contexts.is_empty() && !args.use_kube {
@@ -237,6 +264,7 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         mesh_config_file: args.mesh_config_file.clone(),
         mesh_networks_file: args.mesh_networks_file.clone(),
         parse_only: std::env::var_os(PARSE_ONLY_ENV).is_some(),
+        rules: args.rule_dirs(),
     };
     let mut report = istio_analysis::analyze(&request)?;
     for warning in &report.warnings {
@@ -448,7 +476,7 @@ mod tests {
 
     #[test]
     fn lists_analyzers_as_istioctl() {
-        let text = list_analyzers();
+        let text = list_analyzers(&[]);
         assert!(text.starts_with("Available analyzers:\n* "));
         assert!(text.contains("* service.PortNameAnalyzer:\n    "));
     }

@@ -63,6 +63,8 @@ pub struct Request {
     pub mesh_networks_file: Option<PathBuf>,
     /// Stop after loading (the cost of parsing alone, for benchmarks).
     pub parse_only: bool,
+    /// User rule files and directories (`--rules` and the default locations).
+    pub rules: Vec<PathBuf>,
 }
 
 /// An error in how the analysis was asked for (an unknown analyzer, a malformed `-S`):
@@ -141,7 +143,9 @@ impl Report {
 /// a malformed `-S`, an unreadable mesh file, a cluster that cannot be read); a bad input
 /// document is not an error but a [`LoadReport`] entry, and everything else is still analyzed.
 pub fn analyze(request: &Request) -> miette::Result<Report> {
-    let selected = select(&request.analyzers).map_err(|e| UsageError {
+    let builtin_names: Vec<&str> = crate::analyzer::builtins().iter().map(|b| b.name).collect();
+    let loaded_rules = crate::rules::load(&request.rules, &builtin_names);
+    let selected = select(&request.analyzers, &loaded_rules.rules).map_err(|e| UsageError {
         message: format!("unknown analyzer {:?}", e.name),
         help: Some(match e.suggestion {
             Some(s) => istio_core::suggest::did_you_mean(&s),
@@ -242,6 +246,8 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
             }
         }
     }
+    // A rule that cannot be used is reported as an input that cannot be (the other rules run).
+    load.errors.splice(0..0, loaded_rules.errors);
     let store = builder.build();
     let mut report = Report {
         load,
@@ -272,7 +278,7 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
         })
         .collect();
     let selected: Vec<&dyn Analyzer> = selected.into_iter().collect();
-    report.findings = run(&selected, &store, &mesh, &run_opts);
+    report.findings = run(&selected, &store, &mesh, &run_opts, &mut report.load.errors);
     Ok(report)
 }
 

@@ -8,6 +8,7 @@
 
 use super::catalog::Code;
 use super::kinds::Kind;
+use super::load::LoadError;
 use super::mesh::MeshConfig;
 use super::message::Message;
 use super::store::Store;
@@ -24,6 +25,11 @@ pub trait Analyzer: Send + Sync {
     fn codes(&self) -> &[Code];
     /// Examines the store and reports messages into `ctx`.
     fn analyze(&self, ctx: &mut Context<'_>);
+    /// The user rule this analyzer is, if it is one (user rules run together, sharing the
+    /// conversion of each resource).
+    fn user_rule(&self) -> Option<&crate::rules::Rule> {
+        None
+    }
 }
 
 /// A built-in analyzer, as [`analyzer!`](crate::analyzer!) registers it.
@@ -154,6 +160,7 @@ pub struct Context<'a> {
     inputs: &'a [Kind],
     codes: &'a [Code],
     messages: Vec<Message>,
+    errors: Vec<LoadError>,
 }
 
 impl<'a> Context<'a> {
@@ -168,6 +175,7 @@ impl<'a> Context<'a> {
             inputs: &[],
             codes: &[],
             messages: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -195,8 +203,18 @@ impl<'a> Context<'a> {
         self.messages.push(message);
     }
 
+    /// Reports user-rule expressions that could not be evaluated.
+    pub fn rule_errors(&mut self, errors: Vec<LoadError>) {
+        self.errors.extend(errors);
+    }
+
     /// The messages reported so far.
     pub fn into_messages(self) -> Vec<Message> {
         self.messages
+    }
+
+    /// The messages and the user-rule errors reported so far.
+    pub fn into_results(self) -> (Vec<Message>, Vec<LoadError>) {
+        (self.messages, self.errors)
     }
 }

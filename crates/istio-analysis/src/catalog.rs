@@ -26,10 +26,44 @@ pub struct Entry {
     pub args: &'static [&'static str],
 }
 
-/// A message code of the catalog. The only values are the constants of [`codes`], generated
-/// from the catalog, so an analyzer cannot report a code the catalog lacks.
+/// A message code: one of the catalog's constants ([`codes`], generated from the catalog, the
+/// only codes a built-in analyzer can name), or a user rule's own code, which exists only once
+/// [`Code::register_user`] has checked and registered the rule's entry at run time.
 #[derive(Clone, Copy)]
 pub struct Code(&'static Entry);
+
+/// Where a user rule's code comes from: its rule file, and the page documenting it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserOrigin {
+    /// The analyzer (rule) name.
+    pub analyzer: String,
+    /// The rule file, as found.
+    pub file: String,
+    /// The line of the rule's `code` in that file.
+    pub line: u32,
+    /// The rule's documentation URL (its `url`, or empty).
+    pub url: String,
+}
+
+/// Codes registered by user rules, sorted by code.
+fn user_codes() -> &'static std::sync::RwLock<Vec<(Code, &'static UserOrigin)>> {
+    static USER: std::sync::RwLock<Vec<(Code, &'static UserOrigin)>> =
+        std::sync::RwLock::new(Vec::new());
+    &USER
+}
+
+/// A user code that cannot be registered: why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UserCodeError {
+    /// Not letters followed by digits, e.g. `USR0001`.
+    #[error("code {0:?} is not an upper-case prefix and digits, like USR0001")]
+    Malformed(String),
+    /// The `IST` prefix belongs to Istio's catalog.
+    #[error(
+        "code {0:?} uses Istio's prefix IST; give user rules a prefix of their own, like USR0001"
+    )]
+    Reserved(String),
+}
 
 /// One constant per catalog code, e.g. [`codes::IST0101`] (`ReferencedResourceNotFound`).
 pub mod codes {
@@ -50,12 +84,52 @@ impl Code {
     }
 
     /// The code written as `text` (e.g. in `-S` or a suppression annotation), if the catalog
-    /// has it.
+    /// has it or a loaded user rule registered it.
     pub fn parse(text: &str) -> Option<Code> {
         codes::ALL
             .binary_search_by(|c| c.as_str().cmp(text))
             .ok()
             .map(|i| codes::ALL[i])
+            .or_else(|| Code::user(text).map(|(c, _)| c))
+    }
+
+    /// Registers a user rule's entry (its code must not be Istio's `IST…`) and returns its code.
+    /// Registering a code again replaces the earlier entry (the same rule loaded twice, e.g. by
+    /// two runs in one process); rule loading refuses two rules with one code in one run.
+    pub fn register_user(entry: Entry, origin: UserOrigin) -> Result<Code, UserCodeError> {
+        let code = entry.code;
+        let letters = code.bytes().take_while(u8::is_ascii_uppercase).count();
+        let digits = &code[letters..];
+        if letters == 0 || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(UserCodeError::Malformed(code.to_owned()));
+        }
+        if code.starts_with("IST") {
+            return Err(UserCodeError::Reserved(code.to_owned()));
+        }
+        // Rules are loaded once per run and live as long as it: their entries are leaked.
+        let new = Code(Box::leak(Box::new(entry)));
+        let origin: &'static UserOrigin = Box::leak(Box::new(origin));
+        let mut user = user_codes().write().unwrap_or_else(|e| e.into_inner());
+        match user.binary_search_by(|(c, _)| c.as_str().cmp(code)) {
+            Ok(i) => user[i] = (new, origin),
+            Err(i) => user.insert(i, (new, origin)),
+        }
+        Ok(new)
+    }
+
+    /// A registered user code and where it comes from.
+    pub fn user(text: &str) -> Option<(Code, &'static UserOrigin)> {
+        let user = user_codes().read().unwrap_or_else(|e| e.into_inner());
+        user.binary_search_by(|(c, _)| c.as_str().cmp(text))
+            .ok()
+            .map(|i| user[i])
+    }
+
+    /// Where the code comes from, when a user rule registered it.
+    pub fn user_origin(self) -> Option<&'static UserOrigin> {
+        Code::user(self.as_str())
+            .filter(|(c, _)| std::ptr::eq(c.0, self.0))
+            .map(|(_, o)| o)
     }
 
     /// Every code, sorted.
@@ -137,8 +211,12 @@ pub fn documentation_index() -> String {
     )
 }
 
-/// The documentation page istio.io keeps for a code.
+/// The documentation page istio.io keeps for a code; for a user rule's code, the rule's own
+/// `url` (empty when it has none).
 pub fn documentation_url(code: &str) -> String {
+    if let Some((_, origin)) = Code::user(code) {
+        return origin.url.clone();
+    }
     format!("{}/{}/", documentation_index(), code.to_ascii_lowercase())
 }
 

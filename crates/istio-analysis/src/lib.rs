@@ -15,6 +15,7 @@ pub mod mesh;
 pub mod message;
 pub mod output;
 pub mod resource;
+pub mod rules;
 pub mod run;
 pub mod store;
 pub mod suppress;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::analyzer::{builtins, Analyzer, Context};
 use super::catalog::{self, Entry};
-use super::load::{load_bytes, Keep, LoadOptions, LoadReport};
+use super::load::{load_bytes, Keep, LoadError, LoadOptions, LoadReport};
 use super::mesh::MeshConfig;
 use super::message::{Level, Message};
 use super::resource::{Origin, Source};
@@ -57,11 +57,16 @@ pub struct UnknownAnalyzer {
     pub suggestion: Option<String>,
 }
 
-/// Selects analyzers by name (all when `names` is empty).
-pub fn select(names: &[String]) -> Result<Vec<&'static dyn Analyzer>, UnknownAnalyzer> {
+/// Selects analyzers by name among the built-ins and the loaded user `rules` (all when `names`
+/// is empty).
+pub fn select(
+    names: &[String],
+    rules: &[&'static crate::rules::Rule],
+) -> Result<Vec<&'static dyn Analyzer>, UnknownAnalyzer> {
     let all: Vec<&'static dyn Analyzer> = builtins()
         .into_iter()
         .map(|b| b as &'static dyn Analyzer)
+        .chain(rules.iter().map(|r| *r as &'static dyn Analyzer))
         .collect();
     if names.is_empty() {
         return Ok(all);
@@ -111,22 +116,27 @@ pub fn analyze_bytes(bytes: &[u8]) -> (Vec<Finding>, LoadReport) {
         &store,
         &MeshConfig::defaults("istio-system"),
         &run_opts,
+        &mut report.errors,
     );
     (findings, report)
 }
 
 /// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings,
-/// without those that are suppressed or (without `-A`) about other namespaces.
+/// without those that are suppressed or (without `-A`) about other namespaces. User rules
+/// whose expressions fail on a resource add errors to `rule_errors`.
 pub fn run(
     selected: &[&dyn Analyzer],
     store: &Store,
     mesh: &MeshConfig,
     opts: &RunOptions,
+    rule_errors: &mut Vec<LoadError>,
 ) -> Vec<Finding> {
-    let workers = super::cores().min(selected.len().max(1));
-    let chunk = selected.len().div_ceil(workers).max(1);
-    let messages: Vec<Message> = std::thread::scope(|scope| {
-        let handles: Vec<_> = selected
+    let (rules, builtin): (Vec<&dyn Analyzer>, Vec<&dyn Analyzer>) =
+        selected.iter().partition(|a| a.user_rule().is_some());
+    let workers = super::cores().min(builtin.len().max(1));
+    let chunk = builtin.len().div_ceil(workers).max(1);
+    let mut messages: Vec<Message> = std::thread::scope(|scope| {
+        let handles: Vec<_> = builtin
             .chunks(chunk)
             .map(|group| {
                 scope.spawn(move || {
@@ -149,6 +159,13 @@ pub fn run(
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
+    // User rules run together: each resource is converted once for all of them.
+    let rules: Vec<&crate::rules::Rule> = rules.iter().filter_map(|a| a.user_rule()).collect();
+    if !rules.is_empty() {
+        let (found, errors) = crate::rules::eval::evaluate(&rules, store, mesh);
+        messages.extend(found);
+        rule_errors.extend(errors);
+    }
     let mut findings: Vec<Finding> = messages
         .into_iter()
         .filter(|m| !suppressed(m, store, &opts.suppressions))

@@ -114,7 +114,13 @@ pub fn analyze_with_mesh(analyzer: &dyn Analyzer, fixtures: &[&str], mesh: MeshC
         ..RunOptions::default()
     };
     let base = fixtures_dir().display().to_string();
-    let found = run(&[analyzer], &store, &mesh, &opts)
+    let mut rule_errors = Vec::new();
+    let findings = run(&[analyzer], &store, &mesh, &opts, &mut rule_errors);
+    assert!(
+        rule_errors.is_empty(),
+        "built-in analyzers report no rule errors"
+    );
+    let found = findings
         .into_iter()
         .map(|f| Found {
             code: f.entry.code.to_owned(),

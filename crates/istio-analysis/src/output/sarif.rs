@@ -45,13 +45,21 @@ pub fn path_uri(path: &str) -> String {
 }
 
 fn rule(entry: &Entry) -> Value {
-    json!({
+    let mut rule = json!({
         "id": entry.code,
         "name": entry.name,
         "shortDescription": {"text": entry.description},
         "helpUri": catalog::documentation_url(entry.code),
         "defaultConfiguration": {"level": sarif_level(entry.level)},
-    })
+    });
+    // A user rule's metadata comes from its file: no istio.io page, unless it names its own.
+    if let Some((_, origin)) = catalog::Code::user(entry.code) {
+        if origin.url.is_empty() {
+            rule.as_object_mut().map(|r| r.remove("helpUri"));
+        }
+        rule["properties"] = json!({"userRule": true, "file": origin.file, "line": origin.line});
+    }
+    rule
 }
 
 fn logical(origin: &str) -> Value {
