@@ -73,6 +73,8 @@ pub enum Command {
     KubeInject(cmd::kube_inject::KubeInjectArgs),
     /// Verify that the cluster matches what the configuration renders
     VerifyInstall(cmd::verify_install::VerifyInstallArgs),
+    /// Revision tags: stable names for control plane revisions
+    Tag(cmd::tag::TagArgs),
     /// Experimental commands
     #[command(name = "x", visible_alias = "experimental")]
     X(cmd::precheck::ExperimentalArgs),

@@ -8,6 +8,8 @@ pub mod manifest;
 pub mod precheck;
 pub mod profile;
 pub mod progress;
+pub mod table;
+pub mod tag;
 pub mod term;
 pub mod uninstall;
 pub mod validate;
@@ -57,6 +59,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Uninstall(args) => uninstall::run(&args, &cli.global),
         Command::KubeInject(args) => kube_inject::run(&args, &cli.global),
         Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),
+        Command::Tag(args) => tag::run(&args, &cli.global),
         Command::X(args) => precheck::run(&args, &cli.global),
     }
 }
