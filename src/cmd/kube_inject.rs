@@ -7,13 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use istio_inject::config::{InjectConfig, Values};
-use istio_inject::inject::Settings;
-use istio_inject::mesh::MeshConfig;
+use istio_inject::sources;
 use istio_inject::workload::{inject_stream, DocError};
-use istio_inject::yaml;
 use miette::{Diagnostic, NamedSource, SourceSpan};
-use serde_json::Value;
 
 use crate::cli::GlobalArgs;
 
@@ -75,37 +71,12 @@ struct InputError {
     help: Option<String>,
 }
 
-/// A configuration input (file or ConfigMap key) that could not be used.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("cannot use {what}: {message}")]
-#[diagnostic(code(istioctl::kube_inject::config))]
-struct ConfigInputError {
-    what: String,
-    message: String,
-    #[help]
-    help: Option<String>,
-}
-
 fn config_error(
     what: impl Into<String>,
     message: impl std::fmt::Display,
     help: Option<&str>,
 ) -> miette::Report {
-    miette::Report::new(ConfigInputError {
-        what: what.into(),
-        message: message.to_string(),
-        help: help.map(str::to_string),
-    })
-}
-
-fn read_file(path: &Path, what: &str) -> miette::Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        config_error(
-            format!("{what} {}", path.display()),
-            e,
-            Some("check the path; the file must be readable UTF-8 text"),
-        )
-    })
+    miette::Report::new(sources::input_error(what, message, help))
 }
 
 /// Byte offset of a 1-based line and column in `text`.
@@ -144,100 +115,6 @@ fn input_error(file: &str, text: &str, e: DocError) -> miette::Report {
     })
 }
 
-/// The native sidecar switch: `ENABLE_NATIVE_SIDECARS` (`true` or `false`; unset injects a
-/// classic sidecar container, as offline injection cannot see the cluster's kubelets).
-fn native_sidecars() -> miette::Result<bool> {
-    match std::env::var("ENABLE_NATIVE_SIDECARS").ok().as_deref() {
-        None | Some("") | Some("false") | Some("auto") => Ok(false),
-        Some("true") => Ok(true),
-        Some(other) => Err(config_error(
-            "ENABLE_NATIVE_SIDECARS",
-            format!("unknown value {other:?}"),
-            Some("set it to true or false"),
-        )),
-    }
-}
-
-/// The configuration read from the cluster's ConfigMaps, for what the files do not give.
-struct FromCluster {
-    config: Option<String>,
-    values: Option<String>,
-    mesh: Option<String>,
-}
-
-fn configmap_key(cm: &Value, key: &str) -> Option<String> {
-    cm.get("data")
-        .and_then(|d| d.get(key))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
-fn read_cluster(
-    args: &KubeInjectArgs,
-    global: &GlobalArgs,
-    need_inject: bool,
-    need_mesh: bool,
-) -> miette::Result<FromCluster> {
-    let suffix = match args.revision.as_deref() {
-        Some(r) if !r.is_empty() && r != "default" => format!("-{r}"),
-        _ => String::new(),
-    };
-    let ns = global.istio_namespace.clone();
-    let inject_name = format!("{}{suffix}", args.inject_config_map);
-    let mesh_name = format!("{}{suffix}", args.mesh_config_map);
-    istio_kube::runtime()?.block_on(async {
-        let cluster = global.cluster().connect().await?;
-        let kind = cluster.require_kind("v1", "ConfigMap")?;
-        let missing = |name: &str| {
-            config_error(
-                format!("ConfigMap {ns}/{name}"),
-                "it does not exist",
-                Some("is Istio installed (with this --revision and --istioNamespace)? Or pass --injectConfigFile, --valuesFile and --meshConfigFile"),
-            )
-        };
-        let mut out = FromCluster {
-            config: None,
-            values: None,
-            mesh: None,
-        };
-        if need_inject {
-            let cm = cluster.get(&kind, Some(&ns), &inject_name).await?.ok_or_else(|| missing(&inject_name))?;
-            out.config = configmap_key(&cm, "config");
-            out.values = configmap_key(&cm, "values");
-            if out.config.is_none() {
-                return Err(config_error(
-                    format!("ConfigMap {ns}/{inject_name}"),
-                    "it has no data.config",
-                    Some("pass --injectConfigFile"),
-                ));
-            }
-        }
-        if need_mesh {
-            let cm = cluster.get(&kind, Some(&ns), &mesh_name).await?.ok_or_else(|| missing(&mesh_name))?;
-            out.mesh = configmap_key(&cm, "mesh");
-            if out.mesh.is_none() {
-                return Err(config_error(
-                    format!("ConfigMap {ns}/{mesh_name}"),
-                    "it has no data.mesh",
-                    Some("pass --meshConfigFile"),
-                ));
-            }
-        }
-        Ok(out)
-    })
-}
-
-fn parse_mesh(text: &str, what: &str) -> miette::Result<MeshConfig> {
-    let json = yaml::parse(text).map_err(|e| {
-        config_error(
-            what,
-            format!("line {}: {}", e.line, e.message),
-            Some("the mesh configuration must be YAML"),
-        )
-    })?;
-    MeshConfig::from_json(&json).map_err(|e| config_error(what, e, None))
-}
-
 /// Runs `istioctl kube-inject`.
 pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let Some(filename) = args.filename.as_deref() else {
@@ -256,86 +133,23 @@ pub fn run(args: &KubeInjectArgs, global: &GlobalArgs) -> miette::Result<ExitCod
     } else {
         (
             filename.to_string(),
-            read_file(Path::new(filename), "the input file")?,
+            sources::read_file(Path::new(filename), "the input file")?,
         )
     };
 
-    // An IstioOperator file stands for the mesh configuration and the values.
-    let (mut mesh_text, mut values_text) = (None, None);
-    let mut mesh_from_operator = None;
-    if let Some(op) = &args.operator_file {
-        let what = format!("--operatorFileName {}", op.display());
-        let iop = yaml::parse(&read_file(op, "the IstioOperator file")?)
-            .map_err(|e| config_error(&what, format!("line {}: {}", e.line, e.message), None))?;
-        if iop.get("kind").and_then(Value::as_str) != Some("IstioOperator") {
-            return Err(config_error(&what, "it is not an IstioOperator", None));
-        }
-        let spec = iop.get("spec").cloned().unwrap_or(Value::Null);
-        if let Some(values) = spec.get("values") {
-            values_text = Some(values.to_string());
-        }
-        let mesh = spec.get("meshConfig").cloned().unwrap_or(Value::Null);
-        mesh_from_operator =
-            Some(MeshConfig::from_json(&mesh).map_err(|e| config_error(&what, e, None))?);
-    }
-    if let Some(p) = &args.mesh_config_file {
-        mesh_text = Some((
-            read_file(p, "the mesh config file")?,
-            format!("--meshConfigFile {}", p.display()),
-        ));
-    }
-    if let Some(p) = &args.values_file {
-        values_text = Some(read_file(p, "the values file")?);
-    }
-    let config_text = match &args.inject_config_file {
-        Some(p) => Some((
-            read_file(p, "the inject config file")?,
-            format!("--injectConfigFile {}", p.display()),
-        )),
-        None => None,
-    };
-
-    let need_inject =
-        config_text.is_none() || (values_text.is_none() && args.operator_file.is_none());
-    let need_mesh = mesh_text.is_none() && mesh_from_operator.is_none();
-    let cluster = if need_inject || need_mesh {
-        Some(read_cluster(args, global, need_inject, need_mesh)?)
-    } else {
-        None
-    };
-    let (config_text, config_what) = match (config_text, &cluster) {
-        (Some(c), _) => c,
-        (None, Some(c)) => (
-            c.config.clone().unwrap_or_default(),
-            format!("ConfigMap {}", args.inject_config_map),
-        ),
-        (None, None) => (String::new(), String::new()),
-    };
-    let config =
-        InjectConfig::parse(&config_text).map_err(|e| config_error(&config_what, e, None))?;
-    let values_text = values_text.or_else(|| cluster.as_ref().and_then(|c| c.values.clone()));
-    let values = match values_text {
-        Some(v) => Values::parse(&v).map_err(|e| config_error("the values", e, None))?,
-        None => Values::default(),
-    };
-    let mesh = match (mesh_text, mesh_from_operator, &cluster) {
-        (Some((text, what)), _, _) => parse_mesh(&text, &what)?,
-        (None, Some(m), _) => m,
-        (None, None, Some(c)) => parse_mesh(
-            c.mesh.as_deref().unwrap_or_default(),
-            &format!("ConfigMap {}", args.mesh_config_map),
-        )?,
-        (None, None, None) => MeshConfig::defaults(),
-    };
-
-    let settings = Settings {
-        config,
-        values,
-        mesh,
-        revision: args.revision.clone().unwrap_or_default(),
-        native_sidecars: native_sidecars()?,
+    let settings = sources::settings(&sources::Sources {
+        operator_file: args.operator_file.clone(),
+        mesh_config_file: args.mesh_config_file.clone(),
+        inject_config_file: args.inject_config_file.clone(),
+        values_file: args.values_file.clone(),
+        mesh_config_map: args.mesh_config_map.clone(),
+        inject_config_map: args.inject_config_map.clone(),
+        revision: args.revision.clone(),
+        istio_namespace: global.istio_namespace.clone(),
+        cluster: global.cluster(),
+        native_sidecars: std::env::var("ENABLE_NATIVE_SIDECARS").ok(),
         compliance_policy: std::env::var("COMPLIANCE_POLICY").unwrap_or_default(),
-    };
+    })?;
     let injected =
         inject_stream(&settings, &input).map_err(|e| input_error(&input_name, &input, e))?;
     for w in &injected.warnings {

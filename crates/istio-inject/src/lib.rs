@@ -9,6 +9,7 @@ pub mod inject;
 pub mod kube;
 pub mod mesh;
 pub mod quantity;
+pub mod sources;
 pub mod strategic;
 pub mod template;
 pub mod workload;

@@ -92,10 +92,18 @@ fn build() -> Value {
     for c in [&istiod, &base, &ingress, &egress, &cni, &ztunnel] {
         merge(&mut global, &c["global"]);
     }
-    // Settings Istio reads that no chart gives a default for.
+    // Settings Istio reads that no chart gives a default for (the injection templates and
+    // istiod read them; values.yaml lists some only as comments).
     merge(
         &mut global,
-        &json!({"platform": "", "profile": "", "proxy": {"variant": ""}, "tracer": {}}),
+        &json!({
+            "platform": "", "profile": "", "tracer": {},
+            "podDNSSearchNamespaces": [], "trustDomain": "", "trustBundleName": "",
+            "proxy": {
+                "variant": "", "holdApplicationUntilProxyStarts": false, "lifecycle": {},
+                "capNetBindService": false, "enableCoreDump": false,
+            },
+        }),
     );
 
     let mut gateways = json!({
@@ -256,6 +264,10 @@ mod tests {
             "base.excludedCRDs",
             "global.defaultTolerations",
             "sidecarInjectorWebhook.templates.x",
+            // Read by the injection templates, without a chart default.
+            "global.proxy.holdApplicationUntilProxyStarts",
+            "global.podDNSSearchNamespaces",
+            "global.trustDomain",
         ] {
             assert!(check_path(&segs(p)).is_ok(), "{p}");
         }

@@ -44,17 +44,43 @@ impl Context {
         } else {
             "enabled"
         };
-        to_yaml(&json!({
+        let mut config = json!({
             "defaultTemplates": default_templates,
             "policy": policy,
             "alwaysInjectSelector": hook["alwaysInjectSelector"],
             "neverInjectSelector": hook["neverInjectSelector"],
-            "injectedAnnotations": hook["injectedAnnotations"],
             "template": "{{ Template_Version_And_Istio_Version_Mismatched_Check_Installation }}",
             "templates": templates,
-        }))
+        });
+        // Istio writes the annotations only when some are set.
+        if hook["injectedAnnotations"]
+            .as_object()
+            .is_some_and(|a| !a.is_empty())
+        {
+            config["injectedAnnotations"] = hook["injectedAnnotations"].clone();
+        }
+        to_yaml(&config)
     }
 }
 
 /// The injection templates the injector ConfigMap carries, by name.
 const INJECTION_TEMPLATES: &[&str] = &["sidecar", "gateway", "grpc-simple", "grpc-agent"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(hook: Value) -> Value {
+        let ctx = Context::for_values(&json!({ "sidecarInjectorWebhook": hook }));
+        serde_saphyr::from_str(&ctx.injector_config()).unwrap()
+    }
+
+    #[test]
+    fn injected_annotations_only_when_set() {
+        let empty = config(json!({ "injectedAnnotations": {} }));
+        assert!(empty.get("injectedAnnotations").is_none());
+        let set = config(json!({ "injectedAnnotations": { "team": "shop" } }));
+        assert_eq!(set["injectedAnnotations"], json!({ "team": "shop" }));
+        assert_eq!(set["defaultTemplates"], json!(["sidecar"]));
+    }
+}
