@@ -43,6 +43,7 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "dash" -d 'Open an addon\'s or a component\'s web UI through a port forward'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "d" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "tag" -d 'Revision tags: stable names for control plane revisions'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "x" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "experimental" -d 'Experimental commands'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -89,13 +90,14 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s i -l isti
 complete -c istioctl -n "__fish_istioctl_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s o -l output -d 'Output format: one of json|yaml' -r -f -a "json\t''
 yaml\t''"
-complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l remote -d 'Also read the control plane version from the cluster (`--remote=false` to skip)' -r -f -a "true\t''
+complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l remote -d 'Also read the control plane and data plane versions from the cluster (`--remote=false` to skip)' -r -f -a "true\t''
 false\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s r -l revision -d 'Show only this control plane revision and the proxies it injected' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s i -l istioNamespace -d 'Istio system namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand version" -l short -d 'Print only the client version'
+complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s s -l short -d 'Print the summary lines only (the client version alone with --remote=false)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand version" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand completion" -l context -d 'Kubernetes configuration context' -r
@@ -613,6 +615,55 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_sub
 complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
 complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
 complete -c istioctl -n "__fish_istioctl_using_subcommand d; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -f -a "set" -d 'Create or move a revision tag on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -f -a "generate" -d 'Print the webhooks a revision tag is made of, without applying them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -f -a "list" -d 'List the revision tags, their revisions and the namespaces using them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -f -a "remove" -d 'Remove a revision tag from the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and not __fish_seen_subcommand_from set generate list remove help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s r -l revision -d 'The control plane revision the tag points at' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -l webhook-name -d 'The MutatingWebhookConfiguration\'s name (default istio-revision-tag-TAG)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -l overwrite -d 'Move the tag even when it points at another revision (and namespaces use it)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -l auto-inject-namespaces -d 'For the default tag: inject every namespace that has no injection label'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s r -l revision -d 'The control plane revision the tag points at' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -l webhook-name -d 'The MutatingWebhookConfiguration\'s name (default istio-revision-tag-TAG)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -l overwrite -d 'Move the tag even when it points at another revision (and namespaces use it)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -l auto-inject-namespaces -d 'For the default tag: inject every namespace that has no injection label'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format: one of table|json|yaml' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -s y -l skip-confirmation -d 'Do not ask for confirmation when namespaces still use the tag'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "set" -d 'Create or move a revision tag on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Print the webhooks a revision tag is made of, without applying them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the revision tags, their revisions and the namespaces using them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a revision tag from the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
@@ -641,19 +692,20 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fi
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "manifest" -d 'Commands related to Istio manifests'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "x" -d 'Experimental commands'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "tag" -d 'Revision tags: stable names for control plane revisions'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "translate" -d 'Translate an IstioOperator into the values files of Istio\'s Helm charts'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
@@ -669,4 +721,8 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "proxy" -d 'Open the admin web UI of a proxy (sidecar, gateway, ztunnel, waypoint)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "controlz" -d 'Open the ControlZ web UI of an istiod pod'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from dashboard" -f -a "istiod-debug" -d 'Open the debug web UI of an istiod pod'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "set" -d 'Create or move a revision tag on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "generate" -d 'Print the webhooks a revision tag is made of, without applying them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "list" -d 'List the revision tags, their revisions and the namespaces using them'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "remove" -d 'Remove a revision tag from the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from x" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'

@@ -76,6 +76,8 @@ pub enum Command {
     /// Open an addon's or a component's web UI through a port forward
     #[command(visible_aliases = ["dash", "d"])]
     Dashboard(cmd::dashboard::DashboardArgs),
+    /// Revision tags: stable names for control plane revisions
+    Tag(cmd::tag::TagArgs),
     /// Experimental commands
     #[command(name = "x", visible_alias = "experimental")]
     X(cmd::precheck::ExperimentalArgs),

@@ -115,11 +115,25 @@ fn rendered(sets: &[&str]) -> BTreeSet<Key> {
         force: false,
     };
     let cfg = istio_install::operator::load(&inputs).expect("config");
-    istio_install::render::render_manifests(&cfg)
+    let mut keys: BTreeSet<Key> = istio_install::render::render_manifests(&cfg)
         .expect("render")
         .iter()
         .map(|o| Key::of(&o.object))
-        .collect()
+        .collect();
+    // The ConfigMap recording the install's inputs.
+    let revision = cfg.revision();
+    let rev = if revision.is_empty() {
+        "default"
+    } else {
+        revision.as_str()
+    };
+    keys.insert(Key {
+        api_version: "v1".into(),
+        kind: "ConfigMap".into(),
+        namespace: cfg.namespace(),
+        name: istio_install::record::record_name(rev),
+    });
+    keys
 }
 
 fn stdout(out: &std::process::Output) -> String {

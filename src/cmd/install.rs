@@ -1,6 +1,7 @@
 //! `istioctl install`: render the configuration, then apply it to the cluster server-side in
 //! dependency order, wait until the control plane is ready and prune what the configuration
-//! no longer renders ([`istio_install::install::install`]).
+//! no longer renders ([`istio_install::install::install`]). The inputs are recorded in the
+//! cluster ([`istio_install::record`]) for `verify-install` and `uninstall` to work from.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -15,6 +16,8 @@ use istio_api::release::ISTIO_VERSION;
 use istio_core::duration::parse_flag;
 use istio_install::apply::{stamp_ownership, Change};
 use istio_install::install::{install, InstallError, Outcome, Plan};
+use istio_install::record::Recorded;
+use istio_install::render::Component;
 use istio_install::{operator, render};
 
 /// Arguments of `istioctl install`.
@@ -45,7 +48,8 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     let extra = args.revision.iter().map(|r| format!("revision={r}"));
     let mut inputs = args.config.inputs(extra);
     inputs.force = args.force;
-    let cfg = operator::load(&inputs)?;
+    let documents = operator::documents(&inputs)?;
+    let cfg = operator::load_documents(&documents, &inputs.sets, inputs.force)?;
     let revision = cfg.revision();
     let rev_label = if revision.is_empty() {
         "default".to_owned()
@@ -57,6 +61,9 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         eprintln!("! {w}");
     }
     let mut objects = manifests.objects;
+    let first = objects.first().map_or(Component::Base, |o| o.component);
+    let record = Recorded::new(documents, inputs.sets.clone(), inputs.force);
+    objects.push(record.object(&cfg, &rev_label, first));
     let owner_ns = cfg
         .metadata
         .get("namespace")

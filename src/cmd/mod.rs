@@ -9,6 +9,8 @@ pub mod manifest;
 pub mod precheck;
 pub mod profile;
 pub mod progress;
+pub mod table;
+pub mod tag;
 pub mod term;
 pub mod uninstall;
 pub mod validate;
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::KubeInject(args) => kube_inject::run(&args, &cli.global),
         Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),
         Command::Dashboard(args) => dashboard::run(&args, &cli.global),
+        Command::Tag(args) => tag::run(&args, &cli.global),
         Command::X(args) => precheck::run(&args, &cli.global),
     }
 }

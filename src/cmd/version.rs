@@ -1,94 +1,179 @@
-//! `istioctl version`: the client version, the Istio version it installs, and the control
-//! plane's version read from the cluster (istiod's image tag) unless `--remote=false`.
+//! `istioctl version`: the client version, the Istio version it installs, and, unless
+//! `--remote=false`, the cluster's control planes per revision (istiod's image tag) and its
+//! data plane (the proxy versions of injected pods). `-s` prints the summary lines only;
+//! `-r` keeps one revision.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use clap::Args;
+use serde_json::json;
 
+use super::table;
 use crate::cli::GlobalArgs;
 use istio_api::release::{CLIENT_VERSION, ISTIO_VERSION};
 use istio_install::apply::{control_planes, ControlPlane};
+use istio_install::mesh::{proxies, Proxy};
 use istio_kube::KubeError;
 
 /// Arguments of `istioctl version`.
 #[derive(Debug, Args)]
 pub struct VersionArgs {
-    /// Print only the client version
-    #[arg(long)]
+    /// Print the summary lines only (the client version alone with --remote=false)
+    #[arg(short = 's', long)]
     pub short: bool,
     /// Output format: one of json|yaml
     #[arg(short = 'o', long, value_parser = ["json", "yaml"])]
     pub output: Option<String>,
-    /// Also read the control plane version from the cluster (`--remote=false` to skip)
+    /// Also read the control plane and data plane versions from the cluster (`--remote=false` to skip)
     #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
     pub remote: bool,
+    /// Show only this control plane revision and the proxies it injected
+    #[arg(short = 'r', long = "revision", value_name = "REVISION")]
+    pub revision: Option<String>,
+}
+
+/// What the cluster runs.
+struct Mesh {
+    planes: Vec<ControlPlane>,
+    proxies: Vec<Proxy>,
 }
 
 /// Prints the versions.
 pub fn run(args: &VersionArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
-    let planes = if args.remote && !args.short {
-        Some(istio_kube::runtime()?.block_on(remote(global)))
+    let mesh = if args.remote {
+        Some(istio_kube::runtime()?.block_on(remote(global, args.revision.as_deref())))
     } else {
         None
     };
     match args.output.as_deref() {
-        Some("json") => {
-            let mut doc = serde_json::json!({
+        Some(format) => {
+            let mut doc = json!({
                 "clientVersion": { "version": CLIENT_VERSION, "istioVersion": ISTIO_VERSION }
             });
-            if let Some(Ok(planes)) = &planes {
-                doc["meshVersion"] = planes
+            if let Some(Ok(mesh)) = &mesh {
+                doc["meshVersion"] = mesh
+                    .planes
                     .iter()
-                    .map(|p| serde_json::json!({"component": "istiod", "namespace": p.namespace, "revision": p.revision, "version": p.version}))
+                    .map(|p| json!({"component": "istiod", "namespace": p.namespace, "name": p.name, "revision": p.revision, "version": p.version}))
+                    .collect();
+                doc["dataPlaneVersion"] = mesh
+                    .proxies
+                    .iter()
+                    .map(|p| json!({"namespace": p.namespace, "pod": p.name, "revision": p.revision, "version": p.version}))
                     .collect();
             }
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
-        }
-        Some(_) => {
-            println!(
-                "clientVersion:\n  version: {CLIENT_VERSION}\n  istioVersion: {ISTIO_VERSION}"
-            );
-            if let Some(Ok(planes)) = &planes {
-                if !planes.is_empty() {
-                    println!("meshVersion:");
-                }
-                for p in planes {
-                    println!(
-                        "- component: istiod\n  namespace: {}\n  revision: {}\n  version: {}",
-                        p.namespace, p.revision, p.version
-                    );
-                }
+            if format == "json" {
+                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            } else {
+                print!("{}", serde_saphyr::to_string(&doc).unwrap_or_default());
             }
         }
-        None if args.short => println!("{CLIENT_VERSION}"),
+        None if args.short && !args.remote => println!("{CLIENT_VERSION}"),
         None => {
             println!("client version: {CLIENT_VERSION}");
-            println!("istio version (installed by this client): {ISTIO_VERSION}");
-            match &planes {
-                Some(Ok(planes)) if planes.is_empty() => println!(
-                    "control plane version: none (no istiod in namespace {})",
-                    global.istio_namespace
-                ),
-                Some(Ok(planes)) => {
-                    for p in planes {
-                        println!(
-                            "control plane version: {} (istiod {}/{}, revision {})",
-                            p.version, p.namespace, p.name, p.revision
-                        );
-                    }
-                }
-                _ => {}
+            if !args.short {
+                println!("istio version (installed by this client): {ISTIO_VERSION}");
+            }
+            if let Some(Ok(mesh)) = &mesh {
+                print_mesh(mesh, global, args.short);
             }
         }
     }
-    if let Some(Err(e)) = &planes {
+    if let Some(Err(e)) = &mesh {
         eprintln!("warning: control plane version unavailable: {e}");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The control planes in the Istio namespace of the cluster.
-async fn remote(global: &GlobalArgs) -> Result<Vec<ControlPlane>, KubeError> {
+fn print_mesh(mesh: &Mesh, global: &GlobalArgs, short: bool) {
+    if mesh.planes.is_empty() {
+        println!(
+            "control plane version: none (no istiod in namespace {})",
+            global.istio_namespace
+        );
+    } else {
+        println!(
+            "control plane version: {}",
+            versions(mesh.planes.iter().map(|p| &p.version))
+        );
+    }
+    if mesh.proxies.is_empty() {
+        println!("data plane version: none (no injected pods)");
+    } else {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for p in &mesh.proxies {
+            *counts.entry(p.version.as_str()).or_default() += 1;
+        }
+        let text: Vec<String> = counts
+            .iter()
+            .map(|(v, n)| format!("{v} ({n} {})", if *n == 1 { "proxy" } else { "proxies" }))
+            .collect();
+        println!("data plane version: {}", text.join(", "));
+    }
+    if short || mesh.planes.is_empty() {
+        return;
+    }
+    let rows: Vec<Vec<String>> = mesh
+        .planes
+        .iter()
+        .map(|p| {
+            let injected: Vec<&Proxy> = mesh
+                .proxies
+                .iter()
+                .filter(|x| x.revision == p.revision)
+                .collect();
+            let mut by_version: BTreeMap<&str, usize> = BTreeMap::new();
+            for x in &injected {
+                *by_version.entry(x.version.as_str()).or_default() += 1;
+            }
+            let proxies = if injected.is_empty() {
+                "0".to_owned()
+            } else {
+                let detail: Vec<String> = by_version
+                    .iter()
+                    .map(|(v, n)| format!("{n}\u{d7}{v}"))
+                    .collect();
+                format!("{} ({})", injected.len(), detail.join(", "))
+            };
+            vec![
+                p.revision.clone(),
+                p.namespace.clone(),
+                p.name.clone(),
+                p.version.clone(),
+                proxies,
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table::render(
+            &["REVISION", "NAMESPACE", "ISTIOD", "VERSION", "PROXIES"],
+            &rows
+        )
+    );
+}
+
+/// Distinct versions, in order, comma-separated.
+fn versions<'a>(all: impl Iterator<Item = &'a String>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    for v in all {
+        if !seen.contains(&v.as_str()) {
+            seen.push(v);
+        }
+    }
+    seen.join(", ")
+}
+
+/// The control planes in the Istio namespace and the cluster's proxies (of `revision` only,
+/// when given).
+async fn remote(global: &GlobalArgs, revision: Option<&str>) -> Result<Mesh, KubeError> {
     let cluster = global.cluster().connect().await?;
-    control_planes(&cluster, Some(&global.istio_namespace)).await
+    let mut planes = control_planes(&cluster, Some(&global.istio_namespace)).await?;
+    let mut proxies = proxies(&cluster).await?;
+    if let Some(r) = revision {
+        planes.retain(|p| p.revision == r);
+        proxies.retain(|p| p.revision == r);
+    }
+    Ok(Mesh { planes, proxies })
 }

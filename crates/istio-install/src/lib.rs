@@ -9,10 +9,13 @@ pub mod addons;
 pub mod apply;
 pub mod install;
 pub mod kinds;
+pub mod mesh;
 pub mod operator;
 pub mod precheck;
 pub mod readiness;
+pub mod record;
 pub mod render;
+pub mod tag;
 pub mod uninstall;
 pub mod verify;
 

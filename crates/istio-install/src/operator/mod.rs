@@ -11,7 +11,7 @@ pub mod setpath;
 pub mod spec;
 pub mod values;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde_json::Value;
@@ -227,10 +227,53 @@ pub fn load_profile(name: &str) -> miette::Result<IstioOperator> {
 
 /// Merges the profiles, files and flags of `inputs` into one checked configuration.
 pub fn load(inputs: &Inputs) -> miette::Result<MergedConfig> {
+    load_documents(&documents(inputs)?, &inputs.sets, inputs.force)
+}
+
+/// One IstioOperator file's text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Document {
+    /// The file's path as given (for messages).
+    pub origin: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// Reads the `-f` files of `inputs`.
+pub fn documents(inputs: &Inputs) -> miette::Result<Vec<Document>> {
+    inputs
+        .files
+        .iter()
+        .map(|path| {
+            let origin = path.display().to_string();
+            let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                path: origin.clone(),
+                source,
+            })?;
+            Ok(Document { origin, text })
+        })
+        .collect()
+}
+
+/// Like [`load`], from IstioOperator documents already read (e.g. a recorded install).
+pub fn load_documents(
+    documents: &[Document],
+    set_flags: &[String],
+    force: bool,
+) -> miette::Result<MergedConfig> {
+    let inputs = Inputs {
+        files: Vec::new(),
+        sets: set_flags.to_vec(),
+        force,
+    };
     let mut warnings = Vec::new();
     let mut files = Vec::new();
-    for path in &inputs.files {
-        files.push(read_file(path, inputs.force.then_some(&mut warnings))?);
+    for d in documents {
+        files.push(parse_operator_with(
+            &d.text,
+            &d.origin,
+            inputs.force.then_some(&mut warnings),
+        )?);
     }
     let mut sets = Vec::new();
     for arg in &inputs.sets {
@@ -463,15 +506,6 @@ fn check_unrendered(
         }
     }
     Ok(())
-}
-
-fn read_file(path: &Path, forced: Option<&mut Vec<String>>) -> miette::Result<IstioOperator> {
-    let origin = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: origin.clone(),
-        source,
-    })?;
-    parse_operator_with(&text, &origin, forced)
 }
 
 impl MergedConfig {
