@@ -264,7 +264,8 @@ fn analyzer_selects_a_user_rule_alone() {
         "user.DestinationRuleTLS",
         &fixture("tls.yaml"),
     ]);
-    assert_eq!(r.code, 1);
+    // An unknown analyzer is a usage error (istioctl's 64).
+    assert_eq!(r.code, 64);
     assert!(
         r.stderr
             .contains("unknown analyzer \"user.DestinationRuleTLS\""),
