@@ -68,7 +68,7 @@ def rule(i):
     return (f"apiVersion: istioctl-rs.dev/v1alpha1\nkind: AnalyzerRule\nname: bench.Rule{i}\ncode: BEN{i:04d}\n"
             f"level: Warning\ndescription: Benchmark rule {i}.\nresources:\n  - apiVersion: {api}\n    kind: {kind}\n"
             + (f"lookups:\n{look}" if look else "")
-            + f"match: object.metadata.labels.team != \"t{i % 7}\"\nchecks:\n  - expression: '{check}'\n    field: {field}\n"
+            + f"match: has(object.metadata.labels) && has(object.metadata.labels.team) && object.metadata.labels.team != \"t{i % 7}\"\nchecks:\n  - expression: '{check}'\n    field: {field}\n"
             f"message: '{kind} {{name}} fails rule {i}'\nargs:\n  - name: name\n    expression: object.metadata.name\n")
 
 inputs = os.path.join(work, "in")
