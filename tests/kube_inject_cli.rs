@@ -64,24 +64,11 @@ fn rendered() -> &'static (PathBuf, PathBuf, PathBuf, String) {
     })
 }
 
-/// The documents of a YAML stream: separated by `---` lines at the left margin only (an
-/// indented `---` belongs to a block scalar, such as the injector's templates).
+/// The documents of a YAML stream, split and parsed as kube-inject reads its input.
 fn docs(text: &str) -> Vec<Value> {
-    let mut chunks = vec![String::new()];
-    for line in text.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            chunks.push(String::new());
-        } else if let Some(last) = chunks.last_mut() {
-            last.push_str(line);
-        }
-    }
-    chunks
-        .into_iter()
-        .filter(|c| {
-            c.lines()
-                .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        })
-        .map(|c| serde_saphyr::from_str::<Value>(&c).unwrap())
+    istio_inject::yaml::split(text)
+        .iter()
+        .map(|c| istio_inject::yaml::parse(c.text).unwrap())
         .filter(|v| !v.is_null())
         .collect()
 }
