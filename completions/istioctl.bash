@@ -19,6 +19,9 @@ _istioctl() {
             istioctl,analyze)
                 cmd="istioctl__subcmd__analyze"
                 ;;
+            istioctl,apply)
+                cmd="istioctl__subcmd__install"
+                ;;
             istioctl,completion)
                 cmd="istioctl__subcmd__completion"
                 ;;
@@ -54,6 +57,9 @@ _istioctl() {
                 ;;
             istioctl,uninstall)
                 cmd="istioctl__subcmd__uninstall"
+                ;;
+            istioctl,upgrade)
+                cmd="istioctl__subcmd__upgrade"
                 ;;
             istioctl,validate)
                 cmd="istioctl__subcmd__validate"
@@ -163,6 +169,9 @@ _istioctl() {
             istioctl__subcmd__help,uninstall)
                 cmd="istioctl__subcmd__help__subcmd__uninstall"
                 ;;
+            istioctl__subcmd__help,upgrade)
+                cmd="istioctl__subcmd__help__subcmd__upgrade"
+                ;;
             istioctl__subcmd__help,validate)
                 cmd="istioctl__subcmd__help__subcmd__validate"
                 ;;
@@ -231,6 +240,9 @@ _istioctl() {
                 ;;
             istioctl__subcmd__help__subcmd__tag,set)
                 cmd="istioctl__subcmd__help__subcmd__tag__subcmd__set"
+                ;;
+            istioctl__subcmd__help__subcmd__x,check-inject)
+                cmd="istioctl__subcmd__help__subcmd__x__subcmd__check__subcmd__inject"
                 ;;
             istioctl__subcmd__help__subcmd__x,precheck)
                 cmd="istioctl__subcmd__help__subcmd__x__subcmd__precheck"
@@ -307,11 +319,17 @@ _istioctl() {
             istioctl__subcmd__tag__subcmd__help,set)
                 cmd="istioctl__subcmd__tag__subcmd__help__subcmd__set"
                 ;;
+            istioctl__subcmd__x,check-inject)
+                cmd="istioctl__subcmd__x__subcmd__check__subcmd__inject"
+                ;;
             istioctl__subcmd__x,help)
                 cmd="istioctl__subcmd__x__subcmd__help"
                 ;;
             istioctl__subcmd__x,precheck)
                 cmd="istioctl__subcmd__x__subcmd__precheck"
+                ;;
+            istioctl__subcmd__x__subcmd__help,check-inject)
+                cmd="istioctl__subcmd__x__subcmd__help__subcmd__check__subcmd__inject"
                 ;;
             istioctl__subcmd__x__subcmd__help,help)
                 cmd="istioctl__subcmd__x__subcmd__help__subcmd__help"
@@ -326,7 +344,7 @@ _istioctl() {
 
     case "${cmd}" in
         istioctl)
-            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard dash d tag x experimental help"
+            opts="-c -n -i -h -V --kubeconfig --context --namespace --istioNamespace --help --version analyze validate version completion manifest profile install apply upgrade uninstall kube-inject verify-install dashboard dash d tag x experimental help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1414,7 +1432,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help)
-            opts="analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help"
+            opts="analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1833,6 +1851,20 @@ _istioctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        istioctl__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         istioctl__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1876,8 +1908,22 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__help__subcmd__x)
-            opts="precheck"
+            opts="precheck check-inject"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__help__subcmd__x__subcmd__check__subcmd__inject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2906,12 +2952,98 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__uninstall)
-            opts="-r -y -c -n -i -h --purge --revision --skip-confirmation --dry-run --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-r -f -s -v -y -c -n -i -h --purge --revision --filename --set --force --verbose --skip-confirmation --dry-run --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__upgrade)
+            opts="-f -s -y -r -c -n -i -h --filename --set --skip-confirmation --dry-run --readiness-timeout --revision --force --kubeconfig --context --namespace --istioNamespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --readiness-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --revision)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -3142,7 +3274,7 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__x)
-            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help precheck help"
+            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help precheck check-inject help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3183,9 +3315,73 @@ _istioctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        istioctl__subcmd__x__subcmd__help)
-            opts="precheck help"
+        istioctl__subcmd__x__subcmd__check__subcmd__inject)
+            opts="-l -c -n -i -h --labels --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --labels)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -c)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --istioNamespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__x__subcmd__help)
+            opts="precheck check-inject help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        istioctl__subcmd__x__subcmd__help__subcmd__check__subcmd__inject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3226,12 +3422,40 @@ _istioctl() {
             return 0
             ;;
         istioctl__subcmd__x__subcmd__precheck)
-            opts="-c -n -i -h --kubeconfig --context --namespace --istioNamespace --help"
+            opts="-o -f -r -c -n -i -h --output --output-threshold --from-version --revision --skip-controlplane --kubeconfig --context --namespace --istioNamespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "log json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "log json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --output-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

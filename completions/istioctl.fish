@@ -37,6 +37,8 @@ complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "completion" -d 'G
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "manifest" -d 'Commands related to Istio manifests'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "profile" -d 'Commands related to Istio configuration profiles'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "apply" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "upgrade" -d 'Upgrade an installed Istio control plane in place to this release, after checking the version step'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
 complete -c istioctl -n "__fish_istioctl_needs_command" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
@@ -124,7 +126,7 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_s
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s o -l output -d 'Write one values file per chart (RELEASE.yaml) into this directory instead of printing' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s o -l output -d 'Directory to write one values file per chart into (RELEASE.yaml); created if missing' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand manifest; and __fish_seen_subcommand_from translate" -l context -d 'Kubernetes configuration context' -r
@@ -179,12 +181,40 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s y -l skip-
 complete -c istioctl -n "__fish_istioctl_using_subcommand install" -l dry-run -d 'Print what would be created, changed or pruned; change nothing'
 complete -c istioctl -n "__fish_istioctl_using_subcommand install" -l force -d 'Proceed past validation errors in the configuration, printing each as a warning'
 complete -c istioctl -n "__fish_istioctl_using_subcommand install" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -l readiness-timeout -d 'How long to wait for the control plane to become ready' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -l dry-run -d 'Print what would be created, changed or pruned; change nothing'
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -l force -d 'Proceed past validation errors in the configuration, printing each as a warning'
+complete -c istioctl -n "__fish_istioctl_using_subcommand apply" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s f -l filename -d 'IstioOperator file to merge; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s s -l set -d 'Override a configuration value, e.g. --set values.global.hub=docker.io/istio; repeatable, last wins' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -l readiness-timeout -d 'How long to wait for the control plane to become ready' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s r -l revision -d 'Control plane revision (sets the `revision` field)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s y -l skip-confirmation -d 'Do not ask for confirmation'
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -l dry-run -d 'Print what would be created, changed or pruned; change nothing'
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -l force -d 'Proceed past validation errors in the configuration, printing each as a warning'
+complete -c istioctl -n "__fish_istioctl_using_subcommand upgrade" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s r -l revision -d 'Remove the control plane of this revision (`default` for the default revision)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s f -l filename -d 'IstioOperator file of the installed configuration to remove; repeatable, merged in order' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s s -l set -d 'Override a value of the configuration to remove, e.g. --set revision=canary; repeatable' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s i -l istioNamespace -d 'Istio system namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l purge -d 'Remove every Istio object we installed, of all revisions, including CRDs and webhooks'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l force -d 'Proceed past validation errors in the configuration, printing each as a warning'
+complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s v -l verbose -d 'List every object removed and every shared object kept'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s y -l skip-confirmation -d 'Do not ask for confirmation'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -l dry-run -d 'Print what would be removed; change nothing'
 complete -c istioctl -n "__fish_istioctl_using_subcommand uninstall" -s h -l help -d 'Print help'
@@ -664,48 +694,79 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_s
 complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the revision tags, their revisions and the namespaces using them'
 complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove a revision tag from the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand tag; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s i -l istioNamespace -d 'Istio system namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -s h -l help -d 'Print help'
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "check-inject" -d 'Check which injection webhooks would inject a pod, and why'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s o -l output -d 'Output format' -r -f -a "log\t'One line per message and a hint, with the checks that passed'
+json\t'A JSON array of messages'
+yaml\t'A YAML list of messages'"
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -l output-threshold -d 'The lowest level of message shown; a message at or above it fails the check' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s f -l from-version -d 'Check an upgrade from this Istio version (default: the installed revision\'s version)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s r -l revision -d 'The control plane revision to install or upgrade' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s i -l istioNamespace -d 'Istio system namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -l skip-controlplane -d 'Do not look at the control planes already installed'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -s l -l labels -d 'Check a pod with these labels instead, e.g. -l app=web,version=v1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from check-inject" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from help" -f -a "check-inject" -d 'Check which injection webhooks would inject a pod, and why'
 complete -c istioctl -n "__fish_istioctl_using_subcommand x; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -l context -d 'Kubernetes configuration context' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s n -l namespace -d 'Kubernetes namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s i -l istioNamespace -d 'Istio system namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -s h -l help -d 'Print help'
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "check-inject" -d 'Check which injection webhooks would inject a pod, and why'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and not __fish_seen_subcommand_from precheck check-inject help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s o -l output -d 'Output format' -r -f -a "log\t'One line per message and a hint, with the checks that passed'
+json\t'A JSON array of messages'
+yaml\t'A YAML list of messages'"
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -l output-threshold -d 'The lowest level of message shown; a message at or above it fails the check' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s f -l from-version -d 'Check an upgrade from this Istio version (default: the installed revision\'s version)' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s r -l revision -d 'The control plane revision to install or upgrade' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -l context -d 'Kubernetes configuration context' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s n -l namespace -d 'Kubernetes namespace' -r
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s i -l istioNamespace -d 'Istio system namespace' -r
-complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -l skip-controlplane -d 'Do not look at the control planes already installed'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from precheck" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -s l -l labels -d 'Check a pod with these labels instead, e.g. -l app=web,version=v1' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -s c -l kubeconfig -d 'Kubernetes configuration file' -r -F
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -l context -d 'Kubernetes configuration context' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -s n -l namespace -d 'Kubernetes namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -s i -l istioNamespace -d 'Istio system namespace' -r
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from check-inject" -s h -l help -d 'Print help'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "check-inject" -d 'Check which injection webhooks would inject a pod, and why'
 complete -c istioctl -n "__fish_istioctl_using_subcommand experimental; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "completion" -d 'Generate a shell completion script'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "manifest" -d 'Commands related to Istio manifests'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "tag" -d 'Revision tags: stable names for control plane revisions'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "x" -d 'Experimental commands'
-complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install uninstall kube-inject verify-install dashboard tag x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "analyze" -d 'Analyze Istio configuration and print validation messages'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "validate" -d 'Validate Istio and Kubernetes resources in files against the API'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "version" -d 'Print the client version and the Istio version it installs'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "completion" -d 'Generate a shell completion script'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "manifest" -d 'Commands related to Istio manifests'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "profile" -d 'Commands related to Istio configuration profiles'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "install" -d 'Apply an Istio control plane to the cluster and wait until it is ready'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "upgrade" -d 'Upgrade an installed Istio control plane in place to this release, after checking the version step'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "uninstall" -d 'Remove Istio from the cluster (a revision\'s control plane, or everything with --purge)'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "kube-inject" -d 'Inject the Istio sidecar into the workloads of Kubernetes YAML, offline'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "verify-install" -d 'Verify that the cluster matches what the configuration renders'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "dashboard" -d 'Open an addon\'s or a component\'s web UI through a port forward'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "tag" -d 'Revision tags: stable names for control plane revisions'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "x" -d 'Experimental commands'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and not __fish_seen_subcommand_from analyze validate version completion manifest profile install upgrade uninstall kube-inject verify-install dashboard tag x help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "generate" -d 'Generate the Istio install manifests'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from manifest" -f -a "translate" -d 'Translate an IstioOperator into the values files of Istio\'s Helm charts'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the available Istio configuration profiles'
@@ -726,3 +787,4 @@ complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "list" -d 'List the revision tags, their revisions and the namespaces using them'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from tag" -f -a "remove" -d 'Remove a revision tag from the cluster'
 complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from x" -f -a "precheck" -d 'Check whether Istio can be installed or upgraded on the cluster'
+complete -c istioctl -n "__fish_istioctl_using_subcommand help; and __fish_seen_subcommand_from x" -f -a "check-inject" -d 'Check which injection webhooks would inject a pod, and why'

@@ -65,7 +65,10 @@ pub enum Command {
     /// Commands related to Istio configuration profiles
     Profile(cmd::profile::ProfileArgs),
     /// Apply an Istio control plane to the cluster and wait until it is ready
+    #[command(visible_alias = "apply")]
     Install(cmd::install::InstallArgs),
+    /// Upgrade an installed Istio control plane in place to this release, after checking the version step
+    Upgrade(cmd::install::InstallArgs),
     /// Remove Istio from the cluster (a revision's control plane, or everything with --purge)
     Uninstall(cmd::uninstall::UninstallArgs),
     /// Inject the Istio sidecar into the workloads of Kubernetes YAML, offline

@@ -483,8 +483,75 @@ fn mistakes_in_rules_are_errors_at_their_lines_and_the_rest_runs() {
         )),
         "{e}"
     );
-    // Errors make the run fail even without findings at the threshold.
-    assert_ne!(r.code, 0);
+    // A rule that could not be used is a mistake of the configuration, as a bad flag is: 64,
+    // even though findings reach the failure threshold.
+    assert_eq!(r.code, 64, "{e}");
+    assert!(!e.contains("could not be parsed"), "{e}");
+}
+
+#[test]
+fn a_rule_failing_at_run_time_is_counted_as_a_failed_rule_not_an_unparsed_input() {
+    let dir = rules_dir(&[(
+        "broken.yaml",
+        &rule("user.Broken", "USR0111", "object.spec.nosuch == \"x\""),
+    )]);
+    let d = dir.path().display().to_string();
+    let r = run(&[
+        "--rules",
+        &d,
+        "--analyzer",
+        "user.Broken",
+        &fixture("tls.yaml"),
+    ]);
+    assert_eq!(r.stdout, "");
+    let e = &r.stderr;
+    assert!(e.contains(&format!("{d}/broken.yaml:11: rule user.Broken: the expression failed on DestinationRule default/plain (and on 2 other resources): No such key: nosuch\n")), "{e}");
+    assert!(
+        e.ends_with(
+            "\nNo validation issues found when analyzing all namespaces (but 1 rule failed).\n"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains("could not be parsed"), "{e}");
+    assert_eq!(r.code, 64);
+}
+
+#[test]
+fn a_rule_file_that_does_not_load_exits_64_and_the_other_rules_run() {
+    let dir = rules_dir(&[
+        (
+            "a-bad.yaml",
+            "apiVersion: istioctl-rs.dev/v1alpha1\nkind: AnalyzerRule\nname: [\n",
+        ),
+        (
+            "b-good.yaml",
+            &rule("user.Fine", "USR0112", "object.spec.host != \"db\""),
+        ),
+    ]);
+    let d = dir.path().display().to_string();
+    let r = run(&[
+        "--rules",
+        &d,
+        "--analyzer",
+        "user.Fine",
+        &fixture("tls.yaml"),
+    ]);
+    // The good rule still runs and reports.
+    assert!(
+        r.stdout
+            .starts_with("Error [USR0112] (DestinationRule default/one-port"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stderr.contains(&format!(
+            "{d}/a-bad.yaml:3: invalid YAML: unclosed bracket '['\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("could not be parsed"), "{}", r.stderr);
+    assert_eq!(r.code, 64);
 }
 
 #[test]
@@ -519,7 +586,8 @@ fn duplicate_names_and_codes_are_refused() {
         )),
         "{e}"
     );
-    assert_eq!(out.status.code(), Some(1));
+    // Rules that do not load are a mistake of the configuration, as a bad flag is.
+    assert_eq!(out.status.code(), Some(64));
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! The `waypoint` and `kube-gateway` templates our install puts in the injector ConfigMap, run
+//! The `waypoint`, `kube-gateway` and `agentgateway` templates our install puts in the injector
+//! ConfigMap, run
 //! the way istiod's gateway deployment controller runs them: dot is a Gateway with the
 //! controller's inputs, `.Values`, `.MeshConfig` and `.ProxyConfig` come from what our
 //! `manifest generate` renders. The objects are checked field by field on fixtures of our own,
@@ -64,6 +65,7 @@ fn docs(text: &str) -> Vec<Json> {
 }
 
 /// One Gateway as the deployment controller sees it.
+#[derive(Clone)]
 struct Gateway {
     name: &'static str,
     namespace: &'static str,
@@ -94,6 +96,28 @@ fn waypoint() -> Gateway {
         service_type: "ClusterIP",
         addresses: vec![],
         kube_version: 133,
+        revision: "",
+    }
+}
+
+/// A Gateway served by agentgateway.
+fn agent() -> Gateway {
+    Gateway {
+        name: "edge",
+        namespace: "shop",
+        class: "agentgateway",
+        controller: "istio.io-agentgateway-controller",
+        annotations: json!({}),
+        infra_labels: json!({"team": "edge"}),
+        infra_annotations: json!({
+            "kubectl.kubernetes.io/last-applied-configuration": "{}",
+            "gateway.istio.io/service-account": "edge-sa",
+            "example.com/owner": "edge",
+        }),
+        ports: vec![("http", 80, "http"), ("grpc", 9000, "kubernetes.io/h2c")],
+        service_type: "LoadBalancer",
+        addresses: vec!["198.51.100.4"],
+        kube_version: 127,
         revision: "",
     }
 }
@@ -204,6 +228,10 @@ fn input(gw: &Gateway, values: &Json) -> Value {
             ("GatewayClass", Value::str(gw.class)),
             ("ControllerLabel", Value::str(gw.controller)),
             ("KubeVersion", Value::Int(gw.kube_version)),
+            (
+                "AgentgatewayImage",
+                Value::str("registry.example/agentgateway:1.30.3"),
+            ),
             ("ClusterID", Value::str("Kubernetes")),
             ("Revision", Value::str(gw.revision)),
             (
@@ -256,13 +284,14 @@ fn env(container: &Json) -> BTreeMap<String, Json> {
 }
 
 #[test]
-fn the_installed_injector_carries_both_templates() {
+fn the_installed_injector_carries_every_template() {
     let (config, _, _) = installed();
-    let config = InjectConfig::parse(config).unwrap();
-    let names: Vec<&str> = config.templates.keys().map(String::as_str).collect();
+    let parsed = InjectConfig::parse(config).unwrap();
+    let names: Vec<&str> = parsed.templates.keys().map(String::as_str).collect();
     assert_eq!(
         names,
         [
+            "agentgateway",
             "gateway",
             "grpc-agent",
             "grpc-simple",
@@ -271,6 +300,12 @@ fn the_installed_injector_carries_both_templates() {
             "waypoint"
         ]
     );
+    // The same set as Istio's injector ConfigMap.
+    if let Some(dir) = reference() {
+        let istio = istio_templates(&dir);
+        let theirs: Vec<&str> = istio.templates.keys().map(String::as_str).collect();
+        assert_eq!(names, theirs);
+    }
 }
 
 #[test]
@@ -561,7 +596,236 @@ fn kube_gateway_objects() {
         .is_none());
 }
 
-/// Values that switch on every optional part of the two templates.
+#[test]
+fn agentgateway_objects() {
+    let objects = render(&ours("agentgateway"), &agent(), &default_values());
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "ServiceAccount",
+            "Deployment",
+            "Service",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget"
+        ]
+    );
+    let owner = json!([{
+        "apiVersion": "gateway.networking.k8s.io/v1",
+        "kind": "Gateway",
+        "name": "edge",
+        "uid": "uid-edge",
+    }]);
+    for o in &objects {
+        assert_eq!(o["metadata"]["name"], "edge", "{o}");
+        assert_eq!(o["metadata"]["namespace"], "shop", "{o}");
+        // Owned from any Kubernetes version, the service account included.
+        assert_eq!(o["metadata"]["ownerReferences"], owner, "{o}");
+        // The controller's own annotations and kubectl's bookkeeping are not copied.
+        assert_eq!(
+            o["metadata"]["annotations"],
+            json!({"example.com/owner": "edge"}),
+            "{o}"
+        );
+        assert_eq!(o["metadata"]["labels"]["team"], "edge", "{o}");
+        assert_eq!(
+            o["metadata"]["labels"]["gateway.networking.k8s.io/gateway-class-name"], "agentgateway",
+            "{o}"
+        );
+    }
+    let deploy = find(&objects, "Deployment");
+    assert_eq!(
+        deploy["metadata"]["labels"]["gateway.istio.io/managed"],
+        "istio.io-agentgateway-controller"
+    );
+    assert!(find(&objects, "Service")["metadata"]["labels"]
+        .get("gateway.istio.io/managed")
+        .is_none());
+    let pod = &deploy["spec"]["template"];
+    assert_eq!(
+        pod["metadata"]["labels"],
+        json!({
+            "sidecar.istio.io/inject": "false",
+            "service.istio.io/canonical-name": "edge",
+            "service.istio.io/canonical-revision": "latest",
+            "team": "edge",
+            "gateway.networking.k8s.io/gateway-name": "edge",
+            "gateway.networking.k8s.io/gateway-class-name": "agentgateway",
+            "gateway.istio.io/managed": "istio.io-agentgateway-controller",
+        })
+    );
+    assert_eq!(
+        pod["metadata"]["annotations"],
+        json!({
+            "example.com/owner": "edge",
+            "istio.io/rev": "default",
+            "prometheus.io/path": "/stats/prometheus",
+            "prometheus.io/port": "15020",
+            "prometheus.io/scrape": "true",
+        })
+    );
+    assert_eq!(
+        pod["spec"]["securityContext"],
+        json!({"sysctls": [{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}]})
+    );
+    assert_eq!(pod["spec"]["serviceAccountName"], "edge");
+    let containers = pod["spec"]["containers"].as_array().unwrap();
+    assert_eq!(containers.len(), 1);
+    let agw = &containers[0];
+    assert_eq!(agw["name"], "agentgateway");
+    assert_eq!(agw["image"], "registry.example/agentgateway:1.30.3");
+    assert_eq!(agw["args"], json!(["--config", "{}"]));
+    assert_eq!(
+        agw["ports"],
+        json!([
+            {"name": "metrics", "containerPort": 15020, "protocol": "TCP"},
+            {"name": "status-port", "containerPort": 15021, "protocol": "TCP"},
+        ])
+    );
+    assert_eq!(
+        agw["securityContext"],
+        json!({
+            "privileged": false,
+            "allowPrivilegeEscalation": false,
+            "readOnlyRootFilesystem": true,
+            "runAsNonRoot": true,
+            "runAsUser": 1337,
+            "runAsGroup": 1337,
+            "capabilities": {"drop": ["ALL"]},
+        })
+    );
+    let env = env(agw);
+    let names: Vec<&str> = env.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "CLUSTER_ID",
+            "CPU_LIMIT",
+            "GATEWAY",
+            "INSTANCE_IP",
+            "NAMESPACE",
+            "POD_NAME",
+            "POD_NAMESPACE",
+            "RUST_BACKTRACE",
+            "SERVICE_ACCOUNT",
+            "TRUST_DOMAIN",
+            "XDS_ADDRESS"
+        ]
+    );
+    assert_eq!(env["GATEWAY"], "edge");
+    assert_eq!(env["CLUSTER_ID"], "Kubernetes");
+    assert_eq!(env["TRUST_DOMAIN"], "cluster.local");
+    assert_eq!(env["XDS_ADDRESS"], "istiod.istio-system.svc:15012");
+    assert_eq!(
+        env["CPU_LIMIT"],
+        json!({"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1"}})
+    );
+    let ready = json!({"path": "/healthz/ready", "port": 15021, "scheme": "HTTP"});
+    assert_eq!(agw["readinessProbe"]["httpGet"], ready);
+    assert_eq!(agw["startupProbe"]["failureThreshold"], 30);
+    assert_eq!(
+        agw["volumeMounts"],
+        json!([
+            {"name": "istiod-ca-cert", "mountPath": "/var/run/secrets/xds"},
+            {"name": "istio-token", "mountPath": "/var/run/secrets/xds-tokens"},
+            {"name": "tmp", "mountPath": "/tmp"},
+        ])
+    );
+    assert_eq!(
+        pod["spec"]["volumes"],
+        json!([
+            {"name": "tmp", "emptyDir": {}},
+            {"name": "istio-token", "projected": {"sources": [{"serviceAccountToken": {
+                "path": "xds-token", "expirationSeconds": 43200, "audience": "istio-ca"}}]}},
+            {"name": "istiod-ca-cert", "configMap": {"name": "istio-ca-root-cert"}},
+        ])
+    );
+    let svc = find(&objects, "Service");
+    assert_eq!(
+        svc["spec"],
+        json!({
+            "type": "LoadBalancer",
+            "ipFamilyPolicy": "PreferDualStack",
+            "selector": {"gateway.networking.k8s.io/gateway-name": "edge"},
+            "loadBalancerIP": "198.51.100.4",
+            "ports": [
+                {"name": "http", "port": 80, "protocol": "TCP", "appProtocol": "http"},
+                {"name": "grpc", "port": 9000, "protocol": "TCP", "appProtocol": "kubernetes.io/h2c"},
+            ],
+        })
+    );
+    assert_eq!(
+        find(&objects, "HorizontalPodAutoscaler")["spec"],
+        json!({
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "edge"},
+            "maxReplicas": 1,
+        })
+    );
+    assert_eq!(
+        find(&objects, "PodDisruptionBudget")["spec"],
+        json!({"selector": {"matchLabels": {"gateway.networking.k8s.io/gateway-name": "edge"}}})
+    );
+}
+
+#[test]
+fn agentgateway_image_and_optional_settings() {
+    // An image with a registry, from the Gateway or the values, replaces the controller's.
+    let mut gw = agent();
+    gw.annotations = json!({"gateway.istio.io/agentgatewayImage": "mirror.example/agw:2"});
+    let objects = render(&ours("agentgateway"), &gw, &default_values());
+    let agw = &find(&objects, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(agw["image"], "mirror.example/agw:2");
+    let mut values = busy_values();
+    values["global"]["agentgateway"] = json!({"image": "values.example/agw:3"});
+    let objects = render(&ours("agentgateway"), &agent(), &values);
+    let pod = &find(&objects, "Deployment")["spec"]["template"]["spec"];
+    let agw = &pod["containers"][0];
+    assert_eq!(agw["image"], "values.example/agw:3");
+    // A bare name is no image reference: the controller's image is kept.
+    values["global"]["agentgateway"] = json!({"image": "agw"});
+    let objects = render(&ours("agentgateway"), &agent(), &values);
+    let pod = &find(&objects, "Deployment")["spec"]["template"]["spec"];
+    let agw = &pod["containers"][0];
+    assert_eq!(agw["image"], "registry.example/agentgateway:1.30.3");
+    assert_eq!(agw["imagePullPolicy"], "Always");
+    assert_eq!(agw["resources"], json!({"requests": {"cpu": "100m"}}));
+    assert_eq!(agw["lifecycle"]["preStop"]["exec"]["command"][0], "sleep");
+    assert_eq!(
+        pod["imagePullSecrets"],
+        json!([{"name": "pull-a"}, {"name": "pull-b"}])
+    );
+    assert_eq!(
+        pod["securityContext"]["seccompProfile"],
+        json!({"type": "RuntimeDefault"})
+    );
+    assert_eq!(env(agw)["NETWORK"], "east");
+    assert_eq!(
+        pod["volumes"][2]["projected"]["sources"][0]["clusterTrustBundle"]["name"],
+        "istio.io:istiod-ca:corp-root"
+    );
+    // The Gateway's network label wins over the mesh's network.
+    let mut gw = agent();
+    gw.infra_labels = json!({"topology.istio.io/network": "west"});
+    let objects = render(&ours("agentgateway"), &gw, &values);
+    let agw = &find(&objects, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(env(agw)["NETWORK"], "west");
+    // Without istiod as certificate provider there is no root certificate volume.
+    values["global"]["pilotCertProvider"] = json!("kubernetes");
+    let objects = render(&ours("agentgateway"), &agent(), &values);
+    let pod = &find(&objects, "Deployment")["spec"]["template"]["spec"];
+    let volumes: Vec<&str> = pod["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(volumes, ["tmp", "istio-token"]);
+}
+
+/// Values that switch on every optional part of the gateway templates.
 fn busy_values() -> Json {
     let mut v = default_values();
     let set = |v: &mut Json, path: &str, value: Json| {
@@ -742,12 +1006,36 @@ fn the_same_objects_as_istios_templates() {
     east_west.annotations = json!({"sidecar.istio.io/proxyImage": "example.com/proxy:1"});
     let mut waypoint_values = busy_values();
     waypoint_values["global"]["platform"] = json!("");
+    let mut imaged = agent();
+    imaged.annotations = json!({"gateway.istio.io/agentgatewayImage": "mirror.example/agw:2"});
+    imaged.revision = "canary";
+    imaged.service_type = "ClusterIP";
+    let mut networked = agent();
+    networked.infra_labels = json!({"topology.istio.io/network": "west", "team": "edge"});
+    networked.kube_version = 133;
+    let mut agent_values = busy_values();
+    agent_values["global"]["agentgateway"] = json!({"image": "values.example/agw:3"});
+    agent_values["global"]["multiCluster"]["clusterName"] = json!("east-1");
+    agent_values["global"]["trustDomain"] = json!("corp.example");
+    let mut other_ca = default_values();
+    other_ca["global"]["pilotCertProvider"] = json!("kubernetes");
+    other_ca["global"]["agentgateway"] = json!({"image": "agw"});
     for (template, gateways) in [
         ("waypoint", vec![waypoint(), east_west]),
         ("kube-gateway", vec![ingress(), waypoint()]),
+        (
+            "agentgateway",
+            vec![agent(), imaged.clone(), networked.clone()],
+        ),
     ] {
         for gw in &gateways {
-            for values in [default_values(), busy_values(), waypoint_values.clone()] {
+            for values in [
+                default_values(),
+                busy_values(),
+                waypoint_values.clone(),
+                agent_values.clone(),
+                other_ca.clone(),
+            ] {
                 let ours = render(&ours(template), gw, &values);
                 let theirs = render(&istio.templates[template], gw, &values);
                 assert_eq!(
@@ -799,6 +1087,7 @@ fn the_api_server_accepts_the_objects() {
     k(&["create", "namespace", "shop"]);
     let mut items = render(&ours("waypoint"), &waypoint(), &default_values());
     items.extend(render(&ours("kube-gateway"), &ingress(), &busy_values()));
+    items.extend(render(&ours("agentgateway"), &agent(), &busy_values()));
     let file = dir.path().join("objects.json");
     std::fs::write(
         &file,
@@ -824,6 +1113,11 @@ fn the_api_server_accepts_the_objects() {
         "service/ingress",
         "horizontalpodautoscaler.autoscaling/ingress",
         "poddisruptionbudget.policy/ingress",
+        "serviceaccount/edge",
+        "deployment.apps/edge",
+        "service/edge",
+        "horizontalpodautoscaler.autoscaling/edge",
+        "poddisruptionbudget.policy/edge",
     ] {
         assert!(
             applied.contains(&format!("{object} serverside-applied")),
@@ -853,4 +1147,17 @@ fn the_api_server_accepts_the_objects() {
     .unwrap();
     assert_eq!(svc["spec"]["type"], "LoadBalancer");
     assert_eq!(svc["spec"]["ports"][1]["appProtocol"], "http");
+    let got: Json = serde_json::from_str(&k(&[
+        "get",
+        "deployment",
+        "edge",
+        "-n",
+        "shop",
+        "-o",
+        "json",
+    ]))
+    .unwrap();
+    let agw = &got["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(agw["name"], "agentgateway");
+    assert_eq!(agw["volumeMounts"][2]["mountPath"], "/tmp");
 }

@@ -260,37 +260,130 @@ fn profile_list_dump_and_diff() {
     );
 }
 
+/// Validation problems of `tests/fixtures/install/force.yaml` and three flags, each as
+/// `--force` reports it.
+const FORCED: &str = "\
+! FILE: unknown field spec.components.pilot.k8s.replicas (ignored because of --force)
+! FILE: unknown value path values.pilot.autoscaleMaxx; did you mean \"autoscaleMax\"? (kept because of --force)
+! --set values.global.proxi.image: unknown value path values.global.proxi (kept because of --force)
+! --set components.pilot.k8s.foo: unknown k8s field \"foo\" (ignored because of --force)
+! --set components.pilott.enabled: unknown component \"pilott\" (ignored because of --force)
+";
+
+fn forced_args(command: &[&str], force: bool) -> Vec<String> {
+    let mut args: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+    if force {
+        args.push("--force".into());
+    }
+    args.push("-f".into());
+    args.push(fixture("force.yaml").display().to_string());
+    for set in [
+        "values.global.proxi.image=x",
+        "components.pilot.k8s.foo=1",
+        "components.pilott.enabled=false",
+    ] {
+        args.push("--set".into());
+        args.push(set.into());
+    }
+    args
+}
+
 #[test]
 fn force_proceeds_past_validation_errors_with_warnings() {
+    let file = fixture("force.yaml").display().to_string();
+    // Without --force each problem is an error (exit 1, nothing rendered).
+    fails(
+        &["manifest", "generate", "-f", &file],
+        &["unknown field `replicas`, expected one of resources, replicaCount"],
+    );
+    for (set, want) in [
+        (
+            "values.global.proxi.image=x",
+            "invalid --set values.global.proxi.image: unknown value path values.global.proxi help: did you mean \"proxy\"? Or pass --force to proceed anyway.",
+        ),
+        (
+            "components.pilott.enabled=false",
+            "invalid --set components.pilott.enabled: unknown component \"pilott\" help: did you mean \"pilot\"? Or pass --force to proceed anyway.",
+        ),
+    ] {
+        fails(&["manifest", "generate", "--set", set], &[want]);
+    }
+    // With --force: one warning per problem on stderr, and the manifest.
+    let out = istioctl()
+        .args(forced_args(&["manifest", "generate"], true))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        FORCED.replace("FILE", &file)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("kind: Deployment\n"), "{stdout}");
+    assert!(stdout.contains("\n  name: istiod\n"), "{stdout}");
+}
+
+#[test]
+fn force_never_skips_what_would_change_the_charts() {
+    for force in [false, true] {
+        let mut args = vec![
+            "manifest",
+            "generate",
+            "--set",
+            "installPackagePath=/charts",
+        ];
+        if force {
+            args.push("--force");
+        }
+        let mut want = vec![
+            "spec.installPackagePath: this istioctl renders its embedded Istio 1.30.3 charts, not the charts at \"/charts\"",
+            "help: remove installPackagePath to render Istio 1.30.3's charts",
+        ];
+        if force {
+            want.push("--force does not skip this, as ignoring it would render other charts than the ones named");
+        }
+        fails(&args, &want);
+    }
+    // A setting the renderer cannot honour is an error with --force too.
     fails(
         &[
             "manifest",
             "generate",
-            "--set",
-            "values.global.proxi.image=x",
-        ],
-        &["values.global.proxi", "--force"],
-    );
-    let out = istioctl()
-        .args([
-            "manifest",
-            "generate",
             "--force",
             "--set",
-            "values.global.proxi.image=x",
+            "profile=ambient",
             "--set",
-            "installPackagePath=/charts",
-        ])
+            "values.ztunnel.peerCaCrl.enabled=true",
+        ],
+        &["values.ztunnel.peerCaCrl.enabled (Ztunnel component): checking peer certificates against the CA's revocation list is not rendered by this client"],
+    );
+}
+
+#[test]
+fn install_force_warns_then_goes_on_to_the_cluster() {
+    let file = fixture("force.yaml").display().to_string();
+    let cluster = ["install", "--dry-run", "-c", "/nonexistent/kubeconfig"];
+    // Without --force the configuration is rejected before the cluster is read.
+    fails(
+        &forced_args(&cluster, false)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        &["unknown field `replicas`"],
+    );
+    // With --force the warnings come first; then the missing kubeconfig stops it.
+    let out = istioctl()
+        .args(forced_args(&cluster, true))
         .output()
         .unwrap();
-    assert!(out.status.success());
+    assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let want = FORCED.replace("FILE", &file);
+    assert!(stderr.starts_with(&want), "{stderr}");
     assert!(
-        stderr.contains("! --set values.global.proxi.image: unknown value path values.global.proxi (kept because of --force)"),
+        stderr[want.len()..].contains("load the kubeconfig"),
         "{stderr}"
     );
-    assert!(stderr.contains("! spec.installPackagePath:"), "{stderr}");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("kind: Deployment"));
 }
 
 #[test]
@@ -331,7 +424,7 @@ fn translate_writes_one_values_file_per_chart() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let d = dir.path().display();
     assert!(stdout.contains(&format!(
-        "helm upgrade --install istiod-canary istio/istiod -n istio-system --create-namespace -f {d}/istiod-canary.yaml"
+        "helm install istiod-canary istio/istiod -n istio-system --create-namespace -f {d}/istiod-canary.yaml"
     )), "{stdout}");
     assert!(
         stdout.contains("istio-ingressgateway istio/gateway"),

@@ -335,6 +335,16 @@ fn canary_flow_moves_a_tag_between_revisions() {
         out,
         "TAG    REVISION   NAMESPACES\nprod   a          shop\n"
     );
+    // The tag's webhook injects the namespace's pods, for revision a.
+    let out = env.ok(&["x", "check-inject", "-n", "shop", "-l", "app=web"]);
+    assert_eq!(
+        inject_row(&out, "istio-revision-tag-prod"),
+        "istio-revision-tag-prod a \u{2714} namespace label istio.io/rev=prod matches"
+    );
+    assert_eq!(
+        inject_row(&out, "istio-sidecar-injector-b"),
+        "istio-sidecar-injector-b b \u{2718} no matching namespace label (istio.io/rev=b) or pod label (istio.io/rev=b)"
+    );
     // A tag in use is not moved without --overwrite.
     let before = env.emu.resource_version();
     let err = env.fails(&["tag", "set", "prod", "-r", "b"]);
@@ -360,6 +370,31 @@ fn canary_flow_moves_a_tag_between_revisions() {
         hook["webhooks"][0]["clientConfig"]["service"]["name"],
         "istiod-b"
     );
+    let out = env.ok(&["x", "check-inject", "-n", "shop", "-l", "app=web"]);
+    assert!(out.starts_with("WEBHOOK "), "{out}");
+    assert_eq!(
+        inject_row(&out, "istio-revision-tag-prod"),
+        "istio-revision-tag-prod b \u{2714} namespace label istio.io/rev=prod matches"
+    );
+    assert!(
+        inject_row(&out, "istio-sidecar-injector-a").contains(" a \u{2718} "),
+        "{out}"
+    );
+    // A pod that opts out, and a pod that does not exist.
+    let out = env.ok(&[
+        "x",
+        "check-inject",
+        "-n",
+        "shop",
+        "-l",
+        "sidecar.istio.io/inject=false",
+    ]);
+    assert_eq!(
+        inject_row(&out, "istio-revision-tag-prod"),
+        "istio-revision-tag-prod b \u{2718} pod label sidecar.istio.io/inject=false turns injection off"
+    );
+    let err = env.fails(&["x", "check-inject", "-n", "shop", "web-9"]);
+    assert!(err.contains("pod shop/web-9 not found"), "{err}");
     let json: Value = serde_json::from_str(&env.ok(&["tag", "list", "-o", "json"])).unwrap();
     assert_eq!(
         json,
@@ -384,6 +419,8 @@ fn canary_flow_moves_a_tag_between_revisions() {
         )
         .is_some());
     assert!(env.inventory().iter().all(|k| !k.name.ends_with("-a")));
+    let (b, shared) = installed(&["profile=minimal", "revision=b"]);
+    assert_eq!(env.inventory(), &b | &shared);
     env.ok(&["verify-install", "-r", "b"]);
     // remove, with namespaces using it, needs -y.
     env.fails(&["tag", "remove", "prod"]);
@@ -401,4 +438,409 @@ fn canary_flow_moves_a_tag_between_revisions() {
         err.contains("revision tag \"prod\" does not exist"),
         "{err}"
     );
+}
+
+/// The objects an install with these flags creates (the record included), and those of them
+/// the base chart renders (shared by every revision).
+fn installed(sets: &[&str]) -> (BTreeSet<Key>, BTreeSet<Key>) {
+    let inputs = istio_install::operator::Inputs {
+        files: Vec::new(),
+        sets: sets.iter().map(|s| s.to_string()).collect(),
+        force: false,
+    };
+    let cfg = istio_install::operator::load(&inputs).expect("config");
+    let (_, all) = istio_install::uninstall::configuration_objects(&cfg).expect("render");
+    let base = istio_install::render::render_manifests(&cfg)
+        .expect("render")
+        .into_iter()
+        .filter(|o| o.component == istio_install::render::Component::Base)
+        .map(|o| Key::of(&o.object))
+        .collect();
+    (all.into_iter().collect(), base)
+}
+
+#[test]
+fn uninstall_of_one_revision_keeps_what_the_others_share() {
+    let env = start();
+    env.ok(&["install", "-y", "--set", "profile=minimal", "-r", "a"]);
+    env.ok(&["install", "-y", "--set", "profile=minimal", "-r", "b"]);
+    let (a, shared) = installed(&["profile=minimal", "revision=a"]);
+    let (b, _) = installed(&["profile=minimal", "revision=b"]);
+    assert_eq!(env.inventory(), &a | &b);
+    // The second install relabelled the shared objects with its revision.
+    let reader = env
+        .get(
+            "v1",
+            "ServiceAccount",
+            Some("istio-system"),
+            "istio-reader-service-account",
+        )
+        .expect("reader account");
+    assert_eq!(reader["metadata"]["labels"]["istio.io/rev"], "b");
+    // Exactly one way to say what to remove.
+    let before = env.emu.resource_version();
+    for (args, words) in [
+        (
+            &["uninstall", "-y"][..],
+            "--filename or --purge must be given",
+        ),
+        (
+            &["uninstall", "-y", "--set", "profile=minimal"],
+            "--filename or --purge must be given",
+        ),
+        (
+            &["uninstall", "-y", "--purge", "-r", "a"],
+            "--purge removes every revision and cannot be combined with --revision",
+        ),
+        (
+            &["uninstall", "-y", "-r", "a", "--set", "revision=b"],
+            "--revision \"a\" and --set revision=b name different revisions",
+        ),
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+    let out = Command::cargo_bin("istioctl")
+        .unwrap()
+        .args(["uninstall", "-y"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(64));
+    let err = String::from_utf8_lossy(&out.stderr)
+        .replace('\u{2502}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        err.contains(
+            "one of --revision (or --set revision=REVISION), --filename or --purge must be given"
+        ),
+        "{err}"
+    );
+    // A revision nobody installed.
+    let err = env.fails(&["uninstall", "-y", "-r", "zzz"]);
+    assert!(
+        err.contains(
+            "no Istio objects of revision \"zzz\" are installed; installed revisions: a, b"
+        ),
+        "{err}"
+    );
+    assert_eq!(env.emu.resource_version(), before);
+    // A dry run lists b's own objects and changes nothing.
+    let out = env.ok(&["uninstall", "--dry-run", "-r", "b"]);
+    assert!(
+        out.contains("Deployment istio-system/istiod-b would be removed"),
+        "{out}"
+    );
+    assert!(!out.contains("istio-reader-service-account would"), "{out}");
+    assert_eq!(env.emu.resource_version(), before);
+    // Removing b keeps a whole and the shared objects, though they carry b's label.
+    let out = env.ok(&["uninstall", "-y", "-r", "b"]);
+    assert!(
+        out.contains("shared objects (CRDs, the base chart's) kept: still used by revision(s) a"),
+        "{out}"
+    );
+    assert_eq!(env.inventory(), &a | &shared);
+    assert!(env
+        .get(
+            "v1",
+            "ServiceAccount",
+            Some("istio-system"),
+            "istio-reader-service-account"
+        )
+        .is_some());
+    env.ok(&["verify-install", "-r", "a"]);
+    // The file a was installed from removes it; as the last revision, the base goes too, but
+    // the CRDs (and the users' resources) stay without --purge.
+    let file = env.dir.path().join("a.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: minimal\n  revision: a\n",
+    )
+    .unwrap();
+    let out = env.ok(&["uninstall", "-y", "-v", "-f", file.to_str().unwrap()]);
+    assert!(
+        out.contains("ServiceAccount istio-system/istio-reader-service-account removed"),
+        "{out}"
+    );
+    assert!(out.contains("CRDs are removed only with --purge"), "{out}");
+    let left = env.inventory();
+    assert!(!left.is_empty());
+    assert!(
+        left.iter().all(|k| k.kind == "CustomResourceDefinition"),
+        "{left:?}"
+    );
+}
+
+/// Rewrites the Istio release an install's record says installed it.
+fn set_recorded_version(env: &Env, record: &str, version: &str) {
+    let mut cm = env
+        .get("v1", "ConfigMap", Some("istio-system"), record)
+        .expect("record");
+    let mut inputs: Value =
+        serde_json::from_str(cm["data"]["inputs.json"].as_str().unwrap()).unwrap();
+    inputs["istioVersion"] = version.into();
+    cm["data"]["inputs.json"] = inputs.to_string().into();
+    cm["data"]["istioVersion"] = version.into();
+    for f in [
+        "managedFields",
+        "resourceVersion",
+        "uid",
+        "creationTimestamp",
+    ] {
+        cm["metadata"].as_object_mut().unwrap().remove(f);
+    }
+    env.apply(cm);
+}
+
+#[test]
+fn upgrade_refuses_a_downgrade_and_a_long_skip_and_writes_nothing() {
+    let env = start();
+    let v = istio_api::release::ISTIO_VERSION;
+    // Nothing installed: nothing to upgrade.
+    let before = env.emu.resource_version();
+    let err = env.fails(&["upgrade", "-y", "--set", "profile=minimal"]);
+    assert!(
+        err.contains("no Istio control plane of revision \"default\" is installed in namespace istio-system: nothing to upgrade"),
+        "{err}"
+    );
+    assert_eq!(env.emu.resource_version(), before);
+    env.ok(&["install", "-y", "--set", "profile=minimal"]);
+    for (installed, words) in [
+        (
+            "1.31.0",
+            format!("refusing to downgrade revision \"default\" from Istio 1.31.0 (recorded in ConfigMap istio-system/installed-state) to {v}"),
+        ),
+        (
+            "1.27.4",
+            format!("refusing to upgrade revision \"default\" from Istio 1.27.4 (recorded in ConfigMap istio-system/installed-state) to {v}: Istio upgrades across at most 2 minor versions"),
+        ),
+        (
+            "latest",
+            "cannot tell which Istio release revision \"default\" runs: \"latest\"".to_owned(),
+        ),
+    ] {
+        set_recorded_version(&env, "installed-state", installed);
+        let before = env.emu.resource_version();
+        let err = env.fails(&["upgrade", "-y", "--set", "profile=minimal"]);
+        assert!(err.contains(&words), "{installed}: {err}");
+        assert_eq!(env.emu.resource_version(), before, "{installed}");
+    }
+    // Two minor versions forward is allowed; the record then says this release.
+    set_recorded_version(&env, "installed-state", "1.28.2");
+    let out = env.ok(&["upgrade", "-y", "--set", "profile=minimal"]);
+    assert!(out.contains("\u{2714} Upgrade complete:"), "{out}");
+    let record = env
+        .get("v1", "ConfigMap", Some("istio-system"), "installed-state")
+        .unwrap();
+    assert_eq!(record["data"]["istioVersion"], v);
+    // `apply` is install.
+    let out = env.ok(&["apply", "-y", "--set", "profile=minimal"]);
+    assert!(out.contains("No changes"), "{out}");
+}
+
+const ALICE: &str = "alice-token";
+
+/// Lets alice do what an install needs except creating cluster-wide RBAC objects.
+fn restrict_alice(env: &Env) {
+    env.apply(serde_json::json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+        "metadata": {"name": "almost-installer"},
+        "rules": [
+            {"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch"]},
+            {"apiGroups": ["", "apps", "policy", "autoscaling", "apiextensions.k8s.io",
+                "admissionregistration.k8s.io"], "resources": ["*"], "verbs": ["*"]},
+            {"apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles", "rolebindings"],
+                "verbs": ["*"]},
+        ],
+    }));
+    env.apply(serde_json::json!({
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        "metadata": {"name": "alice-almost-installer"},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+            "name": "almost-installer"},
+        "subjects": [{"kind": "User", "name": "alice"}],
+    }));
+}
+
+#[test]
+fn precheck_reports_catalog_messages_and_gates_install() {
+    let env = start_with(Config {
+        rbac: true,
+        users: vec![kube_emulator::User::new(ALICE, "alice")],
+        ..Config::default()
+    });
+    let alice = env.dir.path().join("alice");
+    std::fs::write(&alice, env.emu.kubeconfig_for(ALICE)).unwrap();
+    // The administrator may do everything.
+    let out = env.ok(&["x", "precheck"]);
+    assert!(
+        out.contains("\u{2714} Kubernetes version v1.36.2 is supported"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\u{2714} No issues found when checking the cluster."),
+        "{out}"
+    );
+    assert_eq!(env.ok(&["x", "precheck", "-o", "json"]).trim(), "[]");
+    restrict_alice(&env);
+    let r = env.istioctl_as(&alice, &["x", "precheck"]);
+    assert!(!r.ok);
+    assert!(
+        r.out.contains(
+            "Error [IST0141] Not allowed to create clusterroles.rbac.authorization.k8s.io:"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(
+        r.out.contains(
+            "Error [IST0141] Not allowed to create clusterrolebindings.rbac.authorization.k8s.io:"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(r.err.contains("2 issue(s) found"), "{}", r.err);
+    let r = env.istioctl_as(
+        &alice,
+        &["x", "precheck", "-o", "yaml", "--skip-controlplane"],
+    );
+    assert!(!r.ok);
+    let found: Vec<Value> = serde_saphyr::from_str(&r.out).unwrap();
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["level"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("IST0141", "Error"), ("IST0141", "Error")]);
+    // install as alice is refused before anything is written, the permission named.
+    let before = env.emu.resource_version();
+    let r = env.istioctl_as(&alice, &["install", "-y", "--set", "profile=minimal"]);
+    assert!(!r.ok);
+    let err = r
+        .err
+        .replace('\u{2502}', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        err.contains("refusing to install: the prechecks found 2 problem(s)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Not allowed to create clusterroles.rbac.authorization.k8s.io"),
+        "{err}"
+    );
+    assert_eq!(env.emu.resource_version(), before);
+    assert!(env.inventory().is_empty());
+    // Upgrade steps checked from a version given.
+    let err = env.fails(&["x", "precheck", "-f", "1.27.0"]);
+    assert!(
+        err.contains("refusing to upgrade revision \"default\" from Istio 1.27.0 (given with --from-version)"),
+        "{err}"
+    );
+    let out = env.ok(&["x", "precheck", "-f", "1.29.1"]);
+    assert!(
+        out.contains("Revision \"default\" can be upgraded in place from Istio 1.29.1"),
+        "{out}"
+    );
+    // A bad threshold is a usage error.
+    let r = env.istioctl(&["x", "precheck", "--output-threshold", "loud"]);
+    assert!(!r.ok);
+    assert!(r.err.contains("unknown level \"loud\""), "{}", r.err);
+    // Gateway API CRDs older than Istio reads: a warning, shown and failing at the default
+    // threshold, not at Error; it does not stop an install.
+    env.apply(serde_json::json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "tlsroutes.gateway.networking.k8s.io",
+            "annotations": {"gateway.networking.k8s.io/bundle-version": "v1.4.1"}},
+        "spec": {
+            "group": "gateway.networking.k8s.io", "scope": "Namespaced",
+            "names": {"plural": "tlsroutes", "singular": "tlsroute", "kind": "TLSRoute",
+                "listKind": "TLSRouteList"},
+            "versions": [{"name": "v1alpha2", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object",
+                    "x-kubernetes-preserve-unknown-fields": true}}}],
+        },
+    }));
+    let r = env.istioctl(&["x", "precheck"]);
+    assert!(!r.ok);
+    assert!(
+        r.out.contains("Warning [IST0176] Gateway API CRD tlsroutes.gateway.networking.k8s.io is installed at version v1.4.1, below the v1.5.0"),
+        "{}",
+        r.out
+    );
+    let out = env.ok(&["x", "precheck", "--output-threshold", "Error"]);
+    assert!(!out.contains("IST0176"), "{out}");
+    env.ok(&["install", "-y", "--set", "profile=minimal"]);
+}
+
+/// The row of `webhook` in check-inject's table, its columns separated by one space.
+fn inject_row(table: &str, webhook: &str) -> String {
+    table
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(webhook))
+        .unwrap_or_else(|| panic!("no row for {webhook}:\n{table}"))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn check_inject_reads_pods_and_deployments_of_the_default_revision() {
+    let env = start();
+    env.ok(&["install", "-y", "--set", "profile=minimal"]);
+    env.apply(serde_json::json!({
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "shop", "labels": {"istio-injection": "enabled"}}
+    }));
+    env.apply(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web-1", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]},
+    }));
+    env.apply(serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "db", "namespace": "shop"},
+        "spec": {
+            "selector": {"matchLabels": {"app": "db"}},
+            "template": {
+                "metadata": {"labels": {"app": "db", "sidecar.istio.io/inject": "false"}},
+                "spec": {"containers": [{"name": "db", "image": "postgres:17"}]},
+            },
+        },
+    }));
+    let out = env.ok(&["x", "check-inject", "-n", "shop", "web-1"]);
+    assert_eq!(
+        inject_row(&out, "istio-sidecar-injector"),
+        "istio-sidecar-injector default \u{2714} namespace label istio-injection=enabled matches",
+        "{out}"
+    );
+    let out = env.ok(&["x", "check-inject", "-n", "shop", "deployment/db"]);
+    assert_eq!(
+        inject_row(&out, "istio-sidecar-injector"),
+        "istio-sidecar-injector default \u{2718} pod label sidecar.istio.io/inject=false turns injection off",
+        "{out}"
+    );
+    // Usage: one subject, of a kind that has pods.
+    for (args, words) in [
+        (
+            &["x", "check-inject", "-n", "shop"][..],
+            "needs a pod or Deployment name",
+        ),
+        (
+            &["x", "check-inject", "-n", "shop", "web-1", "-l", "app=web"],
+            "not both",
+        ),
+        (
+            &["x", "check-inject", "-n", "shop", "service/web"],
+            "cannot check injection for kind \"service\"",
+        ),
+        (
+            &["x", "check-inject", "-n", "nope", "-l", "a=b"],
+            "namespace nope not found",
+        ),
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
 }

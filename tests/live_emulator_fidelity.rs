@@ -264,10 +264,15 @@ fn a_restricted_users_install_is_refused_before_anything_is_written() {
         None,
     );
     assert!(!out.status.success(), "{}", text(&out));
+    // Refused by the prechecks, each missing permission named, before anything is written.
+    let said = unwrapped(&text(&out));
     assert!(
-        unwrapped(&text(&out)).contains("is forbidden: User \"alice\" cannot"),
-        "{}",
-        text(&out)
+        said.contains("refusing to install: the prechecks found 14 problem(s)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Error [IST0141] Not allowed to create namespaces"),
+        "{said}"
     );
     let crds = env.kubectl("admin", &strings(&["get", "crds", "-o", "name"]), None);
     assert_eq!(String::from_utf8_lossy(&crds.stdout), "");
@@ -309,11 +314,14 @@ fn precheck_reports_each_missing_permission_as_a_finding() {
     assert!(!out.status.success(), "{}", text(&out));
     let stdout = String::from_utf8_lossy(&out.stdout);
     for missing in [
-        "✘ The user may not create customresourcedefinitions.apiextensions.k8s.io",
-        "✘ The user may not create clusterroles.rbac.authorization.k8s.io",
-        "✘ The user may not create poddisruptionbudgets.policy in namespace istio-system",
+        "customresourcedefinitions.apiextensions.k8s.io",
+        "clusterroles.rbac.authorization.k8s.io",
+        "poddisruptionbudgets.policy in namespace istio-system",
     ] {
-        assert!(stdout.lines().any(|l| l == missing), "{missing}:\n{stdout}");
+        let line = format!(
+            "Error [IST0141] Not allowed to create {missing}: the cluster's RBAC denies it"
+        );
+        assert!(stdout.lines().any(|l| l == line), "{line}:\n{stdout}");
     }
     for granted in [
         "deployments.apps in namespace istio-system",

@@ -17,7 +17,7 @@ impl Readiness {
         if text.trim() == "never" {
             Ok(Self::Never)
         } else {
-            crate::util::parse_duration(text).map(Self::After)
+            istio_core::duration::parse_flag(text).map(Self::After)
         }
     }
 }

@@ -22,6 +22,8 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+#![deny(missing_docs)]
+
 mod apply;
 mod auth;
 mod config;
@@ -58,4 +60,3 @@ mod watch;
 pub use config::{Config, FaultKind, Faults, Readiness, User};
 pub use emulator::{Emulator, Handle};
 pub use state::LoggedRequest;
-pub use util::parse_duration;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use kube_emulator::{parse_duration, Config, Emulator, FaultKind, Faults, Readiness, User};
+use istio_core::duration::parse_flag as parse_duration;
+use kube_emulator::{Config, Emulator, FaultKind, Faults, Readiness, User};
 
 /// An in-memory Kubernetes API server on 127.0.0.1, for tests.
 #[derive(Parser, Debug)]

@@ -5,7 +5,9 @@
 //! Exit codes (istioctl's, `istioctl/cmd/sysexits.go`), in every output format: 79 when a
 //! finding reaches `--failure-threshold`; else 1 when an input could not be read, 65 when one
 //! could not be parsed (neither unless `--ignore-unknown`); else 0. Usage errors exit 64
-//! ([`super::EXIT_USAGE`]); a cluster that cannot be read, 1.
+//! ([`super::EXIT_USAGE`]), and so does a run with a user rule that could not be used (one that
+//! does not load, or whose expression fails on a resource), whatever it found; a cluster that
+//! cannot be read, 1.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -188,15 +190,6 @@ fn hidden_summary(hidden: &[LoadError]) -> Option<String> {
     ))
 }
 
-impl AnalyzeArgs {
-    /// The rule locations: the default directories that exist, then `--rules`.
-    fn rule_dirs(&self) -> Vec<PathBuf> {
-        let mut dirs = istio_analysis::rules::default_dirs();
-        dirs.extend(self.rules.iter().cloned());
-        dirs
-    }
-}
-
 /// Prints the analyzers as istioctl does: a name line and an indented description each; user
 /// rules follow, marked with their file.
 fn list_analyzers(rules: &[&istio_analysis::rules::Rule]) -> String {
@@ -218,55 +211,114 @@ fn list_analyzers(rules: &[&istio_analysis::rules::Rule]) -> String {
 /// Runs `istioctl analyze`.
 pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     if args.list_analyzers {
-        let names: Vec<&str> = builtins().iter().map(|b| b.name).collect();
-        let loaded = istio_analysis::rules::load(&args.rule_dirs(), &names);
-        if !loaded.errors.is_empty() {
-            let color = args.color.enabled(std::io::stderr().is_terminal());
-            eprint!("{}", output::load_errors(&loaded.errors, color));
-        }
-        super::term::write_stdout(&list_analyzers(&loaded.rules))?;
-        return Ok(ExitCode::from(u8::from(!loaded.errors.is_empty())));
+        return list(args);
     }
-    let namespace = global.namespace.as_deref().unwrap_or("default");
-    if !args.remote_contexts.is_empty() && !args.use_kube {
-        return Err(istio_analysis::UsageError {
-            message:
-                "--remote-contexts needs the clusters: it cannot be combined with --use-kube=false"
-                    .to_owned(),
-            help: Some(
-                "drop --use-kube=false, or drop --remote-contexts to analyze files alone"
-                    .to_owned(),
-            ),
-        }
-        .into());
-    }
-    let request = Request {
-        files: args.files.clone(),
-        recursive: args.recursive,
-        cluster: args.use_kube.then(|| ClusterSource {
-            config: global.cluster(),
-            timeout: args.timeout,
-        }),
-        remote_clusters: args
-            .remote_contexts
-            .iter()
-            .map(|context| ClusterConfig {
-                kubeconfig: global.kubeconfig.clone(),
-                context: Some(context.clone()),
-            })
-            .collect(),
-        revision: args.revision.clone(),
-        analyzers: args.analyzers.clone(),
-        namespace: namespace.to_owned(),
-        all_namespaces: args.all_namespaces,
-        istio_namespace: global.istio_namespace.clone(),
-        suppress: args.suppress.clone(),
-        mesh_config_file: args.mesh_config_file.clone(),
-        mesh_networks_file: args.mesh_networks_file.clone(),
-        parse_only: std::env::var_os(PARSE_ONLY_ENV).is_some(),
-        rules: args.rule_dirs(),
-    };
+    let request = args.request(global)?;
     let mut report = istio_analysis::analyze(&request)?;
+    let scope = if args.all_namespaces {
+        "all namespaces".to_owned()
+    } else {
+        format!("namespace: {}", request.namespace)
+    };
+    print_load_problems(args, &report, &scope);
+    let load_code = load_exit_code(args, &report);
+    if request.parse_only {
+        eprintln!("Loaded {} resources.", report.resources);
+        return Ok(ExitCode::from(load_code));
+    }
+    // As istioctl: the exit code follows every finding, the output only those at or above the
+    // output threshold.
+    let failed = report.fails(args.failure_threshold);
+    report.keep_shown(args.output_threshold);
+    print_findings(args, &report)?;
+    if report.findings.is_empty() {
+        eprintln!("{}", clean_summary(&scope, &report));
+    }
+    if failed {
+        eprintln!(
+            "Error: Analyzers found issues when analyzing {scope}.\nSee {} for more information about causes and resolutions.",
+            documentation_index()
+        );
+        // A rule that failed: exit 64 whatever was found (the findings may lack its own).
+        Ok(ExitCode::from(match report.rules.is_empty() {
+            true => EXIT_ISSUES_FOUND,
+            false => super::EXIT_USAGE,
+        }))
+    } else {
+        Ok(ExitCode::from(load_code))
+    }
+}
+
+/// `-L`: the analyzers, built-in and user rules; exit 64 when a rule file could not be loaded.
+fn list(args: &AnalyzeArgs) -> miette::Result<ExitCode> {
+    let names: Vec<&str> = builtins().iter().map(|b| b.name).collect();
+    let loaded = istio_analysis::rules::load(&args.rule_dirs(), &names);
+    if !loaded.errors.is_empty() {
+        let color = args.color.enabled(std::io::stderr().is_terminal());
+        eprint!("{}", output::load_errors(&loaded.errors, color));
+    }
+    super::term::write_stdout(&list_analyzers(&loaded.rules))?;
+    // A rule that does not load is a mistake of the configuration, as a bad flag is.
+    Ok(ExitCode::from(match loaded.errors.is_empty() {
+        true => 0,
+        false => super::EXIT_USAGE,
+    }))
+}
+
+impl AnalyzeArgs {
+    /// The rule locations: the default directories that exist, then `--rules`.
+    fn rule_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = istio_analysis::rules::default_dirs();
+        dirs.extend(self.rules.iter().cloned());
+        dirs
+    }
+
+    /// The library request these flags describe.
+    fn request(&self, global: &GlobalArgs) -> miette::Result<Request> {
+        if !self.remote_contexts.is_empty() && !self.use_kube {
+            return Err(istio_analysis::UsageError {
+                message:
+                    "--remote-contexts needs the clusters: it cannot be combined with --use-kube=false"
+                        .to_owned(),
+                help: Some(
+                    "drop --use-kube=false, or drop --remote-contexts to analyze files alone"
+                        .to_owned(),
+                ),
+            }
+            .into());
+        }
+        Ok(Request {
+            files: self.files.clone(),
+            recursive: self.recursive,
+            cluster: self.use_kube.then(|| ClusterSource {
+                config: global.cluster(),
+                timeout: self.timeout,
+            }),
+            remote_clusters: self
+                .remote_contexts
+                .iter()
+                .map(|context| ClusterConfig {
+                    kubeconfig: global.kubeconfig.clone(),
+                    context: Some(context.clone()),
+                })
+                .collect(),
+            revision: self.revision.clone(),
+            analyzers: self.analyzers.clone(),
+            namespace: global.namespace.as_deref().unwrap_or("default").to_owned(),
+            all_namespaces: self.all_namespaces,
+            istio_namespace: global.istio_namespace.clone(),
+            suppress: self.suppress.clone(),
+            mesh_config_file: self.mesh_config_file.clone(),
+            mesh_networks_file: self.mesh_networks_file.clone(),
+            parse_only: std::env::var_os(PARSE_ONLY_ENV).is_some(),
+            rules: self.rule_dirs(),
+        })
+    }
+}
+
+/// Warnings, skipped files, load diagnostics (up to `--max-diagnostics`) and, with `-v`, what
+/// ran: all on stderr.
+fn print_load_problems(args: &AnalyzeArgs, report: &istio_analysis::Report, scope: &str) {
     for warning in &report.warnings {
         eprintln!("Warning: {warning}");
     }
@@ -276,6 +328,10 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             skipped.0.display()
         );
     }
+    if !report.rules.is_empty() {
+        let color = args.color.enabled(std::io::stderr().is_terminal());
+        eprint!("{}", output::load_errors(&report.rules.errors, color));
+    }
     if !report.load.errors.is_empty() {
         let color = args.color.enabled(std::io::stderr().is_terminal());
         let (shown, hidden) = split_diagnostics(&report.load.errors, args.max_diagnostics);
@@ -284,17 +340,18 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
             eprintln!("{line}");
         }
     }
-    let scope = if args.all_namespaces {
-        "all namespaces".to_owned()
-    } else {
-        format!("namespace: {namespace}")
-    };
     if args.verbose {
-        eprint!("{}", verbose_summary(&report, &scope));
+        eprint!("{}", verbose_summary(report, scope));
     }
-    // Inputs that could not be used: unreadable ones exit 1, unparseable ones 65 (unless
-    // --ignore-unknown), when no finding reached the failure threshold.
-    let load_code = if args.ignore_unknown {
+}
+
+/// The exit code the inputs alone give, when no finding reaches the failure threshold:
+/// unreadable inputs 1, unparseable ones 65, unless `--ignore-unknown`. A user rule that could
+/// not be used is a mistake of the configuration, as a bad flag is: 64.
+fn load_exit_code(args: &AnalyzeArgs, report: &istio_analysis::Report) -> u8 {
+    if !report.rules.is_empty() {
+        super::EXIT_USAGE
+    } else if args.ignore_unknown {
         0
     } else if report.unreadable() {
         1
@@ -302,15 +359,11 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
         EXIT_PARSE_ERROR
     } else {
         0
-    };
-    if request.parse_only {
-        eprintln!("Loaded {} resources.", report.resources);
-        return Ok(ExitCode::from(load_code));
     }
-    // As istioctl: the exit code follows every finding, the output only those at or above the
-    // output threshold.
-    let failed = report.fails(args.failure_threshold);
-    report.keep_shown(args.output_threshold);
+}
+
+/// The findings on stdout in the chosen format.
+fn print_findings(args: &AnalyzeArgs, report: &istio_analysis::Report) -> miette::Result<()> {
     let shown = &report.findings;
     match args.output {
         OutputFormat::Log => {
@@ -321,31 +374,24 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
                     color: args.color.enabled(terminal),
                     frames: terminal,
                 },
-            ))?;
+            ))
         }
         // Records go out one by one: a large report is never held whole in memory.
-        OutputFormat::Json => super::term::stream_stdout(|out| output::json::write(shown, out))?,
-        OutputFormat::Yaml => super::term::stream_stdout(|out| output::yaml::write(shown, out))?,
+        OutputFormat::Json => super::term::stream_stdout(|out| output::json::write(shown, out)),
+        OutputFormat::Yaml => super::term::stream_stdout(|out| output::yaml::write(shown, out)),
         OutputFormat::Sarif => super::term::write_stdout(
-            &output::sarif::render(shown, &report.load.errors).into_diagnostic()?,
-        )?,
-    }
-    if shown.is_empty() {
-        eprintln!("{}", clean_summary(&scope, &report));
-    }
-    if failed {
-        eprintln!(
-            "Error: Analyzers found issues when analyzing {scope}.\nSee {} for more information about causes and resolutions.",
-            documentation_index()
-        );
-        Ok(ExitCode::from(EXIT_ISSUES_FOUND))
-    } else {
-        Ok(ExitCode::from(load_code))
+            &output::sarif::render(
+                shown,
+                &[&report.rules.errors[..], &report.load.errors[..]].concat(),
+            )
+            .into_diagnostic()?,
+        ),
     }
 }
 
-/// The line saying nothing was found: with a check mark when every input was used, else (as
-/// istioctl says it) how many files could not be parsed or read — never a bare check mark.
+/// The line saying nothing was found: with a check mark when every input and rule was used,
+/// else (as istioctl says it) how many files could not be parsed or read and how many user
+/// rules failed — never a bare check mark.
 fn clean_summary(scope: &str, report: &istio_analysis::Report) -> String {
     let files = |n: usize| {
         if n == 1 {
@@ -363,7 +409,7 @@ fn clean_summary(scope: &str, report: &istio_analysis::Report) -> String {
         .map(|e| e.file.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .len();
-    let problems: Vec<String> = [
+    let mut problems: Vec<String> = [
         (unparsed, "could not be parsed"),
         (unreadable, "could not be read"),
     ]
@@ -371,6 +417,11 @@ fn clean_summary(scope: &str, report: &istio_analysis::Report) -> String {
     .filter(|(n, _)| *n > 0)
     .map(|(n, what)| format!("{} {what}", files(n)))
     .collect();
+    match report.rules.failed {
+        0 => {}
+        1 => problems.push("1 rule failed".to_owned()),
+        n => problems.push(format!("{n} rules failed")),
+    }
     if problems.is_empty() {
         format!("\u{2714} No validation issues found when analyzing {scope}.")
     } else {

@@ -9,11 +9,8 @@ use miette::miette;
 
 use super::term::EXIT_INTERRUPTED;
 use crate::cli::GlobalArgs;
-use istio_install::addons::{self, Dashboard};
-use istio_kube::portforward::{
-    target_for, ForwardError, ForwardEvent, LocalListener, PortForward, Target,
-};
-use istio_kube::Cluster;
+use istio_install::addons::{self, Dashboard, OpenRequest, Pods};
+use istio_kube::portforward::ForwardEvent;
 
 /// Arguments of `istioctl dashboard`.
 #[derive(Debug, Args)]
@@ -142,37 +139,30 @@ pub enum Which {
     IstiodDebug(IstiodDebugArgs),
 }
 
-/// A component dashboard: which pod, which port, what the URL looks like.
-struct Component {
-    title: String,
-    spec: Spec,
-    namespace: String,
-    port: u16,
-    path: &'static str,
-}
-
-/// How a component's pod is named on the command line.
-enum Spec {
-    /// `[TYPE/]NAME[.NAMESPACE]`.
-    Named(String),
-    /// `-l`, or the default selector.
-    Selector(String),
-}
-
-/// The pod argument and `-l`: exactly one, unless `default` stands in for both.
-fn spec(
+/// The pod argument and `-l`: exactly one, unless `default` (a selector) stands in for both.
+fn pods(
     target: &Option<String>,
     selector: &Option<String>,
     default: Option<String>,
-) -> miette::Result<Spec> {
+    namespace: Option<String>,
+) -> miette::Result<Pods> {
     match (target, selector, default) {
         (Some(_), Some(_), _) => Err(miette!(
             help = "drop the pod name or the -l/--selector",
             "a pod name cannot be given together with a selector"
         )),
-        (Some(t), None, _) => Ok(Spec::Named(t.clone())),
-        (None, Some(s), _) => Ok(Spec::Selector(s.clone())),
-        (None, None, Some(d)) => Ok(Spec::Selector(d)),
+        (Some(t), None, _) => Ok(Pods::Named {
+            name: t.clone(),
+            namespace,
+        }),
+        (None, Some(s), _) => Ok(Pods::Selector {
+            selector: s.clone(),
+            namespace,
+        }),
+        (None, None, Some(selector)) => Ok(Pods::Selector {
+            selector,
+            namespace,
+        }),
         (None, None, None) => Err(miette!(
             help = "name the pod (NAME[.NAMESPACE] or deployment/NAME) or pass -l/--selector",
             "specify a pod or --selector"
@@ -180,41 +170,41 @@ fn spec(
     }
 }
 
-/// What to open, before the cluster is asked.
-enum Plan {
-    Addon(&'static Dashboard, u16),
-    Component(Component),
-}
-
-fn plan(args: &DashboardArgs, global: &GlobalArgs) -> miette::Result<Plan> {
+/// What to open, before the cluster is asked, and the title it is announced with.
+fn plan(args: &DashboardArgs, global: &GlobalArgs) -> miette::Result<(OpenRequest, String)> {
     let istio_ns = || {
         global
             .namespace
             .clone()
             .unwrap_or_else(|| global.istio_namespace.clone())
     };
-    Ok(match &args.which {
-        Which::Kiali(a) => Plan::Addon(&addons::KIALI, a.ui_port),
-        Which::Prometheus(a) => Plan::Addon(&addons::PROMETHEUS, a.ui_port),
-        Which::Grafana(a) => Plan::Addon(&addons::GRAFANA, a.ui_port),
-        Which::Jaeger(a) => Plan::Addon(&addons::JAEGER, a.ui_port),
-        Which::Zipkin(a) => Plan::Addon(&addons::ZIPKIN, a.ui_port),
-        Which::Skywalking(a) => Plan::Addon(&addons::SKYWALKING, a.ui_port),
-        Which::Envoy(a) | Which::Proxy(a) => Plan::Component(Component {
-            title: "proxy admin".to_owned(),
-            spec: spec(&a.target, &a.selector, None)?,
-            // Empty: the kubeconfig context's namespace, known once connected.
-            namespace: global.namespace.clone().unwrap_or_default(),
-            port: a.ui_port,
-            path: "",
-        }),
-        Which::Controlz(a) => Plan::Component(Component {
-            title: addons::CONTROLZ.title.to_owned(),
-            spec: spec(&a.target, &a.selector, None)?,
+    let addon = |addon: &'static Dashboard, port: u16| {
+        let pods = Pods::Addon {
+            addon,
             namespace: istio_ns(),
-            port: a.port,
-            path: addons::CONTROLZ.path,
-        }),
+        };
+        (pods, port, addon.path, addon.title.to_owned())
+    };
+    let (pods, remote_port, path, title) = match &args.which {
+        Which::Kiali(a) => addon(&addons::KIALI, a.ui_port),
+        Which::Prometheus(a) => addon(&addons::PROMETHEUS, a.ui_port),
+        Which::Grafana(a) => addon(&addons::GRAFANA, a.ui_port),
+        Which::Jaeger(a) => addon(&addons::JAEGER, a.ui_port),
+        Which::Zipkin(a) => addon(&addons::ZIPKIN, a.ui_port),
+        Which::Skywalking(a) => addon(&addons::SKYWALKING, a.ui_port),
+        // Without -n: the kubeconfig context's namespace, known once connected.
+        Which::Envoy(a) | Which::Proxy(a) => (
+            pods(&a.target, &a.selector, None, global.namespace.clone())?,
+            a.ui_port,
+            "",
+            "proxy admin".to_owned(),
+        ),
+        Which::Controlz(a) => (
+            pods(&a.target, &a.selector, None, Some(istio_ns()))?,
+            a.port,
+            addons::CONTROLZ.path,
+            addons::CONTROLZ.title.to_owned(),
+        ),
         Which::IstiodDebug(a) => {
             if a.revision.is_some() && (a.target.is_some() || a.selector.is_some()) {
                 return Err(miette!(
@@ -223,57 +213,53 @@ fn plan(args: &DashboardArgs, global: &GlobalArgs) -> miette::Result<Plan> {
                 ));
             }
             let default = addons::istiod_selector(a.revision.as_deref());
-            Plan::Component(Component {
-                title: addons::ISTIOD_DEBUG.title.to_owned(),
-                spec: spec(&a.target, &a.selector, Some(default))?,
-                namespace: istio_ns(),
-                port: a.ui_port,
-                path: addons::ISTIOD_DEBUG.path,
-            })
+            (
+                pods(&a.target, &a.selector, Some(default), Some(istio_ns()))?,
+                a.ui_port,
+                addons::ISTIOD_DEBUG.path,
+                addons::ISTIOD_DEBUG.title.to_owned(),
+            )
         }
-    })
+    };
+    let request = OpenRequest {
+        pods,
+        remote_port,
+        path,
+        address: args.address.clone(),
+        local_port: args.port,
+    };
+    Ok((request, title))
 }
 
 /// Runs `istioctl dashboard`.
 pub fn run(args: &DashboardArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
-    let plan = plan(args, global)?;
+    let (request, title) = plan(args, global)?;
     istio_kube::runtime()?.block_on(async {
         tokio::select! {
-            result = open(args, global, plan) => result,
+            result = serve(args, global, &request, &title) => result,
             _ = tokio::signal::ctrl_c() => Ok(ExitCode::from(EXIT_INTERRUPTED)),
         }
     })
 }
 
-/// Starts the forward, prints the URL, opens the browser and forwards until the future ends.
-async fn open(args: &DashboardArgs, global: &GlobalArgs, plan: Plan) -> miette::Result<ExitCode> {
+/// Opens the dashboard, prints the URL, opens the browser and forwards until the forward ends.
+async fn serve(
+    args: &DashboardArgs,
+    global: &GlobalArgs,
+    request: &OpenRequest,
+    title: &str,
+) -> miette::Result<ExitCode> {
     let cluster = global.cluster().connect().await?;
-    let (forward, title, remote_port, path) = match plan {
-        Plan::Addon(addon, port) => {
-            let namespace = global
-                .namespace
-                .clone()
-                .unwrap_or_else(|| global.istio_namespace.clone());
-            let forward = addons::forward_addon(&cluster, addon, &namespace, port).await?;
-            (forward, addon.title.to_owned(), port, addon.path)
-        }
-        Plan::Component(c) => {
-            let forward = start_component(&cluster, &c).await?;
-            (forward, c.title, c.port, c.path)
-        }
-    };
-    let listener = listen(&args.address, args.port, remote_port).await?;
-    let url = format!("http://{}{path}", listener.address());
-    let pod = forward.pod();
+    let opened = addons::open(&cluster, request).await?;
+    let (url, pod, port) = (&opened.url, opened.forward.pod(), request.remote_port);
     super::term::write_stdout(&format!("{url}\n"))?;
-    eprintln!(
-        "Forwarding {url} to {title} in pod {pod} (port {remote_port}); press Ctrl-C to stop"
-    );
+    eprintln!("Forwarding {url} to {title} in pod {pod} (port {port}); press Ctrl-C to stop");
     if args.browser {
-        open_browser(&url);
+        open_browser(url);
     }
-    forward
-        .serve(listener, |event| match event {
+    opened
+        .forward
+        .serve(opened.listener, |event| match event {
             ForwardEvent::Switched { from, to } => {
                 eprintln!("pod {from} went away; forwarding to pod {to}")
             }
@@ -281,33 +267,6 @@ async fn open(args: &DashboardArgs, global: &GlobalArgs, plan: Plan) -> miette::
         })
         .await;
     Ok(ExitCode::SUCCESS)
-}
-
-async fn start_component(cluster: &Cluster, c: &Component) -> miette::Result<PortForward> {
-    let namespace = if c.namespace.is_empty() {
-        cluster.default_namespace().to_owned()
-    } else {
-        c.namespace.clone()
-    };
-    let target = match &c.spec {
-        Spec::Named(name) => target_for(cluster, name, &namespace).await?,
-        Spec::Selector(selector) => Target::Selector {
-            namespace,
-            selector: selector.clone(),
-        },
-    };
-    Ok(PortForward::start(cluster, target, c.port).await?)
-}
-
-/// Listens on `-p` if given; else on the dashboard's own port when free, else any free port.
-async fn listen(address: &str, port: u16, preferred: u16) -> Result<LocalListener, ForwardError> {
-    if port != 0 {
-        return LocalListener::bind(address, port).await;
-    }
-    match LocalListener::bind(address, preferred).await {
-        Err(ForwardError::PortInUse { .. }) => LocalListener::bind(address, 0).await,
-        other => other,
-    }
 }
 
 /// Opens `url` in a browser in the background: `$BROWSER` (a `:`-separated list of commands,

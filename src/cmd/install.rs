@@ -1,12 +1,16 @@
-//! `istioctl install`: render the configuration, then apply it to the cluster server-side in
+//! `istioctl install` (alias `apply`) and `istioctl upgrade`: render the configuration, run
+//! the prechecks (`istio_install::precheck::gate`; `upgrade` first checks the version step from the
+//! installed release, [`istio_install::upgrade`]), then apply it to the cluster server-side in
 //! dependency order, wait until the control plane is ready and prune what the configuration
-//! no longer renders ([`istio_install::install::install`]). The inputs are recorded in the
-//! cluster ([`istio_install::record`]) for `verify-install` and `uninstall` to work from.
+//! no longer renders ([`istio_install::install::install`]). A refusal writes nothing. The
+//! inputs are recorded in the cluster ([`istio_install::record`]) for `verify-install`,
+//! `upgrade` and `uninstall` to work from.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
+use miette::miette;
 
 use super::progress::Progress;
 use super::term::{confirm, run_interruptible};
@@ -14,11 +18,9 @@ use crate::cli::GlobalArgs;
 use crate::cmd::manifest::ConfigArgs;
 use istio_api::release::ISTIO_VERSION;
 use istio_core::duration::parse_flag;
-use istio_install::apply::{stamp_ownership, Change};
+use istio_install::apply::Change;
 use istio_install::install::{install, InstallError, Outcome, Plan};
-use istio_install::record::Recorded;
-use istio_install::render::Component;
-use istio_install::{operator, render};
+use istio_install::upgrade::Release;
 
 /// Arguments of `istioctl install`.
 #[derive(Debug, Args)]
@@ -43,57 +45,61 @@ pub struct InstallArgs {
     pub force: bool,
 }
 
+/// Which command runs: `install`, or `upgrade` (install after checking the version step).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `istioctl install` (alias `apply`).
+    Install,
+    /// `istioctl upgrade`: refuses a downgrade or a skip of more minor versions than Istio
+    /// supports, then installs.
+    Upgrade,
+}
+
 /// Runs `istioctl install`.
 pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
+    run_mode(args, global, Mode::Install)
+}
+
+/// Runs `istioctl upgrade`.
+pub fn upgrade(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
+    run_mode(args, global, Mode::Upgrade)
+}
+
+fn run_mode(args: &InstallArgs, global: &GlobalArgs, mode: Mode) -> miette::Result<ExitCode> {
     let extra = args.revision.iter().map(|r| format!("revision={r}"));
     let mut inputs = args.config.inputs(extra);
     inputs.force = args.force;
-    let documents = operator::documents(&inputs)?;
-    let cfg = operator::load_documents(&documents, &inputs.sets, inputs.force)?;
-    let revision = cfg.revision();
-    let rev_label = if revision.is_empty() {
-        "default".to_owned()
-    } else {
-        revision
-    };
-    let manifests = render::render(&cfg)?;
-    for w in &manifests.warnings {
+    let target = Release::current().ok_or_else(|| {
+        miette!("this build's Istio version {ISTIO_VERSION:?} is not a release number")
+    })?;
+    let prepared = Plan::prepare(&inputs, args.dry_run, args.readiness_timeout)?;
+    for w in &prepared.warnings {
         eprintln!("! {w}");
     }
-    let mut objects = manifests.objects;
-    let first = objects.first().map_or(Component::Base, |o| o.component);
-    let record = Recorded::new(documents, inputs.sets.clone(), inputs.force);
-    objects.push(record.object(&cfg, &rev_label, first));
-    let owner_ns = cfg
-        .metadata
-        .get("namespace")
-        .and_then(serde_json::Value::as_str);
-    stamp_ownership(&mut objects, &cfg.owner_name(), owner_ns, &rev_label);
-    let plan = Plan {
-        objects,
-        namespace: cfg.namespace(),
-        rev_label,
-        dry_run: args.dry_run,
-        readiness_timeout: args.readiness_timeout,
-    };
-    if !args.dry_run {
-        let question = format!(
-            "This will install the Istio {ISTIO_VERSION} profile \"{}\" into the cluster. Proceed?",
-            cfg.profile
-        );
-        if !confirm(&question, args.yes)? {
+    let plan = &prepared.plan;
+    run_interruptible(async {
+        let mut cluster = global.cluster().connect().await?;
+        let upgrade_to = (mode == Mode::Upgrade).then_some(target);
+        let question = match plan.preflight(&cluster, upgrade_to).await? {
+            None => format!(
+                "This will install the Istio {ISTIO_VERSION} profile \"{}\" into the cluster. Proceed?",
+                prepared.profile
+            ),
+            Some(from) => format!(
+                "This will upgrade the Istio control plane of revision {:?} from {from} to {target} (profile \"{}\"). Proceed?",
+                plan.rev_label, prepared.profile
+            ),
+        };
+        if !plan.dry_run && !confirm(&question, args.yes)? {
             println!("Cancelled.");
             return Ok(ExitCode::SUCCESS);
         }
-    }
-    run_interruptible(async {
-        let mut cluster = global.cluster().connect().await?;
         let progress = Progress::new(&plan.components(), plan.dry_run);
-        let result = install(&mut cluster, &plan, &|e| progress.event(e)).await;
+        let result = install(&mut cluster, plan, &|e| progress.event(e)).await;
         progress.clear();
         match result {
             Ok(outcome) if plan.dry_run => print_dry_run(&outcome),
-            Ok(outcome) => print_outcome(&outcome),
+            Ok(outcome) => print_outcome(&outcome, mode),
             Err(InstallError::NotReady { timeout, waiting }) => {
                 for (name, _) in &waiting {
                     println!("\u{2718} {name} not ready");
@@ -106,7 +112,7 @@ pub fn run(args: &InstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> 
     })
 }
 
-fn print_outcome(outcome: &Outcome) {
+fn print_outcome(outcome: &Outcome, mode: Mode) {
     let (created, configured, unchanged) = (
         outcome.count(Change::Created),
         outcome.count(Change::Configured),
@@ -115,8 +121,12 @@ fn print_outcome(outcome: &Outcome) {
     if created + configured + outcome.pruned.len() == 0 {
         println!("\u{2714} No changes: the cluster already matches the configuration ({unchanged} objects unchanged)");
     }
+    let done = match mode {
+        Mode::Install => "Installation",
+        Mode::Upgrade => "Upgrade",
+    };
     println!(
-        "\u{2714} Installation complete: {created} created, {configured} configured, {unchanged} unchanged, {} pruned",
+        "\u{2714} {done} complete: {created} created, {configured} configured, {unchanged} unchanged, {} pruned",
         outcome.pruned.len()
     );
 }

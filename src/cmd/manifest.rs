@@ -57,9 +57,9 @@ pub struct TranslateArgs {
     /// Configuration input.
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Write one values file per chart (RELEASE.yaml) into this directory instead of printing
-    #[arg(short = 'o', long = "output", value_name = "DIR")]
-    pub output: Option<PathBuf>,
+    /// Directory to write one values file per chart into (RELEASE.yaml); created if missing
+    #[arg(short = 'o', long = "output", value_name = "DIR", required = true)]
+    pub output: PathBuf,
     /// Control plane revision (sets the `revision` field)
     #[arg(short = 'r', long = "revision", value_name = "REVISION")]
     pub revision: Option<String>,
@@ -97,35 +97,18 @@ fn translate(args: &TranslateArgs) -> miette::Result<ExitCode> {
     for w in &t.warnings {
         eprintln!("! {w}");
     }
-    match &args.output {
-        Some(dir) => {
-            std::fs::create_dir_all(dir)
-                .into_diagnostic()
-                .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
-            for c in &t.charts {
-                let file = dir.join(format!("{}.yaml", c.release));
-                std::fs::write(&file, yaml::to_yaml(&c.values))
-                    .into_diagnostic()
-                    .wrap_err_with(|| format!("cannot write {}", file.display()))?;
-            }
-            let text = render::translate::helm_commands(&t, &dir.display().to_string());
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
-        None => {
-            let mut text = String::new();
-            for (i, c) in t.charts.iter().enumerate() {
-                if i > 0 {
-                    text.push_str("---\n");
-                }
-                text.push_str(&format!(
-                    "# {}.yaml: helm upgrade --install {} {} -n {} -f {}.yaml\n",
-                    c.release, c.release, c.chart, c.namespace, c.release
-                ));
-                text.push_str(&yaml::to_yaml(&c.values));
-            }
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-        }
+    let dir = &args.output;
+    std::fs::create_dir_all(dir)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+    for c in &t.charts {
+        let file = dir.join(format!("{}.yaml", c.release));
+        std::fs::write(&file, yaml::to_yaml(&c.values))
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot write {}", file.display()))?;
     }
+    let text = render::translate::helm_commands(&t, &dir.display().to_string());
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

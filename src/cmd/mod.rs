@@ -1,6 +1,7 @@
 //! One module per subcommand, and the dispatcher that runs them.
 
 pub mod analyze;
+pub mod check_inject;
 pub mod completion;
 pub mod dashboard;
 pub mod install;
@@ -70,6 +71,7 @@ pub fn run(cli: Cli) -> miette::Result<ExitCode> {
         Command::Manifest(args) => manifest::run(&args),
         Command::Profile(args) => profile::run(&args),
         Command::Install(args) => install::run(&args, &cli.global),
+        Command::Upgrade(args) => install::upgrade(&args, &cli.global),
         Command::Uninstall(args) => uninstall::run(&args, &cli.global),
         Command::KubeInject(args) => kube_inject::run(&args, &cli.global),
         Command::VerifyInstall(args) => verify_install::run(&args, &cli.global),

@@ -1,7 +1,10 @@
 //! The installer's progress, drawn: one spinner line per component on a terminal (stderr),
-//! and a `✔ … installed` line on stdout as each component becomes ready.
+//! plain lines (each change of what a component waits for, once) when stderr is not a
+//! terminal, and a `✔ … installed` line on stdout as each component becomes ready (above the
+//! spinners when both share the terminal, so no spinner line stays behind).
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -25,14 +28,19 @@ fn title(c: Component) -> &'static str {
 pub struct Progress {
     bars: BTreeMap<Component, ProgressBar>,
     finished: Mutex<Vec<Component>>,
-    _multi: MultiProgress,
+    multi: MultiProgress,
+    /// Spinners are drawn (on stderr, a terminal).
+    drawing: bool,
+    /// Plain lines instead of spinners: the last line printed per component.
+    plain: Option<Mutex<BTreeMap<Component, String>>>,
 }
 
 impl Progress {
     /// Lines for `components`, hidden when `hidden` (a dry run).
     pub fn new(components: &[Component], hidden: bool) -> Self {
         let multi = MultiProgress::new();
-        if hidden {
+        let plain = !hidden && !std::io::stderr().is_terminal();
+        if hidden || plain {
             multi.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
         let style = ProgressStyle::with_template("{spinner} {msg}")
@@ -50,7 +58,9 @@ impl Progress {
         Progress {
             bars,
             finished: Mutex::new(Vec::new()),
-            _multi: multi,
+            multi,
+            drawing: !hidden && !plain,
+            plain: plain.then(|| Mutex::new(BTreeMap::new())),
         }
     }
 
@@ -58,12 +68,26 @@ impl Progress {
     pub fn event(&self, event: Event) {
         match event {
             Event::Waiting(c, names) => {
-                if let Some(bar) = self.bars.get(&c) {
-                    bar.set_message(format!("{}: waiting for {}", title(c), names.join(", ")));
+                let line = format!("{}: waiting for {}", title(c), names.join(", "));
+                match &self.plain {
+                    Some(last) => {
+                        let Ok(mut last) = last.lock() else { return };
+                        if last.get(&c) != Some(&line) {
+                            eprintln!("{line}");
+                            last.insert(c, line);
+                        }
+                    }
+                    None => {
+                        if let Some(bar) = self.bars.get(&c) {
+                            bar.set_message(line);
+                        }
+                    }
                 }
             }
             Event::Ready(c) => self.done(c),
-            Event::Pruned(key) => println!("  removed {key} (no longer in the configuration)"),
+            Event::Pruned(key) => {
+                self.say(&format!("  removed {key} (no longer in the configuration)"))
+            }
         }
     }
 
@@ -77,7 +101,17 @@ impl Progress {
         }
         finished.push(c);
         bar.finish_and_clear();
-        println!("\u{2714} {} installed", title(c));
+        self.multi.remove(bar);
+        self.say(&format!("\u{2714} {} installed", title(c)));
+    }
+
+    /// A line for stdout. While spinners are drawn on the terminal stdout also writes to, the
+    /// line goes above them through indicatif, which keeps count of the lines it drew.
+    fn say(&self, line: &str) {
+        if self.drawing && std::io::stdout().is_terminal() && self.multi.println(line).is_ok() {
+            return;
+        }
+        println!("{line}");
     }
 
     /// Removes every line still drawn.

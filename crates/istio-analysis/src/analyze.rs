@@ -95,6 +95,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// What the inputs held that could not be loaded, and what was skipped.
     pub load: LoadReport,
+    /// User rules that could not be used: not loaded, or failing on a resource.
+    pub rules: crate::rules::RuleErrors,
     /// Warnings about the request itself (e.g. a `-S` code the catalog lacks).
     pub warnings: Vec<String>,
     /// How many resources were analyzed.
@@ -246,11 +248,14 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
             }
         }
     }
-    // A rule that cannot be used is reported as an input that cannot be (the other rules run).
-    load.errors.splice(0..0, loaded_rules.errors);
     let store = builder.build();
+    // A rule that cannot be used is an error of the configuration (the other rules run).
     let mut report = Report {
         load,
+        rules: crate::rules::RuleErrors {
+            failed: loaded_rules.errors.len(),
+            errors: loaded_rules.errors,
+        },
         warnings,
         resources: store.len(),
         unserved,
@@ -278,7 +283,7 @@ pub fn analyze(request: &Request) -> miette::Result<Report> {
         })
         .collect();
     let selected: Vec<&dyn Analyzer> = selected.into_iter().collect();
-    report.findings = run(&selected, &store, &mesh, &run_opts, &mut report.load.errors);
+    report.findings = run(&selected, &store, &mesh, &run_opts, &mut report.rules);
     Ok(report)
 }
 

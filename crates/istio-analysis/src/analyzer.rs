@@ -8,7 +8,6 @@
 
 use super::catalog::Code;
 use super::kinds::Kind;
-use super::load::LoadError;
 use super::mesh::MeshConfig;
 use super::message::Message;
 use super::store::Store;
@@ -160,7 +159,7 @@ pub struct Context<'a> {
     inputs: &'a [Kind],
     codes: &'a [Code],
     messages: Vec<Message>,
-    errors: Vec<LoadError>,
+    errors: crate::rules::RuleErrors,
 }
 
 impl<'a> Context<'a> {
@@ -175,7 +174,7 @@ impl<'a> Context<'a> {
             inputs: &[],
             codes: &[],
             messages: Vec::new(),
-            errors: Vec::new(),
+            errors: crate::rules::RuleErrors::default(),
         }
     }
 
@@ -204,7 +203,7 @@ impl<'a> Context<'a> {
     }
 
     /// Reports user-rule expressions that could not be evaluated.
-    pub fn rule_errors(&mut self, errors: Vec<LoadError>) {
+    pub fn rule_errors(&mut self, errors: crate::rules::RuleErrors) {
         self.errors.extend(errors);
     }
 
@@ -214,7 +213,7 @@ impl<'a> Context<'a> {
     }
 
     /// The messages and the user-rule errors reported so far.
-    pub fn into_results(self) -> (Vec<Message>, Vec<LoadError>) {
+    pub fn into_results(self) -> (Vec<Message>, crate::rules::RuleErrors) {
         (self.messages, self.errors)
     }
 }

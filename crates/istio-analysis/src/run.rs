@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::analyzer::{builtins, Analyzer, Context};
 use super::catalog::{self, Entry};
-use super::load::{load_bytes, Keep, LoadError, LoadOptions, LoadReport};
+use super::load::{load_bytes, Keep, LoadOptions, LoadReport};
 use super::mesh::MeshConfig;
 use super::message::{Level, Message};
 use super::resource::{Origin, Source};
@@ -111,25 +111,27 @@ pub fn analyze_bytes(bytes: &[u8]) -> (Vec<Finding>, LoadReport) {
         ..RunOptions::default()
     };
     let all: Vec<&dyn Analyzer> = builtins().into_iter().map(|b| b as &dyn Analyzer).collect();
+    let mut rule_errors = crate::rules::RuleErrors::default();
     let findings = run(
         &all,
         &store,
         &MeshConfig::defaults("istio-system"),
         &run_opts,
-        &mut report.errors,
+        &mut rule_errors,
     );
+    report.errors.extend(rule_errors.errors);
     (findings, report)
 }
 
 /// Runs `selected` over the store (in parallel) and returns sorted, de-duplicated findings,
 /// without those that are suppressed or (without `-A`) about other namespaces. User rules
-/// whose expressions fail on a resource add errors to `rule_errors`.
+/// whose expressions fail on a resource add to `rule_errors`.
 pub fn run(
     selected: &[&dyn Analyzer],
     store: &Store,
     mesh: &MeshConfig,
     opts: &RunOptions,
-    rule_errors: &mut Vec<LoadError>,
+    rule_errors: &mut crate::rules::RuleErrors,
 ) -> Vec<Finding> {
     let (rules, builtin): (Vec<&dyn Analyzer>, Vec<&dyn Analyzer>) =
         selected.iter().partition(|a| a.user_rule().is_some());

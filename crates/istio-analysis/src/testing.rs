@@ -114,7 +114,7 @@ pub fn analyze_with_mesh(analyzer: &dyn Analyzer, fixtures: &[&str], mesh: MeshC
         ..RunOptions::default()
     };
     let base = fixtures_dir().display().to_string();
-    let mut rule_errors = Vec::new();
+    let mut rule_errors = crate::rules::RuleErrors::default();
     let findings = run(&[analyzer], &store, &mesh, &opts, &mut rule_errors);
     assert!(
         rule_errors.is_empty(),

@@ -3,6 +3,8 @@
 //! pod, then istiod's post-processing (container order, probe rewriting, status and
 //! Prometheus annotations).
 
+#![deny(missing_docs)]
+
 pub mod config;
 pub mod data;
 pub mod inject;

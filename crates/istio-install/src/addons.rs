@@ -2,10 +2,10 @@
 //! the port its UI listens on, the path of the UI) and the admin UIs of Istio's own
 //! components (Envoy's and ztunnel's admin port, istiod's ControlZ and debug pages).
 //!
-//! [`forward_addon`] starts forwarding to an addon's pod; the forwarding itself is
-//! [`istio_kube::portforward`].
+//! [`open`] chooses the pod, starts forwarding to it and listens locally; the forwarding
+//! itself is [`istio_kube::portforward`].
 
-use istio_kube::portforward::{ForwardError, PortForward, Target};
+use istio_kube::portforward::{target_for, ForwardError, LocalListener, PortForward, Target};
 use istio_kube::Cluster;
 use miette::Diagnostic;
 use thiserror::Error;
@@ -23,13 +23,6 @@ pub struct Dashboard {
     pub port: u16,
     /// The path of the UI, appended to the local URL (`""` for the root).
     pub path: &'static str,
-}
-
-impl Dashboard {
-    /// The URL of the UI on a local `host:port`.
-    pub fn url(&self, address: &str) -> String {
-        format!("http://{address}{}", self.path)
-    }
 }
 
 /// Kiali: the mesh console of the `kiali` addon.
@@ -168,18 +161,113 @@ pub fn addon_target(addon: &Dashboard, namespace: &str) -> Target {
     }
 }
 
+/// Which pod a dashboard forwards to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pods {
+    /// A ready pod of an addon (by its label) in a namespace.
+    Addon {
+        /// The addon.
+        addon: &'static Dashboard,
+        /// Where its pods run.
+        namespace: String,
+    },
+    /// `[TYPE/]NAME[.NAMESPACE]` (a pod, or `deployment/NAME` and the like); without a
+    /// namespace in the name, `namespace`, else the kubeconfig context's.
+    Named {
+        /// The name as given.
+        name: String,
+        /// The namespace when the name has none (`None`: the context's).
+        namespace: Option<String>,
+    },
+    /// A ready pod matching a label selector in `namespace` (`None`: the context's).
+    Selector {
+        /// The label selector.
+        selector: String,
+        /// The namespace (`None`: the context's).
+        namespace: Option<String>,
+    },
+}
+
+/// A dashboard to open: which pod and port, and where to listen locally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenRequest {
+    /// The pod.
+    pub pods: Pods,
+    /// The pod's port.
+    pub remote_port: u16,
+    /// The path of the UI under the forwarded address (`""` for the root).
+    pub path: &'static str,
+    /// The local address (an IP address, or `localhost` for both loopback families).
+    pub address: String,
+    /// The local port; 0: `remote_port` when free, else any free port.
+    pub local_port: u16,
+}
+
+/// A dashboard ready to serve: the forward and its local listener.
+pub struct Opened {
+    /// The forward to the chosen pod.
+    pub forward: PortForward,
+    /// The local listener connections arrive on.
+    pub listener: LocalListener,
+    /// The URL to open.
+    pub url: String,
+}
+
+/// Chooses the pod, starts forwarding to it and listens locally.
+pub async fn open(cluster: &Cluster, request: &OpenRequest) -> Result<Opened, AddonError> {
+    let context_namespace = |namespace: &Option<String>| {
+        namespace
+            .clone()
+            .unwrap_or_else(|| cluster.default_namespace().to_owned())
+    };
+    let forward = match &request.pods {
+        Pods::Addon { addon, namespace } => {
+            forward_addon(cluster, addon, namespace, request.remote_port).await?
+        }
+        Pods::Named { name, namespace } => {
+            let target = target_for(cluster, name, &context_namespace(namespace)).await?;
+            PortForward::start(cluster, target, request.remote_port).await?
+        }
+        Pods::Selector {
+            selector,
+            namespace,
+        } => {
+            let target = Target::Selector {
+                namespace: context_namespace(namespace),
+                selector: selector.clone(),
+            };
+            PortForward::start(cluster, target, request.remote_port).await?
+        }
+    };
+    let listener = listen(&request.address, request.local_port, request.remote_port).await?;
+    let url = format!("http://{}{}", listener.address(), request.path);
+    Ok(Opened {
+        forward,
+        listener,
+        url,
+    })
+}
+
+/// Listens on `port` if not 0; else on `preferred` (the dashboard's own port) when free, else
+/// on any free port.
+async fn listen(address: &str, port: u16, preferred: u16) -> Result<LocalListener, ForwardError> {
+    if port != 0 {
+        return LocalListener::bind(address, port).await;
+    }
+    match LocalListener::bind(address, preferred).await {
+        Err(ForwardError::PortInUse { .. }) => LocalListener::bind(address, 0).await,
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn urls_and_selectors() {
-        assert_eq!(KIALI.url("localhost:20001"), "http://localhost:20001/kiali");
-        assert_eq!(GRAFANA.url("[::1]:3000"), "http://[::1]:3000");
-        assert_eq!(
-            ISTIOD_DEBUG.url("localhost:15014"),
-            "http://localhost:15014/debug"
-        );
+    fn paths_and_selectors() {
+        assert_eq!((KIALI.path, GRAFANA.path), ("/kiali", ""));
+        assert_eq!(ISTIOD_DEBUG.path, "/debug");
         assert_eq!(istiod_selector(None), "app=istiod");
         assert_eq!(istiod_selector(Some("default")), "app=istiod");
         assert_eq!(

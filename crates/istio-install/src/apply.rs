@@ -3,7 +3,7 @@
 //! parallel with bounded concurrency), waited for, and pruned when the configuration no longer
 //! renders them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt, TryStreamExt};
@@ -13,6 +13,7 @@ use istio_kube::{Cluster, Kind, KubeError, ListScope, CONCURRENCY};
 
 use crate::kinds::{delete_rank, owned_selector, ObjectKey, OWNED_KINDS};
 use crate::readiness;
+use crate::record::INSTALLED_STATE_LABEL;
 use crate::render::{
     Component, RenderedObject, COMPONENT_LABEL, OWNING_RESOURCE_LABEL,
     OWNING_RESOURCE_NAMESPACE_LABEL, REVISION_LABEL,
@@ -128,6 +129,23 @@ pub async fn inventory(cluster: &Cluster) -> Result<HashMap<ObjectKey, Owned>, K
     Ok(out)
 }
 
+/// True for objects every revision's install renders: CRDs and the base chart's objects (not
+/// the record of an install, which belongs to its revision whatever its component).
+pub fn is_shared(key: &ObjectKey, owned: &Owned) -> bool {
+    key.kind == "CustomResourceDefinition"
+        || (owned.label(COMPONENT_LABEL) == Some(Component::Base.name())
+            && owned.label(INSTALLED_STATE_LABEL).is_none())
+}
+
+/// The revisions that own objects of their own (not shared ones) among `inventory`.
+pub fn installed_revisions(inventory: &HashMap<ObjectKey, Owned>) -> BTreeSet<String> {
+    inventory
+        .iter()
+        .filter(|(k, o)| !is_shared(k, o))
+        .filter_map(|(_, o)| o.label(REVISION_LABEL).map(str::to_owned))
+        .collect()
+}
+
 /// What happened to one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
@@ -140,7 +158,8 @@ pub enum Change {
 }
 
 /// The objects of `before` that a new install no longer renders and should remove: objects of
-/// the same revision, plus CRDs when the Base component is rendered.
+/// the same revision, plus CRDs when the Base component is rendered; the objects the revisions
+/// share (CRDs, the base chart's) only while no other revision is installed.
 pub fn prune_candidates(
     before: &HashMap<ObjectKey, Owned>,
     rendered: &[RenderedObject],
@@ -148,12 +167,16 @@ pub fn prune_candidates(
 ) -> Vec<ObjectKey> {
     let wanted: HashSet<ObjectKey> = rendered.iter().map(|o| ObjectKey::of(&o.object)).collect();
     let base_rendered = rendered.iter().any(|o| o.component == Component::Base);
+    let others = installed_revisions(before).iter().any(|r| r != rev_label);
     let mut out: Vec<ObjectKey> = before
         .iter()
         .filter(|(k, _)| !wanted.contains(*k))
         .filter(|(k, o)| {
             if k.kind == "CustomResourceDefinition" {
-                base_rendered
+                base_rendered && !others
+            } else if is_shared(k, o) && others {
+                // Another revision still uses the base chart's objects.
+                false
             } else {
                 o.label(REVISION_LABEL) == Some(rev_label)
             }
@@ -171,11 +194,40 @@ pub async fn delete_all(cluster: &Cluster, objects: &[(ObjectKey, Kind)]) -> Res
             .iter()
             .filter(|(k, _)| delete_rank(&k.kind) == rank)
             .collect();
-        stream::iter(batch)
+        stream::iter(batch.iter().copied())
             .map(|(k, kind)| async move { cluster.delete(kind, k.namespace(), &k.name).await })
             .buffer_unordered(CONCURRENCY)
             .try_collect::<Vec<()>>()
             .await?;
+        wait_gone(cluster, batch).await?;
+    }
+    Ok(())
+}
+
+/// How long deleted objects may take to go (finalizers: a CRD's instances, a namespace's
+/// contents) before the next rank is deleted anyway.
+const DELETE_WAIT: Duration = Duration::from_secs(60);
+
+/// Waits, as `kubectl delete` does, until the objects are gone from the server: a CRD still
+/// terminating when an install re-creates it would vanish under the install. Past
+/// [`DELETE_WAIT`] the deletions are left to the server's finalizers.
+async fn wait_gone(cluster: &Cluster, objects: Vec<&(ObjectKey, Kind)>) -> Result<(), KubeError> {
+    let deadline = tokio::time::Instant::now() + DELETE_WAIT;
+    let mut pending = objects;
+    while !pending.is_empty() && tokio::time::Instant::now() < deadline {
+        let present: Vec<Option<&(ObjectKey, Kind)>> = stream::iter(pending)
+            .map(|entry| async move {
+                let (k, kind) = entry;
+                let found = cluster.get(kind, k.namespace(), &k.name).await?;
+                Ok::<_, KubeError>(found.is_some().then_some(entry))
+            })
+            .buffer_unordered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        pending = present.into_iter().flatten().collect();
+        if !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
     }
     Ok(())
 }

@@ -9,8 +9,10 @@ use istio_kube::{Cluster, Kind, KubeError};
 
 use crate::apply::{self, Change};
 use crate::kinds::{tier, ObjectKey, Tier};
-use crate::readiness;
-use crate::render::{Component, RenderedObject};
+use crate::record::Recorded;
+use crate::render::{self, Component, RenderedObject};
+use crate::upgrade::{self, Release};
+use crate::{operator, precheck, readiness};
 
 /// What one install applies, and how.
 #[derive(Debug, Clone)]
@@ -27,7 +29,78 @@ pub struct Plan {
     pub readiness_timeout: Duration,
 }
 
+/// A plan with what the command says about it before applying.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// What will be applied.
+    pub plan: Plan,
+    /// The profile the configuration is based on.
+    pub profile: String,
+    /// Rendering warnings (settings passed on or dropped with `--force`, …).
+    pub warnings: Vec<String>,
+}
+
 impl Plan {
+    /// The plan of `inputs` (profile, `-f` files, `--set` flags): the rendered objects, the
+    /// record of the install ([`crate::record`]) and our ownership labels on each.
+    pub fn prepare(
+        inputs: &operator::Inputs,
+        dry_run: bool,
+        readiness_timeout: Duration,
+    ) -> miette::Result<Prepared> {
+        let documents = operator::documents(inputs)?;
+        let cfg = operator::load_documents(&documents, &inputs.sets, inputs.force)?;
+        let revision = cfg.revision();
+        let rev_label = if revision.is_empty() {
+            "default".to_owned()
+        } else {
+            revision
+        };
+        let manifests = render::render(&cfg)?;
+        let mut objects = manifests.objects;
+        let first = objects.first().map_or(Component::Base, |o| o.component);
+        let record = Recorded::new(documents, inputs.sets.clone(), inputs.force);
+        objects.push(record.object(&cfg, &rev_label, first));
+        let owner_ns = cfg
+            .metadata
+            .get("namespace")
+            .and_then(serde_json::Value::as_str);
+        apply::stamp_ownership(&mut objects, &cfg.owner_name(), owner_ns, &rev_label);
+        Ok(Prepared {
+            plan: Plan {
+                objects,
+                namespace: cfg.namespace(),
+                rev_label,
+                dry_run,
+                readiness_timeout,
+            },
+            profile: cfg.profile.clone(),
+            warnings: manifests.warnings,
+        })
+    }
+
+    /// What the cluster must allow before anything is written: for an upgrade
+    /// (`upgrade_to`), the installed release and the version step to this one
+    /// ([`upgrade::check`]); then the prechecks ([`precheck::gate`]). Returns the release an
+    /// upgrade starts from.
+    pub async fn preflight(
+        &self,
+        cluster: &Cluster,
+        upgrade_to: Option<Release>,
+    ) -> miette::Result<Option<Release>> {
+        let from = match upgrade_to {
+            Some(target) => {
+                let (from, source) =
+                    upgrade::installed_version(cluster, &self.namespace, &self.rev_label).await?;
+                Some(upgrade::check(&self.rev_label, &from, source, target)?)
+            }
+            None => None,
+        };
+        let action = if from.is_some() { "upgrade" } else { "install" };
+        precheck::gate(cluster, &self.namespace, action).await?;
+        Ok(from)
+    }
+
     /// The components the plan renders, in install order.
     pub fn components(&self) -> Vec<Component> {
         Component::ALL

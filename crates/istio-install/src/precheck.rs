@@ -1,40 +1,75 @@
 //! `x precheck` as one call: can Istio be installed on this cluster? The Kubernetes version,
 //! the user's permissions (SelfSubjectAccessReview) and the control planes already there.
+//! `install` and `upgrade` run the same checks and refuse before writing when one fails.
 
+use std::ops::RangeInclusive;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
-use istio_kube::{Cluster, KubeError};
+use istio_analysis::analyzers::k8sgateway::crd_version;
+use istio_analysis::catalog::{codes, fill, Code};
+use istio_analysis::message::Level;
+use istio_analysis::run::Finding;
+use istio_api::release::ISTIO_VERSION;
+use istio_kube::{Cluster, KubeError, ListScope, CONCURRENCY};
 
 use crate::apply::{control_planes, ControlPlane};
+use crate::upgrade::{self, Release, Source, UpgradeError};
 
-/// The oldest Kubernetes minor version the Istio release we install supports.
-pub const MIN_KUBERNETES_MINOR: u64 = 29;
+/// The Kubernetes minor versions (`1.N`) the Istio release we install supports, per Istio's
+/// support matrix (Istio 1.30: Kubernetes 1.32 to 1.36): older ones are refused (IST0142, as
+/// istioctl refuses a version below its minimum), newer ones are reported as untested.
+pub const SUPPORTED_KUBERNETES_MINORS: RangeInclusive<u64> = 32..=36;
 
-/// Permissions an install needs: (group, resource, namespaced).
-const PERMISSIONS: &[(&str, &str, bool)] = &[
-    ("", "namespaces", false),
-    ("apiextensions.k8s.io", "customresourcedefinitions", false),
-    ("rbac.authorization.k8s.io", "clusterroles", false),
-    ("rbac.authorization.k8s.io", "clusterrolebindings", false),
+/// Permissions an install needs: (verb, group, resource, namespaced). Every one is `create`:
+/// [`Denied`] names the resource alone.
+const PERMISSIONS: &[(&str, &str, &str, bool)] = &[
+    ("create", "", "namespaces", false),
     (
+        "create",
+        "apiextensions.k8s.io",
+        "customresourcedefinitions",
+        false,
+    ),
+    ("create", "rbac.authorization.k8s.io", "clusterroles", false),
+    (
+        "create",
+        "rbac.authorization.k8s.io",
+        "clusterrolebindings",
+        false,
+    ),
+    (
+        "create",
         "admissionregistration.k8s.io",
         "mutatingwebhookconfigurations",
         false,
     ),
     (
+        "create",
         "admissionregistration.k8s.io",
         "validatingwebhookconfigurations",
         false,
     ),
-    ("rbac.authorization.k8s.io", "roles", true),
-    ("rbac.authorization.k8s.io", "rolebindings", true),
-    ("", "serviceaccounts", true),
-    ("", "configmaps", true),
-    ("", "services", true),
-    ("apps", "deployments", true),
-    ("policy", "poddisruptionbudgets", true),
-    ("autoscaling", "horizontalpodautoscalers", true),
+    ("create", "rbac.authorization.k8s.io", "roles", true),
+    ("create", "rbac.authorization.k8s.io", "rolebindings", true),
+    ("create", "", "serviceaccounts", true),
+    ("create", "", "configmaps", true),
+    ("create", "", "services", true),
+    ("create", "apps", "deployments", true),
+    ("create", "policy", "poddisruptionbudgets", true),
+    ("create", "autoscaling", "horizontalpodautoscalers", true),
 ];
+
+/// A permission the user lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denied {
+    /// What may not be created, e.g. `clusterroles.rbac.authorization.k8s.io` or
+    /// `configmaps in namespace istio-system`.
+    pub resource: String,
+    /// The server's reason (may be empty).
+    pub reason: String,
+}
 
 /// What the checks found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,42 +78,90 @@ pub struct Precheck {
     pub kubernetes_version: String,
     /// Its minor version, when it could be read.
     pub kubernetes_minor: Option<u64>,
-    /// Each permission the user lacks (`resource.group [in namespace N]`), with the server's
-    /// reason (may be empty).
-    pub denied: Vec<(String, String)>,
+    /// Each permission the user lacks.
+    pub denied: Vec<Denied>,
     /// The control planes already installed, or why they could not be listed (e.g. the user
-    /// may not list Deployments in every namespace).
-    pub control_planes: Result<Vec<ControlPlane>, String>,
+    /// may not list Deployments in every namespace); `None` when not asked for.
+    pub control_planes: Option<Result<Vec<ControlPlane>, String>>,
+    /// The Gateway API CRDs installed (`*.gateway.networking.k8s.io`) and the bundle version
+    /// each is annotated with, sorted; empty when the user may not list CRDs.
+    pub gateway_api_crds: Vec<(String, String)>,
+}
+
+/// Annotation on Gateway API CRDs naming the bundle release they come from.
+pub const GATEWAY_API_BUNDLE_VERSION: &str = "gateway.networking.k8s.io/bundle-version";
+
+/// How the Kubernetes version compares with [`SUPPORTED_KUBERNETES_MINORS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KubernetesSupport {
+    /// Within the range.
+    Supported,
+    /// Older than the range (or unreadable): Istio does not work there.
+    TooOld,
+    /// Newer than the range: untested.
+    Newer,
 }
 
 impl Precheck {
-    /// True when the Kubernetes version is one the release supports.
-    pub fn version_supported(&self) -> bool {
-        self.kubernetes_minor
-            .is_some_and(|m| m >= MIN_KUBERNETES_MINOR)
-    }
-
-    /// How many problems block an install.
-    pub fn issues(&self) -> usize {
-        usize::from(!self.version_supported())
-            + self.denied.len()
-            + usize::from(self.control_planes.is_err())
+    /// Where the cluster's Kubernetes version falls.
+    pub fn kubernetes_support(&self) -> KubernetesSupport {
+        match self.kubernetes_minor {
+            Some(m) if SUPPORTED_KUBERNETES_MINORS.contains(&m) => KubernetesSupport::Supported,
+            Some(m) if m > *SUPPORTED_KUBERNETES_MINORS.end() => KubernetesSupport::Newer,
+            _ => KubernetesSupport::TooOld,
+        }
     }
 }
 
-/// Runs every check against `cluster`; permissions are asked for `namespace`.
-pub async fn precheck(cluster: &Cluster, namespace: &str) -> Result<Precheck, KubeError> {
+/// Runs every check against `cluster`; permissions are asked for `namespace`. The control
+/// planes are looked for unless `skip_control_plane`.
+pub async fn precheck(
+    cluster: &Cluster,
+    namespace: &str,
+    skip_control_plane: bool,
+) -> Result<Precheck, KubeError> {
     let (kubernetes_version, kubernetes_minor) = kubernetes_version(cluster).await?;
+    let planes = if skip_control_plane {
+        None
+    } else {
+        Some(match control_planes(cluster, None).await {
+            Ok(planes) => Ok(planes),
+            Err(e) if e.status() == Some(403) => Err(e.to_string()),
+            Err(e) => return Err(e),
+        })
+    };
     Ok(Precheck {
         kubernetes_version,
         kubernetes_minor,
         denied: denied_permissions(cluster, namespace).await?,
-        control_planes: match control_planes(cluster, None).await {
-            Ok(planes) => Ok(planes),
-            Err(e) if e.status() == Some(403) => Err(e.to_string()),
-            Err(e) => return Err(e),
-        },
+        control_planes: planes,
+        gateway_api_crds: gateway_api_crds(cluster).await?,
     })
+}
+
+/// The Gateway API CRDs on the cluster with their bundle versions (none when CRDs may not be
+/// listed: the permission checks report what an install lacks).
+async fn gateway_api_crds(cluster: &Cluster) -> Result<Vec<(String, String)>, KubeError> {
+    let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
+    let crds = match cluster.list(&kind, ListScope::All, None).await {
+        Ok(crds) => crds,
+        Err(e) if e.status() == Some(403) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut out: Vec<(String, String)> = crds
+        .iter()
+        .filter_map(|c| {
+            let name = c.pointer("/metadata/name").and_then(Value::as_str)?;
+            let version = c
+                .pointer("/metadata/annotations")
+                .and_then(|a| a.get(GATEWAY_API_BUNDLE_VERSION))
+                .and_then(Value::as_str)?;
+            name.ends_with(".gateway.networking.k8s.io")
+                .then(|| (name.to_owned(), version.to_owned()))
+        })
+        .collect();
+    out.sort();
+    Ok(out)
 }
 
 /// The server's `gitVersion` and its minor version number.
@@ -97,42 +180,227 @@ async fn kubernetes_version(cluster: &Cluster) -> Result<(String, Option<u64>), 
     Ok((git, minor))
 }
 
-/// The permissions of [`PERMISSIONS`] the user lacks, with the server's reason.
-async fn denied_permissions(
-    cluster: &Cluster,
-    namespace: &str,
-) -> Result<Vec<(String, String)>, KubeError> {
+/// The permissions of [`PERMISSIONS`] the user lacks, with the server's reason, in the
+/// table's order.
+async fn denied_permissions(cluster: &Cluster, namespace: &str) -> Result<Vec<Denied>, KubeError> {
     let kind = cluster.require_kind("authorization.k8s.io/v1", "SelfSubjectAccessReview")?;
-    let mut denied = Vec::new();
-    for (group, resource, namespaced) in PERMISSIONS {
-        let mut attrs = json!({"verb": "create", "group": group, "resource": resource});
-        if *namespaced {
-            attrs["namespace"] = json!(namespace);
+    let answers: Vec<Option<Denied>> = stream::iter(PERMISSIONS)
+        .map(|&(verb, group, resource, namespaced)| {
+            let kind = kind.clone();
+            async move {
+                let mut attrs = json!({"verb": verb, "group": group, "resource": resource});
+                if namespaced {
+                    attrs["namespace"] = json!(namespace);
+                }
+                let review = json!({
+                    "apiVersion": "authorization.k8s.io/v1",
+                    "kind": "SelfSubjectAccessReview",
+                    "spec": {"resourceAttributes": attrs},
+                });
+                let answer = cluster.create(&kind, None, &review).await?;
+                if answer.pointer("/status/allowed").and_then(Value::as_bool) == Some(true) {
+                    return Ok::<_, KubeError>(None);
+                }
+                let reason = answer
+                    .pointer("/status/reason")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let name = if group.is_empty() {
+                    resource.to_owned()
+                } else {
+                    format!("{resource}.{group}")
+                };
+                let resource = if namespaced {
+                    format!("{name} in namespace {namespace}")
+                } else {
+                    name
+                };
+                Ok(Some(Denied { resource, reason }))
+            }
+        })
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// What `x precheck` is asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The control plane namespace (permissions are asked there).
+    pub namespace: String,
+    /// Do not look at the control planes already installed.
+    pub skip_control_plane: bool,
+    /// The revision to install or upgrade.
+    pub revision: String,
+    /// Check an upgrade from this version (default: the installed revision's, if any).
+    pub from_version: Option<String>,
+    /// The release to install.
+    pub target: Release,
+}
+
+/// The answer to a [`Request`].
+#[derive(Debug)]
+pub struct Report {
+    /// The problems, as catalog messages.
+    pub findings: Vec<Finding>,
+    /// What was checked and passed, or is worth knowing, one line each with its mark
+    /// (`✔` passed, `!` note).
+    pub notes: Vec<String>,
+    /// Whether the revision may be upgraded in place: the installed release, `None` when
+    /// nothing of it is installed and no `from_version` was given.
+    pub upgrade: Result<Option<Release>, UpgradeError>,
+}
+
+/// Runs every check of `x precheck`, and the upgrade check of the revision.
+pub async fn report(cluster: &Cluster, request: &Request) -> miette::Result<Report> {
+    let found = precheck(cluster, &request.namespace, request.skip_control_plane).await?;
+    let mut notes = Vec::new();
+    let v = &found.kubernetes_version;
+    let (min, max) = (
+        SUPPORTED_KUBERNETES_MINORS.start(),
+        SUPPORTED_KUBERNETES_MINORS.end(),
+    );
+    match found.kubernetes_support() {
+        KubernetesSupport::Supported => {
+            notes.push(format!("\u{2714} Kubernetes version {v} is supported"));
         }
-        let review = json!({
-            "apiVersion": "authorization.k8s.io/v1",
-            "kind": "SelfSubjectAccessReview",
-            "spec": {"resourceAttributes": attrs},
-        });
-        let answer = cluster.create(&kind, None, &review).await?;
-        if answer.pointer("/status/allowed").and_then(Value::as_bool) != Some(true) {
-            let reason = answer
-                .pointer("/status/reason")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let name = if group.is_empty() {
-                resource.to_string()
-            } else {
-                format!("{resource}.{group}")
-            };
-            let name = if *namespaced {
-                format!("{name} in namespace {namespace}")
-            } else {
-                name
-            };
-            denied.push((name, reason));
+        KubernetesSupport::Newer => notes.push(format!(
+            "! Kubernetes version {v} is newer than 1.{max}, the newest version Istio {ISTIO_VERSION} supports (1.{min} to 1.{max}); it is untested"
+        )),
+        KubernetesSupport::TooOld => {}
+    }
+    if found.denied.is_empty() {
+        notes.push("\u{2714} The user can create every kind of object an install needs".into());
+    }
+    let revision = request.revision.as_str();
+    let mut upgrade_from = request.from_version.clone().map(|v| (v, Source::Flag));
+    match &found.control_planes {
+        None => {}
+        Some(Ok(planes)) if planes.is_empty() => {
+            notes.push("\u{2714} No Istio control plane is installed yet".into());
+        }
+        Some(Ok(planes)) => {
+            for p in planes {
+                notes.push(format!(
+                    "! Istio {} is already installed: Deployment {}/{} (revision {})",
+                    p.version, p.namespace, p.name, p.revision
+                ));
+            }
+            if upgrade_from.is_none() && planes.iter().any(|p| p.revision == revision) {
+                upgrade_from =
+                    Some(upgrade::installed_version(cluster, &request.namespace, revision).await?);
+            }
+        }
+        Some(Err(why)) => notes.push(format!("! Cannot look for installed control planes: {why}")),
+    }
+    let upgrade = upgrade_from
+        .map(|(from, source)| upgrade::check(revision, &from, source, request.target))
+        .transpose();
+    match &upgrade {
+        Ok(Some(from)) => notes.push(format!(
+            "\u{2714} Revision {revision:?} can be upgraded in place from Istio {from} to {}",
+            request.target
+        )),
+        Ok(None) => {}
+        Err(e) => notes.push(format!("\u{2718} {e}")),
+    }
+    Ok(Report {
+        findings: findings(&found),
+        notes,
+        upgrade,
+    })
+}
+
+/// A catalog message with its arguments, as a finding without a resource.
+fn finding(code: Code, args: &[String]) -> Finding {
+    let entry = code.entry();
+    Finding {
+        entry,
+        level: entry.level,
+        origin: String::new(),
+        location: None,
+        source: None,
+        text: fill(entry.message, args),
+        hint: fill(entry.hint, args),
+    }
+}
+
+/// The problems the checks found, as catalog messages.
+pub fn findings(found: &Precheck) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if found.kubernetes_support() == KubernetesSupport::TooOld {
+        out.push(finding(
+            codes::IST0142,
+            &[
+                found.kubernetes_version.clone(),
+                format!("1.{}", SUPPORTED_KUBERNETES_MINORS.start()),
+            ],
+        ));
+    }
+    for d in &found.denied {
+        let reason = if d.reason.is_empty() {
+            "the cluster's RBAC denies it".to_owned()
+        } else {
+            d.reason.clone()
+        };
+        out.push(finding(codes::IST0141, &[d.resource.clone(), reason]));
+    }
+    for (crd, installed) in &found.gateway_api_crds {
+        if let Some(minimum) = crd_version::below_minimum(crd, installed) {
+            out.push(finding(
+                codes::IST0176,
+                &[crd.clone(), installed.clone(), minimum.to_owned()],
+            ));
         }
     }
-    Ok(denied)
+    out
+}
+
+/// `Error [IST0141] text` and a hint line, for each finding.
+pub fn log_lines<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
+    let mut out = String::new();
+    for f in findings {
+        out.push_str(&format!("{} [{}] {}\n", f.level, f.entry.code, f.text));
+        if !f.hint.is_empty() {
+            out.push_str(&format!("    Hint: {}\n", f.hint));
+        }
+    }
+    out
+}
+
+/// The checks `install` and `upgrade` run before writing failed: the problems of level Error.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("refusing to {action}: the prechecks found {} problem(s) on the cluster of context {context:?}:\n{}", .failed.len(), log_lines(.failed.iter()).trim_end())]
+#[diagnostic(help(
+    "fix the problems above (`istioctl x precheck` checks again); nothing was written"
+))]
+pub struct Refused {
+    /// `install` or `upgrade`.
+    pub action: &'static str,
+    /// The kubeconfig context.
+    pub context: String,
+    /// The problems.
+    pub failed: Vec<Finding>,
+}
+
+/// Runs the checks `install` and `upgrade` need before writing (`action` names which):
+/// refused when one finds a problem of level Error (a Kubernetes version too old, a
+/// permission missing).
+pub async fn gate(cluster: &Cluster, namespace: &str, action: &'static str) -> miette::Result<()> {
+    let found = precheck(cluster, namespace, true).await?;
+    let failed: Vec<Finding> = findings(&found)
+        .into_iter()
+        .filter(|f| f.level >= Level::Error)
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(Refused {
+        action,
+        context: cluster.context().to_owned(),
+        failed,
+    }
+    .into())
 }

@@ -140,7 +140,7 @@ mod tests {
             &store,
             &MeshConfig::defaults("istio-system"),
             &RunOptions::default(),
-            &mut Vec::new(),
+            &mut Default::default(),
         )
     }
 

@@ -10,15 +10,16 @@ use std::sync::{Arc, OnceLock};
 
 use cel::common::types::{CelMap, CelMapKey, CelString};
 use cel::common::value::CowVal;
+use cel::common::value::Val;
+use cel::context::VariableResolver;
 use cel::{Context, Env, ExecutionError, FunctionContext, Program, Value};
 
 use super::value::{json_value, namespace_stub, node_value, Op, Query, StoreVal};
-use super::Rule;
+use super::{Rule, RuleErrors};
 use crate::kinds::NAMESPACE;
-use crate::load::LoadError;
 use crate::mesh::MeshConfig;
 use crate::message::Message;
-use crate::resource::ResourceId;
+use crate::resource::{Resource, ResourceId};
 use crate::store::Store;
 
 /// The variable bound to the resource being checked.
@@ -255,15 +256,14 @@ fn lookup(op: Op, arity: usize) -> LookupFn {
     })
 }
 
-/// A root context with the look-up functions and `mesh`.
-fn root_context<'s>(env: Arc<Env>, mesh: &'s MeshConfig) -> Context<'s, 's> {
+/// A root context with the look-up functions.
+fn root_context<'s>(env: Arc<Env>) -> Context<'s, 's> {
     let mut ctx = Context::with_env(env);
     for (op, name, arity) in Op::ALL {
         // The names are not the standard library's; a clash would be a bug caught by tests.
         let added = ctx.add_function(name, lookup(op, arity));
         debug_assert!(added.is_ok(), "{name} clashes with the CEL library");
     }
-    ctx.add_variable_as_val(MESH, json_value(&mesh.config));
     ctx
 }
 
@@ -290,7 +290,7 @@ struct Found {
 }
 
 impl Found {
-    fn fail(&mut self, rule: usize, expr: &Expr, resource: &str, error: String) {
+    fn fail(&mut self, rule: usize, expr: &Expr, resource: &Resource, error: String) {
         match self
             .failures
             .iter_mut()
@@ -300,7 +300,7 @@ impl Found {
             None => self.failures.push(Failure {
                 rule,
                 line: expr.line,
-                first: resource.to_owned(),
+                first: resource.origin_name(),
                 message: error,
                 count: 1,
             }),
@@ -328,12 +328,9 @@ fn type_name(value: &Value) -> String {
 }
 
 /// Evaluates `rules` over the store: the messages of the checks that do not hold, and the
-/// expressions that could not be evaluated (as errors at their lines of their rule files).
-pub fn evaluate(
-    rules: &[&Rule],
-    store: &Store,
-    mesh: &MeshConfig,
-) -> (Vec<Message>, Vec<LoadError>) {
+/// expressions that could not be evaluated (as errors at their lines of their rule files, each
+/// naming the rule and the resource it first failed on).
+pub fn evaluate(rules: &[&Rule], store: &Store, mesh: &MeshConfig) -> (Vec<Message>, RuleErrors) {
     let env = match environment() {
         Ok(env) => env,
         Err(e) => {
@@ -344,7 +341,13 @@ pub fn evaluate(
                         .error(r.line, format!("the CEL environment cannot be built: {e}"))
                 })
                 .collect();
-            return (Vec::new(), errors);
+            return (
+                Vec::new(),
+                RuleErrors {
+                    errors,
+                    failed: rules.len(),
+                },
+            );
         }
     };
     // Every resource some rule checks, with the rules that check it.
@@ -388,6 +391,8 @@ pub fn evaluate(
         }
     }
     failures.sort_by_key(|f| (f.rule, f.line));
+    let mut failed: Vec<usize> = failures.iter().map(|f| f.rule).collect();
+    failed.dedup();
     let errors = failures
         .into_iter()
         .map(|f| {
@@ -405,7 +410,35 @@ pub fn evaluate(
             )
         })
         .collect();
-    (messages, errors)
+    (
+        messages,
+        RuleErrors {
+            errors,
+            failed: failed.len(),
+        },
+    )
+}
+
+/// The variables of one rule's evaluation over one resource. They are resolved by name
+/// before any scope's own variables, without a map or an allocation per rule.
+struct Vars<'a, 's> {
+    object: &'a (dyn Val + 's),
+    ns: Option<&'a (dyn Val + 's)>,
+    mesh: &'a (dyn Val + 's),
+    store: StoreVal<'s>,
+}
+
+impl VariableResolver for Vars<'_, '_> {
+    fn resolve<'b>(&'b self, variable: &str) -> Option<CowVal<'b, 'b>> {
+        let value: &'b (dyn Val + 'b) = match variable {
+            OBJECT => self.object,
+            NS => self.ns?,
+            MESH => self.mesh,
+            STORE => &self.store,
+            _ => return None,
+        };
+        Some(CowVal::Borrowed(value))
+    }
 }
 
 fn evaluate_some(
@@ -415,44 +448,58 @@ fn evaluate_some(
     mesh: &MeshConfig,
     env: Arc<Env>,
 ) -> Found {
-    let root = root_context(env, mesh);
+    let root = root_context(env);
+    let mesh = json_value(&mesh.config);
     let mut found = Found::default();
     let mut applicable: Vec<usize> = Vec::with_capacity(rules.len());
+    // The rules that check each kind, by position in `rules`.
+    let mut by_kind: Vec<(crate::kinds::Kind, Vec<usize>)> = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        for t in &rule.targets {
+            match by_kind.iter_mut().find(|(k, _)| *k == t.kind) {
+                Some((_, list)) if list.last() != Some(&i) => list.push(i),
+                Some(_) => {}
+                None => by_kind.push((t.kind, vec![i])),
+            }
+        }
+    }
     for &id in ids {
         let r = store.get(id);
+        let Some((_, of_kind)) = by_kind.iter().find(|(k, _)| *r.kind_key == *k.0) else {
+            continue;
+        };
         applicable.clear();
         applicable.extend(
-            rules
+            of_kind
                 .iter()
-                .enumerate()
-                .filter(|(_, rule)| rule.targets.iter().any(|t| t.accepts(r)))
-                .map(|(i, _)| i),
+                .copied()
+                .filter(|&i| rules[i].targets.iter().any(|t| t.accepts(r))),
         );
         if applicable.is_empty() {
             continue;
         }
-        let mut scope = root.new_inner_scope();
-        scope.add_variable_as_val(OBJECT, node_value(r.root()));
-        if applicable.iter().any(|&i| rules[i].uses_ns) {
+        let object = node_value(r.root());
+        let ns = applicable.iter().any(|&i| rules[i].uses_ns).then(|| {
             let ns: &str = &r.namespace;
-            let value = match store.find(NAMESPACE, "", ns) {
+            match store.find(NAMESPACE, "", ns) {
                 Some((_, n)) => node_value(n.root()),
                 None => namespace_stub(ns),
-            };
-            scope.add_variable_as_val(NS, value);
-        }
-        let origin = r.origin_name();
+            }
+        });
         for &i in &applicable {
             let rule = rules[i];
-            let mut ctx = scope.new_inner_scope();
-            ctx.add_variable_as_val(
-                STORE,
-                Box::new(StoreVal {
+            let vars = Vars {
+                object: object.as_ref(),
+                ns: ns.as_deref(),
+                mesh: mesh.as_ref(),
+                store: StoreVal {
                     store,
                     kinds: &rule.inputs,
-                }),
-            );
-            check(i, rule, id, &origin, &ctx, &mut found);
+                },
+            };
+            let mut ctx = root.new_inner_scope();
+            ctx.set_variable_resolver(&vars);
+            check(i, rule, id, r, &ctx, &mut found);
         }
     }
     found
@@ -463,7 +510,7 @@ fn check(
     index: usize,
     rule: &Rule,
     id: ResourceId,
-    origin: &str,
+    resource: &Resource,
     ctx: &Context<'_, '_>,
     found: &mut Found,
 ) {
@@ -474,7 +521,7 @@ fn check(
                 found.fail(
                     index,
                     expr,
-                    origin,
+                    resource,
                     format!(
                         "{what} must give a bool, but gave {} {}",
                         type_name(&other),
@@ -484,7 +531,7 @@ fn check(
                 None
             }
             Err(e) => {
-                found.fail(index, expr, origin, one_line(&e.to_string()));
+                found.fail(index, expr, resource, one_line(&e.to_string()));
                 None
             }
         }
@@ -503,7 +550,7 @@ fn check(
             match arg.run(ctx) {
                 Ok(v) => args.push(describe(&v)),
                 Err(e) => {
-                    found.fail(index, arg, origin, one_line(&e.to_string()));
+                    found.fail(index, arg, resource, one_line(&e.to_string()));
                     args.push(String::new());
                 }
             }

@@ -138,6 +138,30 @@ impl Analyzer for Rule {
     }
 }
 
+/// User rules that could not be used: rule files or rules that did not load, and expressions
+/// that failed on a resource. They are errors of the run's configuration, not of its inputs.
+#[derive(Debug, Default)]
+pub struct RuleErrors {
+    /// The diagnostics, each at its line of its rule file.
+    pub errors: Vec<LoadError>,
+    /// How many rules failed: each error of loading counts as one (it leaves out a rule, or the
+    /// rules of a document or file), and a rule whose expressions failed counts once.
+    pub failed: usize,
+}
+
+impl RuleErrors {
+    /// True when every rule could be used.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Adds `other`'s errors and failed rules.
+    pub fn extend(&mut self, other: RuleErrors) {
+        self.errors.extend(other.errors);
+        self.failed += other.failed;
+    }
+}
+
 /// Rules loaded from files, and what could not be loaded.
 #[derive(Debug, Default)]
 pub struct Loaded {

@@ -115,10 +115,29 @@ pub fn parse_operator(text: &str, origin: &str) -> miette::Result<IstioOperator>
 fn parse_operator_with(
     text: &str,
     origin: &str,
-    forced: Option<&mut Vec<String>>,
+    mut forced: Option<&mut Vec<String>>,
 ) -> miette::Result<IstioOperator> {
-    let op: IstioOperator =
-        serde_saphyr::from_str(text).map_err(|e| crate::yaml_report(&e, text, origin))?;
+    let op: IstioOperator = match serde_saphyr::from_str(text) {
+        Ok(op) => op,
+        Err(e) => {
+            // With --force, fields the IstioOperator does not have are dropped with a warning
+            // (as istioctl does: nothing reads them); any other problem stays an error.
+            let lenient =
+                forced.as_deref_mut().and_then(|warnings| {
+                    let mut tree: Value = serde_saphyr::from_str(text).ok()?;
+                    let mut found = Vec::new();
+                    let op = without_unknown_fields(&mut tree, &mut found).ok()?;
+                    warnings.extend(found.iter().map(|f| {
+                        format!("{origin}: unknown field {f} (ignored because of --force)")
+                    }));
+                    Some(op)
+                });
+            match lenient {
+                Some(op) => op,
+                None => return Err(crate::yaml_report(&e, text, origin)),
+            }
+        }
+    };
     let wrong = |field: &str, want: &str, got: &str| {
         let span = text
             .find(&format!("{field}:"))
@@ -170,6 +189,60 @@ fn parse_operator_with(
         }
     }
     Ok(op)
+}
+
+/// Deserializes `T` from `tree`, first removing each field `T` does not know; their paths
+/// (`spec.components.pilot.foo`) are pushed to `removed`. Any other problem is an error.
+fn without_unknown_fields<T: serde::de::DeserializeOwned>(
+    tree: &mut Value,
+    removed: &mut Vec<String>,
+) -> Result<T, serde_json::Error> {
+    use serde_path_to_error::Segment;
+    loop {
+        let err = match serde_path_to_error::deserialize::<_, T>(&*tree) {
+            Ok(t) => return Ok(t),
+            Err(e) => e,
+        };
+        let message = err.inner().to_string();
+        let Some(field) = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_owned)
+        else {
+            return Err(err.into_inner());
+        };
+        let mut segments: Vec<Segment> = err.path().iter().cloned().collect();
+        if matches!(segments.last(), Some(Segment::Map { key }) if *key == field) {
+            segments.pop();
+        }
+        let mut at = &mut *tree;
+        let mut shown = String::new();
+        for s in &segments {
+            let next = match (s, at) {
+                (Segment::Map { key }, Value::Object(m)) => {
+                    shown.push_str(key);
+                    shown.push('.');
+                    m.get_mut(key)
+                }
+                (Segment::Seq { index }, Value::Array(a)) => {
+                    if shown.ends_with('.') {
+                        shown.pop();
+                    }
+                    shown.push_str(&format!("[{index}]."));
+                    a.get_mut(*index)
+                }
+                _ => None,
+            };
+            match next {
+                Some(n) => at = n,
+                None => return Err(err.into_inner()),
+            }
+        }
+        match at.as_object_mut().and_then(|m| m.remove(&field)) {
+            Some(_) => removed.push(format!("{shown}{field}")),
+            None => return Err(err.into_inner()),
+        }
+    }
 }
 
 /// Byte offset of `key:` at the start of a (indented) line.
@@ -287,7 +360,14 @@ pub fn load_documents(
                 ));
                 f
             }
-            Err(e) if e.path.starts_with("values.") => {
+            Err(e) if inputs.force && e.unknown_field => {
+                warnings.push(format!(
+                    "--set {}: {} (ignored because of --force)",
+                    e.path, e.reason
+                ));
+                continue;
+            }
+            Err(e) if e.path.starts_with("values.") || e.unknown_field => {
                 let mut err = bad_set(e);
                 if let ConfigError::BadSet { help, .. } = &mut err {
                     let force = "pass --force to proceed anyway";
@@ -372,12 +452,23 @@ pub fn load_documents(
     }
     for s in &sets {
         setpath::apply(&mut tree, s).map_err(bad_set)?;
-        serde_json::from_value::<IstioOperatorSpec>(tree.clone()).map_err(|e| {
-            ConfigError::BadSet {
-                path: s.raw_path.clone(),
-                reason: format!("bad value: {e}"),
-                help: None,
-            }
+        let checked = if inputs.force {
+            let mut found = Vec::new();
+            let checked = without_unknown_fields::<IstioOperatorSpec>(&mut tree, &mut found);
+            warnings.extend(found.iter().map(|f| {
+                format!(
+                    "--set {}: unknown field spec.{f} (ignored because of --force)",
+                    s.raw_path
+                )
+            }));
+            checked.map(drop)
+        } else {
+            serde_json::from_value::<IstioOperatorSpec>(tree.clone()).map(drop)
+        };
+        checked.map_err(|e| ConfigError::BadSet {
+            path: s.raw_path.clone(),
+            reason: format!("bad value: {e}"),
+            help: None,
         })?;
     }
     let mut spec: IstioOperatorSpec =
@@ -431,24 +522,40 @@ fn bad_set(e: setpath::SetError) -> ConfigError {
     }
 }
 
-/// Settings this client does not render: an error, or a warning with `--force`.
+/// Settings this client does not render. Those that change nothing Istio would render (a
+/// label on a component that has none, k8s settings on a workload that does not exist) are
+/// errors, or with `--force` warnings saying they are ignored. `installPackagePath` stays an
+/// error with `--force`: ignoring it would silently render other charts than the user's.
 fn check_unrendered(
     spec: &IstioOperatorSpec,
     force: bool,
     warnings: &mut Vec<String>,
 ) -> miette::Result<()> {
-    let mut problems: Vec<(String, String, String)> = Vec::new();
     if let Some(p) = spec
         .install_package_path
         .as_deref()
         .filter(|p| !p.is_empty())
     {
-        problems.push((
-            "spec.installPackagePath".into(),
-            format!("this istioctl renders its embedded Istio {ISTIO_VERSION} charts, not the charts at {p:?}"),
-            "remove installPackagePath".into(),
-        ));
+        let reason = format!(
+            "this istioctl renders its embedded Istio {ISTIO_VERSION} charts, not the charts at {p:?}"
+        );
+        let reason = if force {
+            format!("{reason}; --force does not skip this, as ignoring it would render other charts than the ones named")
+        } else {
+            reason
+        };
+        return Err(ConfigError::Invalid {
+            origin: "spec.installPackagePath".into(),
+            reason,
+            help: Some(format!(
+                "remove installPackagePath to render Istio {ISTIO_VERSION}'s charts"
+            )),
+            src: None,
+            span: None,
+        }
+        .into());
     }
+    let mut problems: Vec<(String, String, String)> = Vec::new();
     if let Some(c) = &spec.components {
         for (name, comp) in [
             ("base", &c.base),

@@ -53,6 +53,9 @@ pub struct SetError {
     pub reason: String,
     /// A nearby valid name, when there is one.
     pub suggestion: Option<String>,
+    /// Whether the path names a field the IstioOperator does not have (a validation error
+    /// `--force` proceeds past by ignoring the flag).
+    pub unknown_field: bool,
 }
 
 impl SetError {
@@ -61,6 +64,14 @@ impl SetError {
             path: path.to_owned(),
             reason: reason.into(),
             suggestion,
+            unknown_field: false,
+        }
+    }
+
+    fn unknown(path: &str, reason: impl Into<String>, suggestion: Option<String>) -> Self {
+        Self {
+            unknown_field: true,
+            ..Self::new(path, reason, suggestion)
         }
     }
 }
@@ -111,7 +122,7 @@ fn parse_with(arg: &str, check_values: bool) -> Result<SetFlag, SetError> {
         ));
     };
     if !SPEC_FIELDS.contains(&top.as_str()) {
-        return Err(SetError::new(
+        return Err(SetError::unknown(
             raw_path,
             format!("unknown field {top:?}"),
             closest(top, SPEC_FIELDS.iter().copied()).map(str::to_owned),
@@ -160,7 +171,7 @@ fn check_component_path(raw: &str, path: &[Segment], keys: &[&str]) -> Result<()
         ));
     };
     if !COMPONENT_NAMES.contains(name) {
-        return Err(SetError::new(
+        return Err(SetError::unknown(
             raw,
             format!("unknown component {name:?}"),
             closest(name, COMPONENT_NAMES.iter().copied()).map(str::to_owned),
@@ -185,7 +196,7 @@ fn check_component_path(raw: &str, path: &[Segment], keys: &[&str]) -> Result<()
             fields.push("name");
         }
         if !fields.contains(field) {
-            return Err(SetError::new(
+            return Err(SetError::unknown(
                 raw,
                 format!("unknown component field {field:?}"),
                 closest(field, fields.iter().copied()).map(str::to_owned),
@@ -194,7 +205,7 @@ fn check_component_path(raw: &str, path: &[Segment], keys: &[&str]) -> Result<()
         if *field == "k8s" {
             if let Some(k) = keys.get(field_at + 1).filter(|k| !k.is_empty()) {
                 if !K8S_FIELDS.contains(k) {
-                    return Err(SetError::new(
+                    return Err(SetError::unknown(
                         raw,
                         format!("unknown k8s field {k:?}"),
                         closest(k, K8S_FIELDS.iter().copied()).map(str::to_owned),

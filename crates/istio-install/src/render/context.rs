@@ -71,6 +71,7 @@ const INJECTION_TEMPLATES: &[&str] = &[
     "grpc-agent",
     "waypoint",
     "kube-gateway",
+    "agentgateway",
 ];
 
 #[cfg(test)]

@@ -402,13 +402,18 @@ fn gateway_values(inst: &ComponentInstance, cv: &Value) -> (Value, Vec<String>) 
     (Value::Object(v), warnings)
 }
 
-/// The Helm commands that install the translated charts from `dir`.
+/// The Helm commands that install the translated charts from `dir`, in install order (the
+/// CRDs of `base` first, then istiod, CNI, ztunnel and the gateways).
 pub fn helm_commands(t: &Translation, dir: &str) -> String {
-    let mut out =
-        String::from("helm repo add istio https://istio-release.storage.googleapis.com/charts\n");
+    let mut out = format!(
+        "Wrote {} values files to {dir}. Install them with Helm, in this order:\n",
+        t.charts.len()
+    );
+    out.push_str("helm repo add istio https://istio-release.storage.googleapis.com/charts\n");
+    out.push_str("helm repo update istio\n");
     for c in &t.charts {
         out.push_str(&format!(
-            "helm upgrade --install {} {} -n {} --create-namespace -f {dir}/{}.yaml\n",
+            "helm install {} {} -n {} --create-namespace -f {dir}/{}.yaml\n",
             c.release, c.chart, c.namespace, c.release
         ));
     }

@@ -209,29 +209,20 @@ fn certificate_validity(input: &[u8]) -> Option<((i64, i64), &[u8])> {
 /// Seconds since the epoch of a UTCTime (tag 0x17) or GeneralizedTime (0x18) `…Z`.
 fn asn1_time(tag: u8, bytes: &[u8]) -> Option<i64> {
     let text = std::str::from_utf8(bytes).ok()?.strip_suffix('Z')?;
-    let (year, rest) = match tag {
+    let (year, rest): (i32, &str) = match tag {
         0x17 => {
-            let yy: i64 = text.get(..2)?.parse().ok()?;
+            let yy: i32 = text.get(..2)?.parse().ok()?;
             (if yy < 50 { 2000 + yy } else { 1900 + yy }, text.get(2..)?)
         }
         0x18 => (text.get(..4)?.parse().ok()?, text.get(4..)?),
         _ => return None,
     };
-    let field = |i: usize| -> Option<i64> { rest.get(i..i + 2)?.parse().ok() };
+    let field = |i: usize| -> Option<u32> { rest.get(i..i + 2)?.parse().ok() };
     let (month, day, hour, minute) = (field(0)?, field(2)?, field(4)?, field(6)?);
     let second = field(8).unwrap_or(0);
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let at =
+        chrono::NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(hour, minute, second)?;
+    Some(at.and_utc().timestamp())
 }
 
 crate::analyzer! {
@@ -329,8 +320,8 @@ mod tests {
 
     #[test]
     fn dates_and_base64() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(asn1_time(0x18, b"20000301000000Z"), Some(11_017 * 86_400));
+        assert_eq!(asn1_time(0x17, b"701301000000Z"), None);
         assert_eq!(asn1_time(0x17, b"700101000010Z"), Some(10));
         assert_eq!(base64_decode("aGk=").as_deref(), Some(&b"hi"[..]));
         assert_eq!(base64_decode("a!"), None);

@@ -43,31 +43,34 @@ crate::analyzer! {
     run: analyze,
 }
 
+/// The minimum bundle version Istio needs for the Gateway API CRD `crd`, when the CRD's
+/// `installed` bundle version is older than it (`x precheck` asks this of the cluster's CRDs).
+pub fn below_minimum(crd: &str, installed: &str) -> Option<&'static str> {
+    let &(_, minimum) = MINIMUM.iter().find(|(name, _)| *name == crd)?;
+    let (have, need) = (version(installed)?, version(minimum)?);
+    (have < need).then_some(minimum)
+}
+
 fn analyze(ctx: &mut Context<'_>) {
     for (id, crd) in ctx.store.of_kind(CRD) {
-        let Some(&(_, minimum)) = MINIMUM.iter().find(|(name, _)| *name == &*crd.name) else {
-            continue;
-        };
         let Some(installed) = crd.annotation(BUNDLE_VERSION) else {
             continue;
         };
-        let (Some(have), Some(need)) = (version(installed), version(minimum)) else {
+        let Some(minimum) = below_minimum(&crd.name, installed) else {
             continue;
         };
-        if have < need {
-            ctx.report(
-                Message::new(
-                    IST0176,
-                    id,
-                    vec![
-                        crd.name.to_string(),
-                        installed.to_owned(),
-                        minimum.to_owned(),
-                    ],
-                )
-                .at(format!("metadata.annotations[\"{BUNDLE_VERSION}\"]")),
-            );
-        }
+        ctx.report(
+            Message::new(
+                IST0176,
+                id,
+                vec![
+                    crd.name.to_string(),
+                    installed.to_owned(),
+                    minimum.to_owned(),
+                ],
+            )
+            .at(format!("metadata.annotations[\"{BUNDLE_VERSION}\"]")),
+        );
     }
 }
 
@@ -87,5 +90,13 @@ mod tests {
         assert!(version("v1.4.1") < version("v1.5.0"));
         assert!(version("v1.10.0") > version("v1.9.9"));
         assert_eq!(version("bogus"), None);
+        assert_eq!(
+            below_minimum("tlsroutes.gateway.networking.k8s.io", "v1.4.1"),
+            Some("v1.5.0")
+        );
+        assert_eq!(
+            below_minimum("gateways.gateway.networking.k8s.io", "v1.4.1"),
+            None
+        );
     }
 }
