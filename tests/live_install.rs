@@ -219,6 +219,49 @@ fn crds_are_established_before_istiod_and_webhooks_come_after_istiod() {
 }
 
 #[test]
+fn readiness_and_crds_are_watched_not_polled() {
+    let env = start(Readiness::After(Duration::from_millis(1500)));
+    env.istioctl()
+        .args(["install", "-y", "--set", "profile=demo"])
+        .assert()
+        .success();
+    let requests = env.emu.requests();
+    let count = |want: &dyn Fn(&str, &str) -> bool| {
+        requests.iter().filter(|r| want(&r.method, &r.uri)).count()
+    };
+    // No object is asked for again and again while the install waits ...
+    let gets = |part: &'static str| {
+        move |m: &str, u: &str| m == "GET" && u.contains(part) && !u.contains("watch=")
+    };
+    assert_eq!(count(&gets("/deployments/")), 0, "{requests:#?}");
+    assert_eq!(
+        count(&gets("/customresourcedefinitions/")),
+        0,
+        "{requests:#?}"
+    );
+    // ... the workloads not ready yet are watched (the CRDs, Established at once here, are
+    // listed and need no watch).
+    let watches =
+        |m: &str, u: &str| m == "GET" && u.contains("/deployments?") && u.contains("watch=true");
+    assert!(count(&watches) >= 1, "{requests:#?}");
+    // Uninstall waits for what it deletes the same way.
+    let seen = requests.len();
+    env.istioctl()
+        .args(["uninstall", "--purge", "-y"])
+        .assert()
+        .success();
+    let after = env.emu.requests();
+    let polled = after[seen..]
+        .iter()
+        .filter(|r| {
+            r.method == "GET" && r.uri.contains("/deployments/") && !r.uri.contains("watch=")
+        })
+        .count();
+    assert_eq!(polled, 0, "{:#?}", &after[seen..]);
+    assert_eq!(env.inventory(), BTreeSet::new());
+}
+
+#[test]
 fn readiness_time_out_names_each_deployment_not_ready() {
     let env = start(Readiness::Never);
     let out = env
@@ -681,10 +724,9 @@ fn ctrl_c_stops_cleanly_and_a_rerun_converges() {
     // Interrupt while it waits for istiod to become ready.
     let applied = (0..200).any(|_| {
         std::thread::sleep(Duration::from_millis(50));
-        env.emu
-            .requests()
-            .iter()
-            .any(|r| r.method == "GET" && r.uri.contains("/deployments/istiod"))
+        env.emu.requests().iter().any(|r| {
+            r.method == "GET" && r.uri.contains("/deployments?") && r.uri.contains("watch=true")
+        })
     });
     assert!(applied, "install never reached the readiness wait");
     let status = std::process::Command::new("kill")

@@ -9,7 +9,7 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde_json::{json, Value};
 
-use istio_kube::{Cluster, Kind, KubeError, ListScope, CONCURRENCY};
+use istio_kube::{Cluster, Kind, KubeError, ListScope, Target, CONCURRENCY};
 
 use crate::kinds::{delete_rank, owned_selector, ObjectKey, OWNED_KINDS};
 use crate::readiness;
@@ -212,24 +212,22 @@ const DELETE_WAIT: Duration = Duration::from_secs(60);
 /// terminating when an install re-creates it would vanish under the install. Past
 /// [`DELETE_WAIT`] the deletions are left to the server's finalizers.
 async fn wait_gone(cluster: &Cluster, objects: Vec<&(ObjectKey, Kind)>) -> Result<(), KubeError> {
+    let targets: Vec<Target> = objects
+        .iter()
+        .map(|(k, kind)| Target {
+            kind: kind.clone(),
+            namespace: k.namespace().map(str::to_owned),
+            name: k.name.clone(),
+        })
+        .collect();
     let deadline = tokio::time::Instant::now() + DELETE_WAIT;
-    let mut pending = objects;
-    while !pending.is_empty() && tokio::time::Instant::now() < deadline {
-        let present: Vec<Option<&(ObjectKey, Kind)>> = stream::iter(pending)
-            .map(|entry| async move {
-                let (k, kind) = entry;
-                let found = cluster.get(kind, k.namespace(), &k.name).await?;
-                Ok::<_, KubeError>(found.is_some().then_some(entry))
-            })
-            .buffer_unordered(CONCURRENCY)
-            .try_collect()
-            .await?;
-        pending = present.into_iter().flatten().collect();
-        if !pending.is_empty() {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+    let gone = |state: &[Option<Value>]| state.iter().all(Option::is_none);
+    match cluster.wait_until(&targets, deadline, gone).await {
+        Ok(_) => Ok(()),
+        // The kind itself is gone (its CRD was deleted): so are its objects.
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
     }
-    Ok(())
 }
 
 /// Applies one tier in parallel and reports each object's change, comparing resourceVersions
@@ -291,40 +289,39 @@ fn comparable(object: &Value) -> Value {
     v
 }
 
-/// Waits until every CRD of `names` reports `Established=True`.
+/// Waits until every CRD of `names` reports `Established=True`; returns those that did not
+/// within `timeout`.
 pub async fn wait_established(
     cluster: &Cluster,
     names: &[String],
     timeout: Duration,
 ) -> Result<Vec<String>, KubeError> {
     let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
-    let deadline = tokio::time::Instant::now() + timeout;
+    let targets: Vec<Target> = names
+        .iter()
+        .map(|name| Target {
+            kind: kind.clone(),
+            namespace: None,
+            name: name.clone(),
+        })
+        .collect();
     let mut pending: Vec<String> = names.to_vec();
-    loop {
-        let states: Vec<(String, bool)> = stream::iter(pending.clone())
-            .map(|name| {
-                let kind = kind.clone();
-                async move {
-                    let crd = cluster.get(&kind, None, &name).await?;
-                    let established = crd
-                        .as_ref()
-                        .is_some_and(|c| readiness::condition_true(c, "Established"));
-                    Ok::<_, KubeError>((name, established))
-                }
-            })
-            .buffer_unordered(CONCURRENCY)
-            .try_collect()
-            .await?;
-        pending = states
-            .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(n, _)| n)
-            .collect();
-        if pending.is_empty() || tokio::time::Instant::now() >= deadline {
-            return Ok(pending);
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let deadline = tokio::time::Instant::now() + timeout;
+    cluster
+        .wait_until(&targets, deadline, |state| {
+            pending = names
+                .iter()
+                .zip(state)
+                .filter(|(_, crd)| {
+                    !crd.as_ref()
+                        .is_some_and(|c| readiness::condition_true(c, "Established"))
+                })
+                .map(|(name, _)| name.clone())
+                .collect();
+            pending.is_empty()
+        })
+        .await?;
+    Ok(pending)
 }
 
 /// The Namespace object for the control plane namespace.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use istio_kube::{Cluster, Kind, KubeError};
+use istio_kube::{Cluster, Kind, KubeError, Target};
 
 use crate::apply::{self, Change};
 use crate::kinds::{tier, ObjectKey, Tier};
@@ -168,9 +168,6 @@ fn describe_waiting(waiting: &[(String, String)]) -> String {
         .join("\n")
 }
 
-/// A workload's description and whether it is ready (else its state).
-type WorkloadState = (String, Result<(), String>);
-
 /// How long CRDs may take to become Established.
 const CRD_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -243,8 +240,9 @@ pub async fn install(
     Ok(outcome)
 }
 
-/// Polls the rendered Deployments and DaemonSets until all are ready, reporting each
-/// component as ready once its workloads are; on time-out, an error naming each one not ready.
+/// Watches the rendered Deployments and DaemonSets until all are ready, reporting each
+/// component as ready once its workloads are (and a component's waiting list each time it
+/// changes); on time-out, an error naming each one not ready.
 async fn wait_ready(
     cluster: &Cluster,
     plan: &Plan,
@@ -261,57 +259,70 @@ async fn wait_ready(
             kinds.insert(o.kind(), cluster.require_kind("apps/v1", o.kind())?);
         }
     }
-    let deadline = tokio::time::Instant::now() + plan.readiness_timeout;
+    let mut targets = Vec::new();
+    let mut followed: Vec<&RenderedObject> = Vec::new();
+    for o in &workloads {
+        if let Some(kind) = kinds.get(o.kind()) {
+            targets.push(Target {
+                kind: kind.clone(),
+                namespace: Some(o.namespace().to_owned()),
+                name: o.name().to_owned(),
+            });
+            followed.push(o);
+        }
+    }
     let components: Vec<Component> = plan
         .components()
         .into_iter()
         .filter(|c| *c != Component::Base)
         .collect();
+    let name = |o: &RenderedObject| format!("{} {}/{}", o.kind(), o.namespace(), o.name());
+    // Until the first list arrives every workload is waiting, not yet seen.
+    let mut waiting: Vec<(String, String)> = followed
+        .iter()
+        .map(|o| (name(o), "not seen yet".to_owned()))
+        .collect();
     let mut ready: Vec<Component> = Vec::new();
-    loop {
-        let mut states: BTreeMap<Component, Vec<WorkloadState>> = BTreeMap::new();
-        for o in &workloads {
-            let ns = o.namespace();
-            let Some(kind) = kinds.get(o.kind()) else {
-                continue;
-            };
-            let state = match cluster.get(kind, Some(ns), o.name()).await? {
-                Some(d) => readiness::workload_state(o.kind(), &d),
-                None => Err("not found".to_owned()),
-            };
-            states
-                .entry(o.component)
-                .or_default()
-                .push((format!("{} {ns}/{}", o.kind(), o.name()), state));
-        }
-        let mut waiting = Vec::new();
-        for &c in &components {
-            let pending: Vec<(String, String)> = states
-                .remove(&c)
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|(name, state)| state.err().map(|s| (name, s)))
-                .collect();
-            if pending.is_empty() {
-                if !ready.contains(&c) {
-                    ready.push(c);
-                    progress(Event::Ready(c));
+    let mut reported: BTreeMap<Component, Vec<String>> = BTreeMap::new();
+    let deadline = tokio::time::Instant::now() + plan.readiness_timeout;
+    let all_ready = cluster
+        .wait_until(&targets, deadline, |state| {
+            waiting.clear();
+            for &c in &components {
+                let pending: Vec<(String, String)> = followed
+                    .iter()
+                    .zip(state)
+                    .filter(|(o, _)| o.component == c)
+                    .filter_map(|(o, object)| {
+                        let state = match object {
+                            Some(d) => readiness::workload_state(o.kind(), d),
+                            None => Err("not found".to_owned()),
+                        };
+                        state.err().map(|s| (name(o), s))
+                    })
+                    .collect();
+                if pending.is_empty() {
+                    if !ready.contains(&c) {
+                        ready.push(c);
+                        progress(Event::Ready(c));
+                    }
+                } else {
+                    let names: Vec<String> = pending.iter().map(|(n, _)| n.clone()).collect();
+                    if reported.get(&c) != Some(&names) {
+                        reported.insert(c, names.clone());
+                        progress(Event::Waiting(c, names));
+                    }
+                    waiting.extend(pending);
                 }
-            } else {
-                let names = pending.iter().map(|(n, _)| n.clone()).collect();
-                progress(Event::Waiting(c, names));
-                waiting.extend(pending);
             }
-        }
-        if waiting.is_empty() {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(InstallError::NotReady {
-                timeout: plan.readiness_timeout,
-                waiting,
-            });
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
+            waiting.is_empty()
+        })
+        .await?;
+    if all_ready {
+        return Ok(());
     }
+    Err(InstallError::NotReady {
+        timeout: plan.readiness_timeout,
+        waiting,
+    })
 }

@@ -21,6 +21,9 @@ use serde_json::Value;
 use thiserror::Error;
 
 pub mod portforward;
+mod watch;
+
+pub use watch::Target;
 
 /// The one field manager of every server-side apply this client makes.
 pub const FIELD_MANAGER: &str = "istioctl-rs";
