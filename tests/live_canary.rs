@@ -771,7 +771,156 @@ fn precheck_reports_catalog_messages_and_gates_install() {
     );
     let out = env.ok(&["x", "precheck", "--output-threshold", "Error"]);
     assert!(!out.contains("IST0176"), "{out}");
+    // A Gateway API kind Istio reads as v1, served only in beta: an error of precheck, named
+    // with its CRD, but not one that stops an install.
+    env.apply(serde_json::json!({
+        "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+        "metadata": {"name": "httproutes.gateway.networking.k8s.io"},
+        "spec": {
+            "group": "gateway.networking.k8s.io", "scope": "Namespaced",
+            "names": {"plural": "httproutes", "singular": "httproute", "kind": "HTTPRoute",
+                "listKind": "HTTPRouteList"},
+            "versions": [
+                {"name": "v1alpha2", "served": false, "storage": false,
+                    "schema": {"openAPIV3Schema": {"type": "object",
+                        "x-kubernetes-preserve-unknown-fields": true}}},
+                {"name": "v1beta1", "served": true, "storage": true,
+                    "schema": {"openAPIV3Schema": {"type": "object",
+                        "x-kubernetes-preserve-unknown-fields": true}}}],
+        },
+    }));
+    let r = env.istioctl(&["x", "precheck", "--output-threshold", "Error"]);
+    assert!(!r.ok);
+    assert_eq!(
+        r.out
+            .lines()
+            .filter(|l| l.contains("[IST0156]"))
+            .collect::<Vec<_>>(),
+        [
+            "Error [IST0156] (CustomResourceDefinition httproutes.gateway.networking.k8s.io) \
+          The installed Gateway API CRDs are version v1beta1, older than v1, the oldest this \
+          Istio release supports."
+        ],
+        "{}",
+        r.out
+    );
     env.ok(&["install", "-y", "--set", "profile=minimal"]);
+}
+
+#[test]
+fn precheck_reports_what_an_upgrade_changes_for_the_configuration() {
+    let env = start();
+    // istiod pins one of the changed settings itself: it keeps its old behaviour.
+    env.ok(&[
+        "install",
+        "-y",
+        "--set",
+        "profile=minimal",
+        "--set",
+        "values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS=false",
+    ]);
+    for ns in ["shop", "billing"] {
+        env.apply(serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": ns}}));
+        env.apply(serde_json::json!({
+            "apiVersion": "networking.istio.io/v1", "kind": "ServiceEntry",
+            "metadata": {"name": "pay", "namespace": ns},
+            "spec": {"hosts": ["pay.example.com"], "resolution": "DNS",
+                "ports": [{"number": 443, "name": "https", "protocol": "TLS"}]},
+        }));
+    }
+    env.apply(serde_json::json!({
+        "apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
+        "metadata": {"name": "orders", "namespace": "shop"},
+        "spec": {"hosts": ["orders"], "http": [{
+            "route": [{"destination": {"host": "orders"}}],
+            "mirror": {"host": "orders-next"}}]},
+    }));
+    env.apply(serde_json::json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"containers": [
+            {"name": "web", "image": "nginx"},
+            {"name": "istio-proxy", "image": "docker.io/istio/proxyv2:1.26.0"}]},
+    }));
+    // From 1.28: only the host two namespaces share may be affected.
+    let r = env.istioctl(&["x", "precheck", "-f", "1.28.0"]);
+    assert!(!r.ok);
+    assert!(
+        r.out.contains(
+            "Warning [IST0168] Setting values.pilot.env.PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE \
+             behaves differently since Istio 1.30, and whether this configuration is affected \
+             cannot be determined automatically: when several namespaces define the same host, \
+             a sidecar now picks which namespace's service it uses by a different rule; it may \
+             affect host pay.example.com (ServiceEntries in billing, shop).\n    Hint: Review the \
+             1.30 upgrade notes for values.pilot.env.PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE, \
+             or keep the old default with: istioctl install --set compatibilityVersion=1.28\n"
+        ),
+        "{}",
+        r.out
+    );
+    assert_eq!(r.out.matches("[IST0168]").count(), 1, "{}", r.out);
+    assert!(r.err.contains("1 issue(s) found"), "{}", r.err);
+    // From 1.26 (too far to upgrade in place, but the changes are still reported): the
+    // injected pod and the mirroring route are affected; the pinned setting is not reported.
+    let r = env.istioctl(&["x", "precheck", "-f", "1.26.0", "-o", "json"]);
+    assert!(!r.ok);
+    let found: Vec<Value> = serde_json::from_str(&r.out).unwrap();
+    let got: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "IST0169",
+                "Setting values.pilot.env.ENABLE_NATIVE_SIDECARS behaves differently since Istio \
+                 1.27: the injected istio-proxy now runs as a native sidecar (an init container \
+                 that keeps running), which changes the order in which containers start and \
+                 stop; it affects Pod shop/web."
+            ),
+            (
+                "IST0169",
+                "Setting values.pilot.env.DISABLE_SHADOW_HOST_SUFFIX behaves differently since \
+                 Istio 1.28: mirrored requests now keep their Host header instead of getting a \
+                 -shadow suffix; it affects VirtualService shop/orders."
+            ),
+            (
+                "IST0168",
+                "Setting values.pilot.env.PILOT_SPAWN_UPSTREAM_SPAN_FOR_GATEWAY behaves \
+                 differently since Istio 1.28, and whether this configuration is affected cannot \
+                 be determined automatically: gateways now report a separate upstream span for \
+                 each request they forward, which changes the traces they send."
+            ),
+            (
+                "IST0168",
+                "Setting values.pilot.env.PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE behaves \
+                 differently since Istio 1.30, and whether this configuration is affected cannot \
+                 be determined automatically: when several namespaces define the same host, a \
+                 sidecar now picks which namespace's service it uses by a different rule; it may \
+                 affect host pay.example.com (ServiceEntries in billing, shop)."
+            ),
+        ]
+    );
+    assert!(
+        r.err
+            .contains("refusing to upgrade revision \"default\" from Istio 1.26.0"),
+        "{}",
+        r.err
+    );
+    // Older than any release this client knows the changes of: said so, nothing guessed.
+    let r = env.istioctl(&["x", "precheck", "-f", "1.20.0"]);
+    assert!(
+        r.out.contains(
+            "! Which settings changed between Istio 1.20.0 and 1.30.3 is not known to this \
+             client (it knows the releases since 1.25): review the upgrade notes of each \
+             release in between\n"
+        ),
+        "{}",
+        r.out
+    );
+    assert!(!r.out.contains("[IST016"), "{}", r.out);
 }
 
 /// The row of `webhook` in check-inject's table, its columns separated by one space.

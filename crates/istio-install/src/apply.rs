@@ -340,6 +340,8 @@ pub struct ControlPlane {
     pub revision: String,
     /// The image tag of its discovery container (the Istio version).
     pub version: String,
+    /// The names of the environment variables its discovery container sets.
+    pub env: Vec<String>,
 }
 
 /// The istiod Deployments (label `app=istiod`) in `namespace`, or in all namespaces.
@@ -360,17 +362,25 @@ pub async fn control_planes(
                     .unwrap_or_default()
                     .to_owned()
             };
-            let image = d
+            let discovery = d
                 .pointer("/spec/template/spec/containers")
                 .and_then(Value::as_array)
                 .and_then(|cs| {
                     cs.iter()
                         .find(|c| c.get("name").and_then(Value::as_str) == Some("discovery"))
                         .or_else(|| cs.first())
-                })
+                });
+            let image = discovery
                 .and_then(|c| c.get("image"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
+            let env = discovery
+                .and_then(|c| c.get("env"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect();
             let version = image_tag(image).to_owned();
             let revision = d
                 .pointer("/metadata/labels")
@@ -383,6 +393,7 @@ pub async fn control_planes(
                 name: s("/metadata/name"),
                 revision,
                 version,
+                env,
             }
         })
         .collect();

@@ -9,6 +9,7 @@
 pub mod addons;
 pub mod apply;
 pub mod check_inject;
+pub mod compat;
 pub mod install;
 pub mod kinds;
 pub mod mesh;

@@ -15,6 +15,7 @@ use istio_api::release::ISTIO_VERSION;
 use istio_kube::{Cluster, KubeError, ListScope, CONCURRENCY};
 
 use crate::apply::{control_planes, ControlPlane};
+use crate::compat;
 use crate::upgrade::{self, Release, Source, UpgradeError};
 
 /// The Kubernetes minor versions (`1.N`) the Istio release we install supports, per Istio's
@@ -83,10 +84,27 @@ pub struct Precheck {
     /// The control planes already installed, or why they could not be listed (e.g. the user
     /// may not list Deployments in every namespace); `None` when not asked for.
     pub control_planes: Option<Result<Vec<ControlPlane>, String>>,
-    /// The Gateway API CRDs installed (`*.gateway.networking.k8s.io`) and the bundle version
-    /// each is annotated with, sorted; empty when the user may not list CRDs.
-    pub gateway_api_crds: Vec<(String, String)>,
+    /// The Gateway API CRDs installed (`*.gateway.networking.k8s.io`), sorted by name; empty
+    /// when the user may not list CRDs.
+    pub gateway_api_crds: Vec<GatewayApiCrd>,
 }
+
+/// A Gateway API CRD on the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayApiCrd {
+    /// Its name, e.g. `httproutes.gateway.networking.k8s.io`.
+    pub name: String,
+    /// The kind it defines.
+    pub kind: String,
+    /// The bundle release it is annotated with, if any.
+    pub bundle_version: Option<String>,
+    /// The versions it serves, sorted.
+    pub served: Vec<String>,
+}
+
+/// The Gateway API kinds Istio reads in their `v1` version: a CRD of one of them that does
+/// not serve `v1` is too old (IST0156).
+const GATEWAY_API_V1_KINDS: &[&str] = &["Gateway", "GatewayClass", "HTTPRoute", "ReferenceGrant"];
 
 /// Annotation on Gateway API CRDs naming the bundle release they come from.
 pub const GATEWAY_API_BUNDLE_VERSION: &str = "gateway.networking.k8s.io/bundle-version";
@@ -139,28 +157,49 @@ pub async fn precheck(
     })
 }
 
-/// The Gateway API CRDs on the cluster with their bundle versions (none when CRDs may not be
-/// listed: the permission checks report what an install lacks).
-async fn gateway_api_crds(cluster: &Cluster) -> Result<Vec<(String, String)>, KubeError> {
+/// The Gateway API CRDs on the cluster (none when CRDs may not be listed: the permission
+/// checks report what an install lacks).
+async fn gateway_api_crds(cluster: &Cluster) -> Result<Vec<GatewayApiCrd>, KubeError> {
     let kind = cluster.require_kind("apiextensions.k8s.io/v1", "CustomResourceDefinition")?;
     let crds = match cluster.list(&kind, ListScope::All, None).await {
         Ok(crds) => crds,
         Err(e) if e.status() == Some(403) => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    let mut out: Vec<(String, String)> = crds
+    let mut out: Vec<GatewayApiCrd> = crds
         .iter()
         .filter_map(|c| {
             let name = c.pointer("/metadata/name").and_then(Value::as_str)?;
-            let version = c
+            if !name.ends_with(".gateway.networking.k8s.io") {
+                return None;
+            }
+            let bundle_version = c
                 .pointer("/metadata/annotations")
                 .and_then(|a| a.get(GATEWAY_API_BUNDLE_VERSION))
-                .and_then(Value::as_str)?;
-            name.ends_with(".gateway.networking.k8s.io")
-                .then(|| (name.to_owned(), version.to_owned()))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let mut served: Vec<String> = c
+                .pointer("/spec/versions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|v| v.get("served").and_then(Value::as_bool) == Some(true))
+                .filter_map(|v| v.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+            served.sort();
+            Some(GatewayApiCrd {
+                name: name.to_owned(),
+                kind: c
+                    .pointer("/spec/names/kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned(),
+                bundle_version,
+                served,
+            })
         })
         .collect();
-    out.sort();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
@@ -295,6 +334,9 @@ pub async fn report(cluster: &Cluster, request: &Request) -> miette::Result<Repo
         }
         Some(Err(why)) => notes.push(format!("! Cannot look for installed control planes: {why}")),
     }
+    let from_release = upgrade_from
+        .as_ref()
+        .and_then(|(from, _)| Release::parse(from));
     let upgrade = upgrade_from
         .map(|(from, source)| upgrade::check(revision, &from, source, request.target))
         .transpose();
@@ -306,15 +348,43 @@ pub async fn report(cluster: &Cluster, request: &Request) -> miette::Result<Repo
         Ok(None) => {}
         Err(e) => notes.push(format!("\u{2718} {e}")),
     }
+    let mut all = findings(&found);
+    if let Some(from) = from_release.filter(|from| *from < request.target) {
+        let to = request.target;
+        match compat::changed_since(from, to) {
+            Some(changed) => {
+                let pinned = match &found.control_planes {
+                    Some(Ok(planes)) => planes
+                        .iter()
+                        .filter(|p| p.revision == revision)
+                        .min_by_key(|p| p.namespace != request.namespace)
+                        .map(|p| p.env.clone())
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                let changes = compat::findings(cluster, &changed, from, &pinned).await?;
+                if changes.is_empty() {
+                    notes.push(format!(
+                        "\u{2714} No setting whose default changed between Istio {from} and {to} affects this configuration"
+                    ));
+                }
+                all.extend(changes);
+            }
+            None => notes.push(format!(
+                "! Which settings changed between Istio {from} and {to} is not known to this client (it knows the releases since {}): review the upgrade notes of each release in between",
+                compat::oldest_known().map_or_else(String::new, |(major, minor)| format!("{major}.{minor}"))
+            )),
+        }
+    }
     Ok(Report {
-        findings: findings(&found),
+        findings: all,
         notes,
         upgrade,
     })
 }
 
 /// A catalog message with its arguments, as a finding without a resource.
-fn finding(code: Code, args: &[String]) -> Finding {
+pub(crate) fn finding(code: Code, args: &[String]) -> Finding {
     let entry = code.entry();
     Finding {
         entry,
@@ -347,12 +417,26 @@ pub fn findings(found: &Precheck) -> Vec<Finding> {
         };
         out.push(finding(codes::IST0141, &[d.resource.clone(), reason]));
     }
-    for (crd, installed) in &found.gateway_api_crds {
-        if let Some(minimum) = crd_version::below_minimum(crd, installed) {
-            out.push(finding(
-                codes::IST0176,
-                &[crd.clone(), installed.clone(), minimum.to_owned()],
-            ));
+    for crd in &found.gateway_api_crds {
+        if GATEWAY_API_V1_KINDS.contains(&crd.kind.as_str())
+            && !crd.served.iter().any(|v| v == "v1")
+        {
+            let served = if crd.served.is_empty() {
+                "none".to_owned()
+            } else {
+                crd.served.join(",")
+            };
+            let mut f = finding(codes::IST0156, &[served, "v1".to_owned()]);
+            f.origin = format!("CustomResourceDefinition {}", crd.name);
+            out.push(f);
+        }
+        if let Some(installed) = &crd.bundle_version {
+            if let Some(minimum) = crd_version::below_minimum(&crd.name, installed) {
+                out.push(finding(
+                    codes::IST0176,
+                    &[crd.name.clone(), installed.clone(), minimum.to_owned()],
+                ));
+            }
         }
     }
     out
@@ -362,7 +446,11 @@ pub fn findings(found: &Precheck) -> Vec<Finding> {
 pub fn log_lines<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> String {
     let mut out = String::new();
     for f in findings {
-        out.push_str(&format!("{} [{}] {}\n", f.level, f.entry.code, f.text));
+        out.push_str(&format!("{} [{}] ", f.level, f.entry.code));
+        if !f.origin.is_empty() {
+            out.push_str(&format!("({}) ", f.origin));
+        }
+        out.push_str(&format!("{}\n", f.text));
         if !f.hint.is_empty() {
             out.push_str(&format!("    Hint: {}\n", f.hint));
         }
@@ -385,14 +473,20 @@ pub struct Refused {
     pub failed: Vec<Finding>,
 }
 
+/// The errors that stop an install: it could not succeed (a permission missing) or Istio
+/// would not run (a Kubernetes version too old). Others, such as Gateway API CRDs too old
+/// (IST0156), leave the install working and are `x precheck`'s to report.
+const BLOCKING: [Code; 2] = [codes::IST0141, codes::IST0142];
+
 /// Runs the checks `install` and `upgrade` need before writing (`action` names which):
-/// refused when one finds a problem of level Error (a Kubernetes version too old, a
-/// permission missing).
+/// refused when one finds a problem that stops an install ([`BLOCKING`]).
 pub async fn gate(cluster: &Cluster, namespace: &str, action: &'static str) -> miette::Result<()> {
     let found = precheck(cluster, namespace, true).await?;
     let failed: Vec<Finding> = findings(&found)
         .into_iter()
-        .filter(|f| f.level >= Level::Error)
+        .filter(|f| {
+            f.level >= Level::Error && BLOCKING.iter().any(|c| c.entry().code == f.entry.code)
+        })
         .collect();
     if failed.is_empty() {
         return Ok(());
