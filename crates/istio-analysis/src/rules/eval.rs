@@ -8,13 +8,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use cel::common::types::{CelMap, CelMapKey, CelString};
+use cel::common::ast::{operators, EntryExpr, Expr as AstExpr, IdedExpr, MapExpr, StructExpr};
+use cel::common::types::{CelString, Kind as CelKind};
 use cel::common::value::CowVal;
 use cel::common::value::Val;
 use cel::context::VariableResolver;
 use cel::{Context, Env, ExecutionError, FunctionContext, Program, Value};
 
-use super::value::{json_value, namespace_stub, node_value, Op, Query, StoreVal};
+use super::value::{namespace_stub, node_value, to_value, Op, Query, StoreVal};
 use super::{Rule, RuleErrors};
 use crate::kinds::NAMESPACE;
 use crate::mesh::MeshConfig;
@@ -70,6 +71,9 @@ impl Expr {
                 one_line(&e.to_string())
             )
         })?;
+        if let Some(why) = unequal_literal(program.expression()) {
+            return Err(format!("the expression{quoted} {why}"));
+        }
         let refs = program.references();
         let bound = comprehension_variables(text);
         for var in refs.variables() {
@@ -95,8 +99,70 @@ impl Expr {
     }
 
     fn run(&self, ctx: &Context<'_, '_>) -> Result<Value, ExecutionError> {
-        self.program.execute(ctx)
+        let result = Value::resolve_val(self.program.expression(), ctx)?;
+        to_value(result.as_ref())
     }
+}
+
+/// Why an expression cannot be evaluated as written, if so: a map literal compared with (or
+/// looked for in) a computed value from the left, e.g. `{"app": "web"} == object.metadata.labels`.
+/// The CEL library compares its own maps only with its own maps, and a resource's mappings are
+/// read lazily ([`super::value::NodeMap`]): such a comparison would be false whatever the
+/// labels, so it is refused with the order that works.
+fn unequal_literal(expr: &IdedExpr) -> Option<String> {
+    fn holds_map(e: &IdedExpr) -> bool {
+        match &e.expr {
+            AstExpr::Map(_) => true,
+            AstExpr::List(l) => l.elements.iter().any(holds_map),
+            _ => false,
+        }
+    }
+    let mut pending = vec![expr];
+    while let Some(e) = pending.pop() {
+        match &e.expr {
+            AstExpr::Call(call) => {
+                let comparison = matches!(
+                    call.func_name.as_str(),
+                    operators::EQUALS | operators::NOT_EQUALS
+                );
+                if comparison && call.args.first().is_some_and(holds_map) {
+                    return Some(
+                        "compares a map literal on the left; write the other operand first \
+                         (object.metadata.labels == {...})"
+                            .to_owned(),
+                    );
+                }
+                if call.func_name == operators::IN && call.args.get(1).is_some_and(holds_map) {
+                    return Some(
+                        "looks for a value in a list of map literals; compare with each map \
+                         instead (value == {...} || ...)"
+                            .to_owned(),
+                    );
+                }
+                pending.extend(call.args.iter());
+                pending.extend(call.target.as_deref());
+            }
+            AstExpr::Comprehension(c) => pending.extend([
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ]),
+            AstExpr::List(l) => pending.extend(l.elements.iter()),
+            AstExpr::Map(MapExpr { entries, .. }) | AstExpr::Struct(StructExpr { entries, .. }) => {
+                for entry in entries {
+                    match &entry.expr {
+                        EntryExpr::MapEntry(me) => pending.extend([&me.key, &me.value]),
+                        EntryExpr::StructField(f) => pending.push(&f.value),
+                    }
+                }
+            }
+            AstExpr::Select(select) => pending.push(&select.operand),
+            AstExpr::Unspecified | AstExpr::Ident(_) | AstExpr::Literal(_) => {}
+        }
+    }
+    None
 }
 
 /// The macros that bind variables: `list.all(x, ...)`, `map.exists(k, v, ...)` and the like.
@@ -183,17 +249,25 @@ fn labels_arg(
         .args
         .get(i)
         .ok_or_else(|| ftx.error(format!("expects argument {}", i + 1)))?;
-    let Some(map) = arg.downcast_ref::<CelMap>() else {
-        return Err(ftx.error(format!(
+    let not_labels = || {
+        ftx.error(format!(
             "argument {} must be a map of labels, not {}",
             i + 1,
             arg.get_type().name()
-        )));
+        ))
     };
-    let mut labels = Vec::with_capacity(map.len());
-    for (k, v) in map.iter() {
-        match (k, <&str>::try_from(&**v)) {
-            (CelMapKey::String(k), Ok(v)) => labels.push((k.inner().to_owned(), v.to_owned())),
+    if arg.get_type().kind() != CelKind::Map {
+        return Err(not_labels());
+    }
+    let (Some(keys), Some(indexer)) = (arg.as_iterable(), arg.as_indexer()) else {
+        return Err(not_labels());
+    };
+    let mut labels = Vec::new();
+    let mut keys = keys.iter();
+    while let Some(k) = keys.next() {
+        let v = indexer.get(k)?;
+        match (<&str>::try_from(k), <&str>::try_from(v.as_ref())) {
+            (Ok(k), Ok(v)) => labels.push((k.to_owned(), v.to_owned())),
             _ => return Err(ftx.error("labels must map strings to strings")),
         }
     }
@@ -449,7 +523,8 @@ fn evaluate_some(
     env: Arc<Env>,
 ) -> Found {
     let root = root_context(env);
-    let mesh = json_value(&mesh.config);
+    let mesh_tree = istio_core::tree::Document::from_json(&mesh.config);
+    let mesh = node_value(mesh_tree.root());
     let mut found = Found::default();
     let mut applicable: Vec<usize> = Vec::with_capacity(rules.len());
     // The rules that check each kind, by position in `rules`.
@@ -558,5 +633,73 @@ fn check(
         let mut message = Message::new(rule.code, id, args);
         message.field = check.field.clone();
         found.messages.push(message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use istio_core::tree::Document;
+    use serde_json::json;
+
+    /// Evaluates `text` with `object` bound to `resource`, as rules see a resource.
+    fn eval(text: &str, resource: &serde_json::Value) -> Result<Value, String> {
+        let expr = Expr::compile(text, 1)?;
+        let env = environment()?;
+        let doc = Document::from_json(resource);
+        let mut ctx = root_context(env);
+        ctx.add_variable_as_val(OBJECT, node_value(doc.root()));
+        expr.run(&ctx).map_err(|e| e.to_string())
+    }
+
+    fn pod() -> serde_json::Value {
+        json!({"metadata": {"name": "web", "labels": {"app": "web", "team": "t1"}},
+            "spec": {"containers": [{"name": "app", "ports": [{"containerPort": 80}]},
+                {"name": "istio-proxy"}]}})
+    }
+
+    #[test]
+    fn resource_mappings_behave_as_cel_maps() {
+        let yes = |text: &str| {
+            assert_eq!(eval(text, &pod()), Ok(Value::Bool(true)), "{text}");
+        };
+        yes(r#"object.metadata.labels.app == "web""#);
+        yes(r#""team" in object.metadata.labels && !("x" in object.metadata.labels)"#);
+        yes("has(object.metadata.labels) && !has(object.spec.volumes)");
+        yes("size(object.metadata.labels) == 2 && object.metadata.labels.size() == 2");
+        yes(r#"object.metadata.labels.all(k, k == "app" || k == "team")"#);
+        yes(r#"object.metadata.labels.exists(k, object.metadata.labels[k] == "t1")"#);
+        yes(r#"object.metadata.labels == {"team": "t1", "app": "web"}"#);
+        yes(r#"object.metadata.labels != {"app": "web"}"#);
+        yes(r#"object.spec.containers.exists(c, c.name == "istio-proxy")"#);
+        yes("object.spec.containers[0].ports[0].containerPort == 80");
+        yes(r#"object.spec.containers[0] in object.spec.containers"#);
+        yes(r#"object.?spec.?volumes.orValue([]).size() == 0"#);
+        yes(r#"object.spec.containers.map(c, c.name).join(",") == "app,istio-proxy""#);
+        assert!(eval("object.metadata.labels[1]", &pod()).is_err_and(|e| e.contains("No such key")));
+    }
+
+    #[test]
+    fn mappings_convert_to_values_whole() {
+        let labels = eval("object.metadata.labels", &pod()).unwrap();
+        assert_eq!(describe(&labels), r#"{"app":"web","team":"t1"}"#);
+        let ports = eval("object.spec.containers.map(c, c.name)", &pod()).unwrap();
+        assert_eq!(describe(&ports), r#"["app","istio-proxy"]"#);
+    }
+
+    #[test]
+    fn a_map_literal_compared_from_the_left_is_refused() {
+        let err = eval(r#"{"app": "web"} == object.metadata.labels"#, &pod()).unwrap_err();
+        assert_eq!(
+            err,
+            "the expression \"{\\\"app\\\": \\\"web\\\"} == object.metadata.labels\" compares a \
+             map literal on the left; write the other operand first \
+             (object.metadata.labels == {...})"
+        );
+        let err = eval(r#"object.metadata.labels in [{"app": "web"}]"#, &pod()).unwrap_err();
+        assert!(
+            err.contains("looks for a value in a list of map literals"),
+            "{err}"
+        );
     }
 }

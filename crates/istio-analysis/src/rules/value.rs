@@ -1,18 +1,21 @@
 //! Resources as CEL values, and the store as a CEL value the look-up functions query.
 //!
-//! A resource is converted once per evaluation, borrowing its strings from the store (no text
-//! is copied), and the one value serves every rule that reads the resource. Look-ups convert
-//! only the resources they return.
+//! A resource is a CEL value over its tree, borrowing the store's strings (no text is copied)
+//! and reading each mapping only where an expression reaches it; the one value serves every
+//! rule that reads the resource, and look-ups return the same kind of value.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
-use cel::common::traits::Indexer;
+use cel::common::traits::{Container, Indexer, Iterable, Iterator as CelIterator, Sizer, Zeroer};
 use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, Type,
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, Kind as CelKind,
+    Type, MAP_TYPE,
 };
 use cel::common::value::{CowVal, Val};
 use cel::ExecutionError;
-use istio_core::tree::Node;
+use istio_core::tree::{Map, Node};
 use serde_json::Value as Json;
 
 use crate::kinds::{Kind, SERVICE};
@@ -20,15 +23,11 @@ use crate::resource::Resource;
 use crate::store::Store;
 
 /// A tree node as a CEL value borrowing the node's strings. Integers are `int`, other numbers
-/// `double`, as Kubernetes binds JSON to CEL.
+/// `double`, as Kubernetes binds JSON to CEL. Mappings are read where an expression reaches
+/// them ([`NodeMap`]); sequences are CEL lists of their items.
 pub fn node_value<'s>(node: Node<'s>) -> Box<dyn Val + 's> {
     if let Some(map) = node.as_object() {
-        let mut entries: HashMap<CelMapKey<'s>, Box<dyn Val + 's>> =
-            HashMap::with_capacity(map.len());
-        for (key, value) in map {
-            entries.insert(CelMapKey::from(key), node_value(value));
-        }
-        return Box::new(CelMap::from(entries));
+        return Box::new(NodeMap::new(map));
     }
     if let Some(seq) = node.as_array() {
         return Box::new(CelList::from(
@@ -52,25 +51,240 @@ pub fn node_value<'s>(node: Node<'s>) -> Box<dyn Val + 's> {
     Box::new(CelNull)
 }
 
-/// A JSON value (the mesh config) as a CEL value.
-pub fn json_value(value: &Json) -> Box<dyn Val + '_> {
-    match value {
-        Json::Null => Box::new(CelNull),
-        Json::Bool(b) => Box::new(CelBool::from(*b)),
-        Json::Number(n) => match n.as_i64() {
-            Some(i) => Box::new(CelInt::from(i)),
-            None => Box::new(CelDouble::from(n.as_f64().unwrap_or_default())),
-        },
-        Json::String(s) => Box::new(CelString::from(s.as_str())),
-        Json::Array(items) => Box::new(CelList::from(
-            items.iter().map(json_value).collect::<Vec<_>>(),
-        )),
-        Json::Object(map) => Box::new(CelMap::from(
-            map.iter()
-                .map(|(k, v)| (CelMapKey::from(k.as_str()), json_value(v)))
-                .collect::<HashMap<_, _>>(),
-        )),
+/// A mapping of a resource as a CEL `map` that reads the tree where an expression reaches it:
+/// `object.spec.hosts` converts `hosts` alone, and copying the map (as comprehensions copy the
+/// items they bind) copies a reference.
+///
+/// Each entry's value is made once, when first read, and lent out after that: the rules that
+/// read `object.metadata.labels` of one resource share one value.
+pub struct NodeMap<'s> {
+    map: Map<'s>,
+    /// The keys as CEL strings, made when the map is first iterated.
+    keys: OnceLock<Vec<CelString<'s>>>,
+    /// The entries' values by position, each made when first read.
+    values: OnceLock<Box<[Lazy<'s>]>>,
+}
+
+/// A value made when first read.
+type Lazy<'s> = OnceLock<Box<dyn Val + 's>>;
+
+impl<'s> NodeMap<'s> {
+    /// The CEL map of `map`.
+    pub fn new(map: Map<'s>) -> NodeMap<'s> {
+        NodeMap {
+            map,
+            keys: OnceLock::new(),
+            values: OnceLock::new(),
+        }
     }
+
+    /// The value of `key`, made on first use.
+    fn value(&self, key: &str) -> Option<&(dyn Val + 's)> {
+        let (i, (_, node)) = self.map.iter().enumerate().find(|(_, (k, _))| *k == key)?;
+        let values = self
+            .values
+            .get_or_init(|| (0..self.map.len()).map(|_| OnceLock::new()).collect());
+        let value = values.get(i)?.get_or_init(|| node_value(node));
+        Some(value.as_ref())
+    }
+
+    fn keys(&self) -> &[CelString<'s>] {
+        self.keys
+            .get_or_init(|| self.map.keys().map(CelString::from).collect())
+    }
+}
+
+impl fmt::Debug for NodeMap<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.map.fmt(f)
+    }
+}
+
+/// A key that a map can be indexed with but none of ours holds (ours are strings).
+fn is_other_key(key: &dyn Val) -> bool {
+    matches!(
+        key.get_type().kind(),
+        CelKind::Int | CelKind::UInt | CelKind::Boolean | CelKind::Double
+    )
+}
+
+fn not_a_key(key: &dyn Val) -> ExecutionError {
+    ExecutionError::UnexpectedType {
+        got: key.get_type().name().to_owned(),
+        want: "map key".to_owned(),
+    }
+}
+
+impl Val for NodeMap<'_> {
+    fn get_type(&self) -> &Type {
+        &MAP_TYPE
+    }
+
+    fn cel_type() -> &'static Type
+    where
+        Self: Sized,
+    {
+        &MAP_TYPE
+    }
+
+    fn as_container(&self) -> Option<&dyn Container> {
+        Some(self)
+    }
+
+    fn as_indexer<'b, 'v>(&'b self) -> Option<&'b (dyn Indexer + 'v)>
+    where
+        Self: 'v,
+    {
+        Some(self)
+    }
+
+    fn as_iterable<'b, 'v>(&'b self) -> Option<&'b (dyn Iterable + 'v)>
+    where
+        Self: 'v,
+    {
+        Some(self)
+    }
+
+    fn as_sizer(&self) -> Option<&dyn Sizer> {
+        Some(self)
+    }
+
+    fn as_zeroer(&self) -> Option<&dyn Zeroer> {
+        Some(self)
+    }
+
+    /// Equal to any map of the same entries, whatever its representation.
+    fn equals(&self, other: &dyn Val) -> bool {
+        if other.get_type().kind() != CelKind::Map {
+            return false;
+        }
+        let (Some(size), Some(indexer)) = (other.as_sizer(), other.as_indexer()) else {
+            return false;
+        };
+        *size.size().inner() == self.map.len() as i64
+            && self.map.iter().all(|(key, value)| {
+                indexer
+                    .get(&CelString::from(key))
+                    .is_ok_and(|theirs| node_value(value).equals(theirs.as_ref()))
+            })
+    }
+
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v>
+    where
+        Self: 'v,
+    {
+        Box::new(NodeMap::new(self.map))
+    }
+}
+
+impl Indexer for NodeMap<'_> {
+    fn get<'b, 'v>(&'b self, key: &dyn Val) -> Result<CowVal<'b, 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        match <&str>::try_from(key) {
+            Ok(k) => match self.value(k) {
+                Some(value) => Ok(CowVal::Borrowed(value)),
+                None => Err(ExecutionError::no_such_key(k)),
+            },
+            Err(_) if is_other_key(key) => Err(ExecutionError::no_such_key(&describe_key(key))),
+            Err(_) => Err(not_a_key(key)),
+        }
+    }
+
+    fn steal<'v>(self: Box<Self>, key: &dyn Val) -> Result<Box<dyn Val + 'v>, ExecutionError>
+    where
+        Self: 'v,
+    {
+        match <&str>::try_from(key) {
+            Ok(k) => match self.map.get(k) {
+                Some(value) => Ok(node_value(value)),
+                None => Err(ExecutionError::no_such_key(k)),
+            },
+            Err(_) => self.get(key).map(CowVal::into_owned),
+        }
+    }
+}
+
+fn describe_key(key: &dyn Val) -> String {
+    cel::Value::try_from(key).map_or_else(|_| String::new(), |v| format!("{v:?}"))
+}
+
+impl Container for NodeMap<'_> {
+    fn contains(&self, key: &dyn Val) -> Result<bool, ExecutionError> {
+        match <&str>::try_from(key) {
+            Ok(k) => Ok(self.map.contains_key(k)),
+            Err(_) if is_other_key(key) => Ok(false),
+            Err(_) => Err(not_a_key(key)),
+        }
+    }
+}
+
+/// The keys of a [`NodeMap`], as CEL iterates a map.
+struct Keys<'b, 's>(std::slice::Iter<'b, CelString<'s>>);
+
+impl<'b, 'v, 's: 'v> CelIterator<'b, 'v> for Keys<'b, 's> {
+    fn next(&mut self) -> Option<&'b (dyn Val + 'v)> {
+        self.0.next().map(|k| k as &(dyn Val + 'v))
+    }
+}
+
+impl Iterable for NodeMap<'_> {
+    fn iter<'b, 'v>(&'b self) -> Box<dyn CelIterator<'b, 'v> + 'b>
+    where
+        Self: 'v,
+    {
+        Box::new(Keys(self.keys().iter()))
+    }
+}
+
+impl Sizer for NodeMap<'_> {
+    fn size(&self) -> CelInt {
+        CelInt::from(self.map.len() as i64)
+    }
+}
+
+impl Zeroer for NodeMap<'_> {
+    fn is_zero_value(&self) -> bool {
+        self.map.is_empty()
+    }
+}
+
+/// A CEL value as a [`cel::Value`], whatever the representation of its maps and lists (the
+/// library converts its own types only).
+pub fn to_value(value: &dyn Val) -> Result<cel::Value, ExecutionError> {
+    let kind = value.get_type().kind();
+    if !matches!(kind, CelKind::Map | CelKind::List) {
+        return cel::Value::try_from(value);
+    }
+    let iterable = value
+        .as_iterable()
+        .ok_or_else(|| ExecutionError::UnexpectedType {
+            got: value.get_type().name().to_owned(),
+            want: "iterable".to_owned(),
+        })?;
+    let mut items = iterable.iter();
+    if kind == CelKind::List {
+        let mut out = Vec::new();
+        while let Some(item) = items.next() {
+            out.push(to_value(item)?);
+        }
+        return Ok(cel::Value::List(Arc::new(out)));
+    }
+    let indexer = value.as_indexer().ok_or_else(|| not_a_key(value))?;
+    let mut out = HashMap::new();
+    while let Some(key) = items.next() {
+        let entry = indexer.get(key)?;
+        let key = match to_value(key)? {
+            cel::Value::String(s) => cel::objects::Key::String(s),
+            cel::Value::Int(i) => cel::objects::Key::Int(i),
+            cel::Value::UInt(u) => cel::objects::Key::Uint(u),
+            cel::Value::Bool(b) => cel::objects::Key::Bool(b),
+            _ => return Err(not_a_key(key)),
+        };
+        out.insert(key, to_value(entry.as_ref())?);
+    }
+    Ok(cel::Value::Map(cel::objects::Map { map: Arc::new(out) }))
 }
 
 /// A minimal object for a namespace the inputs do not hold: its name only.
