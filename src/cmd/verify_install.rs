@@ -13,11 +13,8 @@ use super::table;
 use super::term::run_interruptible;
 use crate::cli::GlobalArgs;
 use crate::cmd::manifest::ConfigArgs;
-use istio_install::record::recorded;
-use istio_install::render::RenderedObject;
-use istio_install::verify::verify;
-use istio_install::{operator, render};
-use istio_kube::Cluster;
+use istio_install::operator;
+use istio_install::verify::{verify_install, Source, Target};
 
 /// Arguments of `istioctl verify-install`.
 #[derive(Debug, Args)]
@@ -30,37 +27,19 @@ pub struct VerifyInstallArgs {
     pub revision: Option<String>,
 }
 
-/// One configuration to verify.
-struct Target {
-    revision: String,
-    namespace: String,
-    profile: String,
-    objects: Vec<RenderedObject>,
-}
-
 /// Runs `istioctl verify-install`.
 pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let given = !args.config.filename.is_empty() || !args.config.set.is_empty();
-    let explicit = if given {
+    let source = if given {
         let extra = args.revision.iter().map(|r| format!("revision={r}"));
-        let cfg = operator::load(&args.config.inputs(extra))?;
-        Some(Target {
-            revision: rev_label(&cfg.revision()),
-            namespace: cfg.namespace(),
-            profile: cfg.profile.clone(),
-            objects: render::render_manifests(&cfg)?,
-        })
+        Source::Given(Box::new(operator::load(&args.config.inputs(extra))?))
     } else {
-        None
+        Source::Recorded(args.revision.clone())
     };
     run_interruptible(async {
         let cluster = global.cluster().connect().await?;
-        let targets = match explicit {
-            Some(t) => vec![t],
-            None => recorded_targets(&cluster, args.revision.as_deref()).await?,
-        };
+        let targets = verify_install(&cluster, source).await?;
         let mut summary = Vec::new();
-        let mut failed_total = 0;
         for t in &targets {
             if targets.len() > 1 || !given {
                 println!(
@@ -68,8 +47,8 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
                     t.revision, t.profile, t.namespace
                 );
             }
-            let failed = verify_one(&cluster, &t.objects).await?;
-            failed_total += failed;
+            print_results(t);
+            let failed = t.failed();
             summary.push(vec![
                 t.revision.clone(),
                 t.namespace.clone(),
@@ -92,6 +71,7 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
             );
         }
         let total: usize = targets.iter().map(|t| t.objects.len()).sum();
+        let failed_total: usize = targets.iter().map(Target::failed).sum();
         if failed_total == 0 {
             println!("\u{2714} Istio is installed and verified successfully ({total} objects)");
             Ok(ExitCode::SUCCESS)
@@ -104,54 +84,9 @@ pub fn run(args: &VerifyInstallArgs, global: &GlobalArgs) -> miette::Result<Exit
     })
 }
 
-/// `default` for the default revision.
-fn rev_label(revision: &str) -> String {
-    if revision.is_empty() {
-        "default".to_owned()
-    } else {
-        revision.to_owned()
-    }
-}
-
-/// The installs recorded on the cluster (of `revision` only, when given), rendered.
-async fn recorded_targets(
-    cluster: &Cluster,
-    revision: Option<&str>,
-) -> miette::Result<Vec<Target>> {
-    let records = recorded(cluster, revision).await?;
-    if records.is_empty() {
-        return Err(match revision {
-            Some(r) => miette!(
-                help = "list the installed revisions with `istioctl version`, or pass the configuration with -f/--set",
-                "no install of revision {r:?} is recorded on the cluster (context {:?})",
-                cluster.context()
-            ),
-            None => miette!(
-                help = "install Istio with `istioctl install`, or pass the configuration to verify with -f/--set",
-                "no Istio install is recorded on the cluster (context {:?})",
-                cluster.context()
-            ),
-        });
-    }
-    records
-        .iter()
-        .map(|rec| {
-            let cfg = rec.config()?;
-            Ok(Target {
-                revision: rec.revision.clone(),
-                namespace: rec.namespace.clone(),
-                profile: cfg.profile.clone(),
-                objects: render::render_manifests(&cfg)?,
-            })
-        })
-        .collect()
-}
-
-/// Verifies one configuration's objects, printing a line each; returns how many failed.
-async fn verify_one(cluster: &Cluster, objects: &[RenderedObject]) -> miette::Result<usize> {
-    let results = verify(cluster, objects).await?;
-    let mut failed = 0;
-    for (o, result) in objects.iter().zip(&results) {
+/// One line per object of a configuration verified.
+fn print_results(target: &Target) {
+    for (o, result) in target.objects.iter().zip(&target.results) {
         let name = if o.namespace().is_empty() {
             o.name().to_owned()
         } else {
@@ -159,11 +94,7 @@ async fn verify_one(cluster: &Cluster, objects: &[RenderedObject]) -> miette::Re
         };
         match result {
             Ok(()) => println!("\u{2714} {}: {name} checked successfully", o.kind()),
-            Err(why) => {
-                failed += 1;
-                println!("\u{2718} {}: {name} {why}", o.kind());
-            }
+            Err(why) => println!("\u{2718} {}: {name} {why}", o.kind()),
         }
     }
-    Ok(failed)
 }

@@ -12,9 +12,7 @@ use serde_json::json;
 use super::table;
 use crate::cli::GlobalArgs;
 use istio_api::release::{CLIENT_VERSION, ISTIO_VERSION};
-use istio_install::apply::{control_planes, ControlPlane};
-use istio_install::mesh::{proxies, Proxy};
-use istio_kube::KubeError;
+use istio_install::mesh::{self, Mesh, Proxy};
 
 /// Arguments of `istioctl version`.
 #[derive(Debug, Args)]
@@ -33,16 +31,14 @@ pub struct VersionArgs {
     pub revision: Option<String>,
 }
 
-/// What the cluster runs.
-struct Mesh {
-    planes: Vec<ControlPlane>,
-    proxies: Vec<Proxy>,
-}
-
 /// Prints the versions.
 pub fn run(args: &VersionArgs, global: &GlobalArgs) -> miette::Result<ExitCode> {
     let mesh = if args.remote {
-        Some(istio_kube::runtime()?.block_on(remote(global, args.revision.as_deref())))
+        let revision = args.revision.as_deref();
+        Some(istio_kube::runtime()?.block_on(async {
+            let cluster = global.cluster().connect().await?;
+            mesh::versions(&cluster, &global.istio_namespace, revision).await
+        }))
     } else {
         None
     };
@@ -163,17 +159,4 @@ fn versions<'a>(all: impl Iterator<Item = &'a String>) -> String {
         }
     }
     seen.join(", ")
-}
-
-/// The control planes in the Istio namespace and the cluster's proxies (of `revision` only,
-/// when given).
-async fn remote(global: &GlobalArgs, revision: Option<&str>) -> Result<Mesh, KubeError> {
-    let cluster = global.cluster().connect().await?;
-    let mut planes = control_planes(&cluster, Some(&global.istio_namespace)).await?;
-    let mut proxies = proxies(&cluster).await?;
-    if let Some(r) = revision {
-        planes.retain(|p| p.revision == r);
-        proxies.retain(|p| p.revision == r);
-    }
-    Ok(Mesh { planes, proxies })
 }

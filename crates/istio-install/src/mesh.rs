@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use istio_kube::{Cluster, KubeError, ListScope};
 
-use crate::apply::image_tag;
+use crate::apply::{control_planes, image_tag, ControlPlane};
 use crate::render::REVISION_LABEL;
 
 /// The name of the injected proxy container (a sidecar, or a native sidecar init container).
@@ -23,6 +23,30 @@ pub struct Proxy {
     pub revision: String,
     /// The proxy image's tag.
     pub version: String,
+}
+
+/// The mesh `version` shows: the control planes and the proxies of the data plane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mesh {
+    /// The istiod Deployments of the Istio namespace.
+    pub planes: Vec<ControlPlane>,
+    /// Every pod that runs an Istio proxy.
+    pub proxies: Vec<Proxy>,
+}
+
+/// The control planes in `namespace` and the cluster's proxies, of `revision` only when given.
+pub async fn versions(
+    cluster: &Cluster,
+    namespace: &str,
+    revision: Option<&str>,
+) -> Result<Mesh, KubeError> {
+    let mut planes = control_planes(cluster, Some(namespace)).await?;
+    let mut proxies = proxies(cluster).await?;
+    if let Some(r) = revision {
+        planes.retain(|p| p.revision == r);
+        proxies.retain(|p| p.revision == r);
+    }
+    Ok(Mesh { planes, proxies })
 }
 
 /// Every pod of the cluster that runs an Istio proxy, sorted by namespace and name.
