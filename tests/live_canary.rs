@@ -921,6 +921,48 @@ fn precheck_reports_what_an_upgrade_changes_for_the_configuration() {
         r.out
     );
     assert!(!r.out.contains("[IST016"), "{}", r.out);
+    // upgrade shows the same changes before it asks, and proceeds: they are warnings. The
+    // settings the new configuration pins are not among them.
+    set_recorded_version(&env, "installed-state", "1.28.0");
+    let r = env.istioctl(&[
+        "upgrade",
+        "-y",
+        "--set",
+        "profile=minimal",
+        "--set",
+        "values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS=false",
+    ]);
+    assert!(r.ok, "{}", r.err);
+    assert!(
+        r.err.contains(
+            "Settings that behave differently after this upgrade:\nWarning [IST0168] Setting \
+             values.pilot.env.PILOT_SIDECAR_PICK_BEST_SERVICE_NAMESPACE behaves differently since \
+             Istio 1.30"
+        ),
+        "{}",
+        r.err
+    );
+    assert_eq!(r.err.matches("Warning [IST0168]").count(), 1, "{}", r.err);
+    // Without the setting repeated, the new istiod no longer pins it: reported.
+    set_recorded_version(&env, "installed-state", "1.28.0");
+    let r = env.istioctl(&["upgrade", "-y", "--set", "profile=minimal"]);
+    assert!(r.ok, "{}", r.err);
+    assert!(
+        r.err.contains("Setting values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS behaves differently since Istio 1.29"),
+        "{}",
+        r.err
+    );
+    set_recorded_version(&env, "installed-state", "1.28.0");
+    let r = env.istioctl(&[
+        "upgrade",
+        "-y",
+        "--set",
+        "profile=minimal",
+        "--set",
+        "compatibilityVersion=1.28",
+    ]);
+    assert!(r.ok, "{}", r.err);
+    assert!(!r.err.contains("behave differently"), "{}", r.err);
 }
 
 /// The row of `webhook` in check-inject's table, its columns separated by one space.

@@ -20,6 +20,7 @@ use istio_api::release::ISTIO_VERSION;
 use istio_core::duration::parse_flag;
 use istio_install::apply::Change;
 use istio_install::install::{install, InstallError, Outcome, Plan};
+use istio_install::precheck;
 use istio_install::upgrade::Release;
 
 /// Arguments of `istioctl install`.
@@ -80,7 +81,14 @@ fn run_mode(args: &InstallArgs, global: &GlobalArgs, mode: Mode) -> miette::Resu
     run_interruptible(async {
         let mut cluster = global.cluster().connect().await?;
         let upgrade_to = (mode == Mode::Upgrade).then_some(target);
-        let question = match plan.preflight(&cluster, upgrade_to).await? {
+        let preflight = plan.preflight(&cluster, upgrade_to).await?;
+        if !preflight.changes.is_empty() {
+            eprint!(
+                "Settings that behave differently after this upgrade:\n{}",
+                precheck::log_lines(&preflight.changes)
+            );
+        }
+        let question = match preflight.from {
             None => format!(
                 "This will install the Istio {ISTIO_VERSION} profile \"{}\" into the cluster. Proceed?",
                 prepared.profile

@@ -12,7 +12,8 @@ use crate::kinds::{tier, ObjectKey, Tier};
 use crate::record::Recorded;
 use crate::render::{self, Component, RenderedObject};
 use crate::upgrade::{self, Release};
-use crate::{operator, precheck, readiness};
+use crate::{compat, operator, precheck, readiness};
+use istio_analysis::run::Finding;
 
 /// What one install applies, and how.
 #[derive(Debug, Clone)]
@@ -27,6 +28,16 @@ pub struct Plan {
     pub dry_run: bool,
     /// How long the workloads may take to become ready.
     pub readiness_timeout: Duration,
+}
+
+/// What [`Plan::preflight`] found.
+#[derive(Debug, Default)]
+pub struct Preflight {
+    /// For an upgrade, the release it starts from.
+    pub from: Option<Release>,
+    /// For an upgrade, the settings that will behave differently for the configuration on
+    /// the cluster (IST0168, IST0169): warnings, for the command to show before it asks.
+    pub changes: Vec<Finding>,
 }
 
 /// A plan with what the command says about it before applying.
@@ -81,24 +92,48 @@ impl Plan {
 
     /// What the cluster must allow before anything is written: for an upgrade
     /// (`upgrade_to`), the installed release and the version step to this one
-    /// ([`upgrade::check`]); then the prechecks ([`precheck::gate`]). Returns the release an
-    /// upgrade starts from.
+    /// ([`upgrade::check`]); then the prechecks ([`precheck::gate`]). For an upgrade, also
+    /// the settings whose behaviour changes for the configuration on the cluster
+    /// ([`compat`]), less those the new istiod pins.
     pub async fn preflight(
         &self,
         cluster: &Cluster,
         upgrade_to: Option<Release>,
-    ) -> miette::Result<Option<Release>> {
-        let from = match upgrade_to {
-            Some(target) => {
-                let (from, source) =
-                    upgrade::installed_version(cluster, &self.namespace, &self.rev_label).await?;
-                Some(upgrade::check(&self.rev_label, &from, source, target)?)
+    ) -> miette::Result<Preflight> {
+        let mut preflight = Preflight::default();
+        if let Some(target) = upgrade_to {
+            let (from, source) =
+                upgrade::installed_version(cluster, &self.namespace, &self.rev_label).await?;
+            let from = upgrade::check(&self.rev_label, &from, source, target)?;
+            if let Some(changed) = compat::changed_since(from, target) {
+                let pinned = self.istiod_env();
+                preflight.changes = compat::findings(cluster, &changed, from, &pinned).await?;
             }
-            None => None,
+            preflight.from = Some(from);
+        }
+        let action = if upgrade_to.is_some() {
+            "upgrade"
+        } else {
+            "install"
         };
-        let action = if from.is_some() { "upgrade" } else { "install" };
         precheck::gate(cluster, &self.namespace, action).await?;
-        Ok(from)
+        Ok(preflight)
+    }
+
+    /// The environment variables the rendered istiod's discovery container sets.
+    fn istiod_env(&self) -> Vec<String> {
+        self.objects
+            .iter()
+            .filter(|o| o.component == Component::Pilot && o.kind() == "Deployment")
+            .filter_map(|o| o.object.pointer("/spec/template/spec/containers"))
+            .filter_map(serde_json::Value::as_array)
+            .flatten()
+            .filter(|c| c.get("name").and_then(serde_json::Value::as_str) == Some("discovery"))
+            .filter_map(|c| c.get("env").and_then(serde_json::Value::as_array))
+            .flatten()
+            .filter_map(|e| e.get("name").and_then(serde_json::Value::as_str))
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The components the plan renders, in install order.
