@@ -392,8 +392,29 @@ fn describe(value: &Value) -> String {
         Value::Null => "null".to_owned(),
         other => other
             .json()
-            .map(|j| j.to_string())
+            .map(|j| sorted_keys(j).to_string())
             .unwrap_or_else(|_| format!("{other:?}")),
+    }
+}
+
+/// JSON with every object's keys in order: CEL maps have none, and a message must read the
+/// same on every run.
+fn sorted_keys(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted_keys(v)))
+                    .collect(),
+            )
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted_keys).collect())
+        }
+        other => other,
     }
 }
 
@@ -681,8 +702,16 @@ mod tests {
 
     #[test]
     fn mappings_convert_to_values_whole() {
-        let labels = eval("object.metadata.labels", &pod()).unwrap();
-        assert_eq!(describe(&labels), r#"{"app":"web","team":"t1"}"#);
+        // Keys in order, whatever order the CEL map holds them in.
+        for _ in 0..20 {
+            let labels = eval("object.metadata.labels", &pod()).unwrap();
+            assert_eq!(describe(&labels), r#"{"app":"web","team":"t1"}"#);
+            let meta = eval("[object.metadata]", &pod()).unwrap();
+            assert_eq!(
+                describe(&meta),
+                r#"[{"labels":{"app":"web","team":"t1"},"name":"web"}]"#
+            );
+        }
         let ports = eval("object.spec.containers.map(c, c.name)", &pod()).unwrap();
         assert_eq!(describe(&ports), r#"["app","istio-proxy"]"#);
     }
