@@ -262,6 +262,36 @@ fn readiness_and_crds_are_watched_not_polled() {
 }
 
 #[test]
+fn a_wait_sees_each_target_in_order_even_one_named_twice() {
+    let env = start(quick());
+    let cluster = env.cluster();
+    let kind = cluster.require_kind("v1", "ConfigMap").expect("kind");
+    let target = |name: &str| istio_kube::Target {
+        kind: kind.clone(),
+        namespace: Some("default".into()),
+        name: name.into(),
+    };
+    let cm = |name: &str| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": "default"}})
+    };
+    env.apply(&[cm("a")]);
+    let targets = [target("a"), target("b"), target("a")];
+    let soon = || tokio::time::Instant::now() + Duration::from_millis(300);
+    let mut seen = Vec::new();
+    let reached = env.block_on(cluster.wait_until(&targets, soon(), |state| {
+        seen = state.iter().map(Option::is_some).collect();
+        false
+    }));
+    assert!(!reached.expect("waits"));
+    assert_eq!(seen, [true, false, true]);
+    env.apply(&[cm("b")]);
+    let all = |state: &[Option<Value>]| state.iter().all(Option::is_some);
+    let reached = env.block_on(cluster.wait_until(&targets, soon(), all));
+    assert!(reached.expect("waits"));
+}
+
+#[test]
 fn readiness_time_out_names_each_deployment_not_ready() {
     let env = start(Readiness::Never);
     let out = env

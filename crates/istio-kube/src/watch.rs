@@ -31,7 +31,7 @@ pub struct Target {
 struct Scope {
     kind: Kind,
     namespace: Option<String>,
-    /// The name → index of each target in this scope.
+    /// The name → slot (index in the state) of each object followed in this scope.
     targets: HashMap<String, usize>,
 }
 
@@ -61,7 +61,10 @@ impl Cluster {
     {
         let mut scopes: Vec<Scope> = Vec::new();
         let mut scope_of: HashMap<(String, Option<String>), usize> = HashMap::new();
-        for (i, t) in targets.iter().enumerate() {
+        // One slot per distinct object; a target named twice shares its slot.
+        let mut slot_of: Vec<usize> = Vec::with_capacity(targets.len());
+        let mut slots = 0;
+        for t in targets {
             let namespace = t.namespace.clone().filter(|_| t.kind.namespaced);
             let key = (
                 t.kind.resource.api_version.clone() + "/" + &t.kind.resource.plural,
@@ -75,11 +78,26 @@ impl Cluster {
                 });
                 scopes.len() - 1
             });
-            scopes[s].targets.insert(t.name.clone(), i);
+            let slot = *scopes[s].targets.entry(t.name.clone()).or_insert_with(|| {
+                slots += 1;
+                slots - 1
+            });
+            slot_of.push(slot);
         }
-        let mut state: Vec<Option<Value>> = vec![None; targets.len()];
+        let mut state: Vec<Option<Value>> = vec![None; slots];
+        // What `done` sees: one entry per target, in order (slots are in order when no object
+        // is named twice).
+        let mut ask = |state: &[Option<Value>]| {
+            if slots == targets.len() {
+                done(state)
+            } else {
+                let view: Vec<Option<Value>> =
+                    slot_of.iter().map(|&slot| state[slot].clone()).collect();
+                done(&view)
+            }
+        };
         if scopes.is_empty() {
-            return Ok(done(&state));
+            return Ok(ask(&state));
         }
         let streams = scopes.iter().enumerate().map(|(i, scope)| {
             let api: Api<DynamicObject> = match &scope.namespace {
@@ -170,7 +188,7 @@ impl Cluster {
                     }
                 }
             };
-            if changed && synced.iter().all(|s| *s) && done(&state) {
+            if changed && synced.iter().all(|s| *s) && ask(&state) {
                 return Ok(true);
             }
         }
