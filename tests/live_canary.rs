@@ -923,16 +923,18 @@ fn precheck_reports_what_an_upgrade_changes_for_the_configuration() {
     assert!(!r.out.contains("[IST016"), "{}", r.out);
     // upgrade shows the same changes before it asks, and proceeds: they are warnings. The
     // settings the new configuration pins are not among them.
-    set_recorded_version(&env, "installed-state", "1.28.0");
-    let r = env.istioctl(&[
-        "upgrade",
-        "-y",
-        "--set",
-        "profile=minimal",
-        "--set",
-        "values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS=false",
-    ]);
-    assert!(r.ok, "{}", r.err);
+    // Each run upgrades from 1.28.0 again.
+    let upgrade_from_1_28 = |sets: &[&str]| {
+        set_recorded_version(&env, "installed-state", "1.28.0");
+        let mut args = vec!["upgrade", "-y", "--set", "profile=minimal"];
+        for set in sets {
+            args.extend(["--set", set]);
+        }
+        let r = env.istioctl(&args);
+        assert!(r.ok, "{}", r.err);
+        r
+    };
+    let r = upgrade_from_1_28(&["values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS=false"]);
     assert!(
         r.err.contains(
             "Settings that behave differently after this upgrade:\nWarning [IST0168] Setting \
@@ -944,24 +946,13 @@ fn precheck_reports_what_an_upgrade_changes_for_the_configuration() {
     );
     assert_eq!(r.err.matches("Warning [IST0168]").count(), 1, "{}", r.err);
     // Without the setting repeated, the new istiod no longer pins it: reported.
-    set_recorded_version(&env, "installed-state", "1.28.0");
-    let r = env.istioctl(&["upgrade", "-y", "--set", "profile=minimal"]);
-    assert!(r.ok, "{}", r.err);
+    let r = upgrade_from_1_28(&[]);
     assert!(
         r.err.contains("Setting values.pilot.env.DISABLE_TRACK_REMAINING_CB_METRICS behaves differently since Istio 1.29"),
         "{}",
         r.err
     );
-    set_recorded_version(&env, "installed-state", "1.28.0");
-    let r = env.istioctl(&[
-        "upgrade",
-        "-y",
-        "--set",
-        "profile=minimal",
-        "--set",
-        "compatibilityVersion=1.28",
-    ]);
-    assert!(r.ok, "{}", r.err);
+    let r = upgrade_from_1_28(&["compatibilityVersion=1.28"]);
     assert!(!r.err.contains("behave differently"), "{}", r.err);
 }
 

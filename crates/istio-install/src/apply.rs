@@ -362,25 +362,12 @@ pub async fn control_planes(
                     .unwrap_or_default()
                     .to_owned()
             };
-            let discovery = d
-                .pointer("/spec/template/spec/containers")
-                .and_then(Value::as_array)
-                .and_then(|cs| {
-                    cs.iter()
-                        .find(|c| c.get("name").and_then(Value::as_str) == Some("discovery"))
-                        .or_else(|| cs.first())
-                });
+            let discovery = discovery_container(d);
             let image = discovery
                 .and_then(|c| c.get("image"))
                 .and_then(Value::as_str)
                 .unwrap_or_default();
-            let env = discovery
-                .and_then(|c| c.get("env"))
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_owned))
-                .collect();
+            let env = discovery.map(env_names).unwrap_or_default();
             let version = image_tag(image).to_owned();
             let revision = d
                 .pointer("/metadata/labels")
@@ -399,6 +386,28 @@ pub async fn control_planes(
         .collect();
     out.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
     Ok(out)
+}
+
+/// The discovery container of an istiod Deployment (else its first container).
+pub fn discovery_container(deployment: &Value) -> Option<&Value> {
+    let containers = deployment
+        .pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array)?;
+    containers
+        .iter()
+        .find(|c| c.get("name").and_then(Value::as_str) == Some("discovery"))
+        .or_else(|| containers.first())
+}
+
+/// The names of the environment variables a container sets.
+pub fn env_names(container: &Value) -> Vec<String> {
+    container
+        .get("env")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("name").and_then(Value::as_str).map(str::to_owned))
+        .collect()
 }
 
 /// The tag of an image reference (`unknown` without one; digests are kept whole).

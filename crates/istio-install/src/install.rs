@@ -61,12 +61,7 @@ impl Plan {
     ) -> miette::Result<Prepared> {
         let documents = operator::documents(inputs)?;
         let cfg = operator::load_documents(&documents, &inputs.sets, inputs.force)?;
-        let revision = cfg.revision();
-        let rev_label = if revision.is_empty() {
-            "default".to_owned()
-        } else {
-            revision
-        };
+        let rev_label = cfg.rev_label();
         let manifests = render::render(&cfg)?;
         let mut objects = manifests.objects;
         let first = objects.first().map_or(Component::Base, |o| o.component);
@@ -125,14 +120,8 @@ impl Plan {
         self.objects
             .iter()
             .filter(|o| o.component == Component::Pilot && o.kind() == "Deployment")
-            .filter_map(|o| o.object.pointer("/spec/template/spec/containers"))
-            .filter_map(serde_json::Value::as_array)
-            .flatten()
-            .filter(|c| c.get("name").and_then(serde_json::Value::as_str) == Some("discovery"))
-            .filter_map(|c| c.get("env").and_then(serde_json::Value::as_array))
-            .flatten()
-            .filter_map(|e| e.get("name").and_then(serde_json::Value::as_str))
-            .map(str::to_owned)
+            .filter_map(|o| apply::discovery_container(&o.object))
+            .flat_map(apply::env_names)
             .collect()
     }
 

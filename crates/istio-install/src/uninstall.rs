@@ -152,12 +152,7 @@ pub async fn uninstall(
 pub fn configuration_objects(
     cfg: &crate::operator::MergedConfig,
 ) -> miette::Result<(String, HashSet<ObjectKey>)> {
-    let revision = cfg.revision();
-    let rev_label = if revision.is_empty() {
-        "default".to_owned()
-    } else {
-        revision
-    };
+    let rev_label = cfg.rev_label();
     let mut keys: HashSet<ObjectKey> = crate::render::render_manifests(cfg)?
         .iter()
         .map(|o| ObjectKey::of(&o.object))

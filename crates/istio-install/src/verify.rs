@@ -47,7 +47,7 @@ pub enum Source {
 /// Renders each configuration of `source` and checks its objects against the cluster.
 pub async fn verify_install(cluster: &Cluster, source: Source) -> miette::Result<Vec<Target>> {
     let configs: Vec<(String, String, MergedConfig)> = match source {
-        Source::Given(cfg) => vec![(rev_label(&cfg.revision()), cfg.namespace(), *cfg)],
+        Source::Given(cfg) => vec![(cfg.rev_label(), cfg.namespace(), *cfg)],
         Source::Recorded(revision) => {
             let records = recorded(cluster, revision.as_deref()).await?;
             if records.is_empty() {
@@ -83,15 +83,6 @@ pub async fn verify_install(cluster: &Cluster, source: Source) -> miette::Result
         });
     }
     Ok(out)
-}
-
-/// `default` for the default revision.
-fn rev_label(revision: &str) -> String {
-    if revision.is_empty() {
-        "default".to_owned()
-    } else {
-        revision.to_owned()
-    }
 }
 
 /// Checks every object (in parallel); the results follow the objects' order, each `Ok` or

@@ -162,10 +162,12 @@ impl Val for NodeMap<'_> {
             return false;
         };
         *size.size().inner() == self.map.len() as i64
-            && self.map.iter().all(|(key, value)| {
-                indexer
-                    .get(&CelString::from(key))
-                    .is_ok_and(|theirs| node_value(value).equals(theirs.as_ref()))
+            && self.map.keys().all(|key| {
+                let theirs = indexer.get(&CelString::from(key));
+                match (self.value(key), theirs) {
+                    (Some(ours), Ok(theirs)) => ours.equals(theirs.as_ref()),
+                    _ => false,
+                }
             })
     }
 

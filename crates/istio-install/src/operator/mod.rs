@@ -626,6 +626,14 @@ impl MergedConfig {
         self.spec.revision.clone().unwrap_or_default()
     }
 
+    /// The revision's `istio.io/rev` value: the revision, or `default`.
+    pub fn rev_label(&self) -> String {
+        match self.revision() {
+            r if r.is_empty() => "default".to_owned(),
+            r => r,
+        }
+    }
+
     /// The name of the IstioOperator, used as owning resource (`unknown` when unnamed).
     pub fn owner_name(&self) -> String {
         self.metadata
