@@ -87,3 +87,80 @@ fn ambient_profile_installs_and_waits_for_its_daemon_sets() {
         assert!(left.is_none(), "{name} removed");
     }
 }
+
+/// `x precheck` on a k3s cluster: before an install it says which platform setting the CNI
+/// node agent needs; after an ambient install without it, it names the DaemonSet and what is
+/// wrong; after reinstalling with the setting, the check passes.
+#[test]
+fn precheck_names_the_platform_setting_the_cni_node_agent_needs() {
+    let emu = Emulator::start(Config {
+        readiness: Readiness::After(Duration::from_millis(50)),
+        ..Config::default()
+    })
+    .expect("emulator starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let kubeconfig = dir.path().join("kubeconfig");
+    emu.write_kubeconfig(&kubeconfig)
+        .expect("kubeconfig written");
+    let istioctl = |args: &[&str]| {
+        let out = Command::cargo_bin("istioctl")
+            .expect("binary")
+            .arg("-c")
+            .arg(&kubeconfig)
+            .args(args)
+            .timeout(Duration::from_secs(120))
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{args:?}: {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        text
+    };
+    let node = dir.path().join("node.yaml");
+    std::fs::write(
+        &node,
+        "apiVersion: v1\nkind: Node\nmetadata:\n  name: server-0\n  labels:\n    node.kubernetes.io/instance-type: k3s\n",
+    )
+    .expect("written");
+    let kubectl = std::process::Command::new("kubectl")
+        .arg("--kubeconfig")
+        .arg(&kubeconfig)
+        .args(["create", "-f"])
+        .arg(&node)
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        kubectl.status.success(),
+        "{}",
+        String::from_utf8_lossy(&kubectl.stderr)
+    );
+
+    let text = istioctl(&["x", "precheck"]);
+    assert!(
+        text.contains("! The nodes run k3s (node server-0): an install with the CNI node agent (the ambient profile, or components.cni.enabled) needs --set values.global.platform=k3s\n"),
+        "{text}"
+    );
+    istioctl(&["install", "-y", "--set", "profile=ambient"]);
+    let text = istioctl(&["x", "precheck"]);
+    assert!(
+        text.contains("! The CNI node agent DaemonSet istio-system/istio-cni-node does not fit k3s (node server-0): cniBinDir is /opt/cni/bin, not /var/lib/rancher/k3s/data/cni; cniConfDir is /etc/cni/net.d, not /var/lib/rancher/k3s/agent/etc/cni/net.d. Pods will not be captured: reinstall with --set values.global.platform=k3s\n"),
+        "{text}"
+    );
+    istioctl(&[
+        "install",
+        "-y",
+        "--set",
+        "profile=ambient",
+        "--set",
+        "values.global.platform=k3s",
+    ]);
+    let text = istioctl(&["x", "precheck"]);
+    assert!(
+        text.contains("\u{2714} The CNI node agent is configured for k3s, which the nodes run\n"),
+        "{text}"
+    );
+    assert!(!text.contains("does not fit"), "{text}");
+}

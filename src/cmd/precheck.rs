@@ -1,7 +1,7 @@
 //! `istioctl x precheck`: can Istio be installed or upgraded on this cluster? Kubernetes
 //! version, permissions (SelfSubjectAccessReview), the control planes and revisions already
-//! there, Gateway API CRDs older than Istio reads, and whether an in-place upgrade of the
-//! revision is allowed. Problems are analysis
+//! there, Gateway API CRDs older than Istio reads, whether an in-place upgrade of the
+//! revision is allowed, and the ambient and CNI prerequisites (as notes). Problems are analysis
 //! messages with catalog codes (`-o log|json|yaml`); `install` and `upgrade` run the same
 //! checks (`istio_install::precheck::gate`) and refuse before writing anything.
 

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod addons;
+pub mod ambient;
 pub mod apply;
 pub mod check_inject;
 pub mod compat;

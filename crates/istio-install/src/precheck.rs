@@ -1,5 +1,6 @@
 //! `x precheck` as one call: can Istio be installed on this cluster? The Kubernetes version,
-//! the user's permissions (SelfSubjectAccessReview) and the control planes already there.
+//! the user's permissions (SelfSubjectAccessReview), the control planes already there and the
+//! ambient and CNI prerequisites ([`ambient`]).
 //! `install` and `upgrade` run the same checks and refuse before writing when one fails.
 
 use std::ops::RangeInclusive;
@@ -14,6 +15,7 @@ use istio_analysis::run::Finding;
 use istio_api::release::ISTIO_VERSION;
 use istio_kube::{Cluster, KubeError, ListScope, CONCURRENCY};
 
+use crate::ambient;
 use crate::apply::{control_planes, ControlPlane};
 use crate::compat;
 use crate::upgrade::{self, Release, Source, UpgradeError};
@@ -334,6 +336,7 @@ pub async fn report(cluster: &Cluster, request: &Request) -> miette::Result<Repo
         }
         Some(Err(why)) => notes.push(format!("! Cannot look for installed control planes: {why}")),
     }
+    notes.extend(ambient::notes(cluster).await?);
     let from_release = upgrade_from
         .as_ref()
         .and_then(|(from, _)| Release::parse(from));
