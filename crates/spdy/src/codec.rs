@@ -444,3 +444,6 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
 fn len_u32(len: usize) -> Result<u32, FrameError> {
     u32::try_from(len).map_err(|_| FrameError::TooLarge(len))
 }
+
+#[cfg(test)]
+mod tests;

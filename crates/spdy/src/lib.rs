@@ -62,4 +62,3 @@ pub mod status {
     /// GOAWAY: the sender failed internally.
     pub const GOAWAY_INTERNAL_ERROR: u32 = 2;
 }
-
