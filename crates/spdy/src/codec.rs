@@ -300,7 +300,7 @@ impl Decoder {
                     return Err(malformed("SETTINGS", "shorter than 4 bytes"));
                 }
                 let count = u32_at(body, 0) as usize;
-                if (body.len() - 4) / 8 != count || (body.len() - 4) % 8 != 0 {
+                if count.checked_mul(8) != Some(body.len() - 4) {
                     return Err(malformed(
                         "SETTINGS",
                         "length does not match the entry count",

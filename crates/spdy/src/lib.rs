@@ -15,6 +15,8 @@
 //! stalls, but it never waits on the peer's window when sending, because Go's spdystream, which
 //! Kubernetes uses, never grants any.
 
+#![warn(missing_docs)]
+
 mod codec;
 mod dictionary;
 mod error;
