@@ -102,7 +102,8 @@ impl User {
 }
 
 /// How to start an emulator. `Config::default()` is HTTPS on a free port of 127.0.0.1 with a
-/// random token, workloads ready at once, no faults, no RBAC.
+/// random token, workloads ready at once, no faults, no RBAC, port forwarding over WebSocket
+/// and SPDY.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// TCP port on 127.0.0.1; 0 picks a free one.
@@ -122,6 +123,10 @@ pub struct Config {
     pub rbac: bool,
     /// Further users, by token (a kubeconfig for one: [`Handle::kubeconfig_for`](crate::Handle::kubeconfig_for)).
     pub users: Vec<User>,
+    /// Serve `pods/portforward` over WebSocket (`v4.channel.k8s.io` and SPDY tunneled in
+    /// WebSocket) as well as SPDY/3.1; off, WebSocket upgrades are refused as by a server or
+    /// proxy that passes SPDY only, so clients must fall back.
+    pub websocket_port_forward: bool,
 }
 
 impl Default for Config {
@@ -135,6 +140,7 @@ impl Default for Config {
             log_requests: false,
             rbac: false,
             users: Vec::new(),
+            websocket_port_forward: true,
         }
     }
 }

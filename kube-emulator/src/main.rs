@@ -48,6 +48,9 @@ struct Args {
     /// A further user: TOKEN=NAME or TOKEN=NAME:GROUP1,GROUP2 (repeatable).
     #[arg(long = "user", value_name = "TOKEN=NAME[:GROUPS]", value_parser = parse_user)]
     users: Vec<User>,
+    /// Refuse WebSocket port forwarding (serve SPDY/3.1 only), as some proxies do.
+    #[arg(long)]
+    no_websocket_port_forward: bool,
 }
 
 fn parse_user(text: &str) -> Result<User, String> {
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
         log_requests: args.log,
         rbac: args.rbac,
         users: args.users,
+        websocket_port_forward: !args.no_websocket_port_forward,
     };
     let handle = match Emulator::start(config) {
         Ok(handle) => handle,

@@ -331,7 +331,6 @@ fn port_forward(
     namespace: &str,
     name: &str,
 ) -> Result<Response<Body>, ApiError> {
-    let ports = portforward::ports(req.uri().query())?;
     let pod = {
         let store = state.lock();
         let info = store
@@ -342,12 +341,7 @@ fn port_forward(
             .cloned()
             .ok_or_else(|| ApiError::not_found("", "pods", name))?
     };
-    let backends = ports
-        .iter()
-        .map(|p| portforward::backend(&pod, *p))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(ApiError::bad_request)?;
-    portforward::serve(req, ports, backends)
+    portforward::serve(req, pod, state.websocket_port_forward)
 }
 
 /// The authorization verb of a request.

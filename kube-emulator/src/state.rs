@@ -45,6 +45,8 @@ pub(crate) struct State {
     changes: mpsc::UnboundedSender<Notice>,
     /// RBAC mode.
     pub(crate) rbac: bool,
+    /// Whether `pods/portforward` accepts WebSocket upgrades.
+    pub(crate) websocket_port_forward: bool,
     /// Users by token: configured ones and those of issued service-account tokens.
     users: Mutex<HashMap<String, Identity>>,
 }
@@ -75,6 +77,7 @@ impl State {
             requests: Mutex::new(Vec::new()),
             changes,
             rbac: config.rbac,
+            websocket_port_forward: config.websocket_port_forward,
             users: Mutex::new(
                 config
                     .users

@@ -398,3 +398,136 @@ fn client_side_apply_and_strategic_merge() {
     assert_eq!(containers[0]["env"][0]["value"], "b");
     assert_eq!(containers[0]["image"], "nginx");
 }
+
+/// A local echo server: what a connection sends comes back on it.
+fn echo_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = conn.try_clone().unwrap();
+                let mut writer = conn;
+                let _ = std::io::copy(&mut reader, &mut writer);
+            });
+        }
+    });
+    port
+}
+
+/// `kubectl port-forward` running, and the local port it printed.
+struct Forward {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Forward {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Cluster {
+    /// Starts `kubectl port-forward pod/NAME :REMOTE` with kubectl's WebSocket switch.
+    fn port_forward(&self, pod: &str, remote: u16, websockets: bool) -> Forward {
+        use std::io::BufRead;
+        let mut child = Command::new("kubectl")
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .arg("--cache-dir")
+            .arg(self.dir.path().join("cache"))
+            .args(["port-forward", "--address", "127.0.0.1"])
+            .arg(format!("pod/{pod}"))
+            .arg(format!(":{remote}"))
+            .env("KUBECTL_PORT_FORWARD_WEBSOCKETS", websockets.to_string())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("kubectl runs");
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        // "Forwarding from 127.0.0.1:PORT -> REMOTE"
+        let port = line
+            .strip_prefix("Forwarding from 127.0.0.1:")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|p| p.parse().ok());
+        let Some(port) = port else {
+            let _ = child.kill();
+            let output = child.wait_with_output().unwrap();
+            panic!(
+                "kubectl port-forward printed {line:?}:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        // Drain what kubectl prints per connection, so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in stdout.lines() {});
+        Forward { child, port }
+    }
+}
+
+/// Sends `payload` through a connection to `port` and reads it all back.
+fn echo_through(port: u16, payload: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let conn = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    conn.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut writer = conn.try_clone().unwrap();
+    let sent = payload.to_vec();
+    let sender = std::thread::spawn(move || writer.write_all(&sent).unwrap());
+    let mut back = vec![0u8; payload.len()];
+    let mut reader = conn;
+    reader.read_exact(&mut back).unwrap();
+    sender.join().unwrap();
+    back
+}
+
+/// `kubectl port-forward` reaches a pod's backend each way kubectl 1.32 speaks to
+/// `pods/portforward`: SPDY/3.1 tunneled in WebSocket (its default), plain SPDY/3.1 (its
+/// WebSocket switch off), and SPDY/3.1 after the server refused the WebSocket upgrade.
+#[test]
+fn kubectl_port_forward_over_websocket_tunnel_and_spdy() {
+    if kubectl_missing() {
+        return;
+    }
+    let payload: Vec<u8> = (0..300 * 1024).map(|i| (i % 251) as u8).collect();
+    for (server_websocket, kubectl_websockets) in [(true, true), (true, false), (false, true)] {
+        let cluster = Cluster::start(Config {
+            websocket_port_forward: server_websocket,
+            ..Config::default()
+        });
+        let backend = echo_server();
+        let pod = cluster.write(
+            "pod.yaml",
+            &format!(
+                "apiVersion: v1
+kind: Pod
+metadata:
+  name: echo
+  annotations:
+    kube-emulator.istioctl-rs.dev/port-forward: \"8080=127.0.0.1:{backend}\"
+spec:
+  containers:
+  - {{name: echo, image: echo:1, ports: [{{containerPort: 8080}}]}}
+"
+            ),
+        );
+        cluster.ok(&["apply", "-f", &pod]);
+        cluster.ok(&[
+            "patch",
+            "pod",
+            "echo",
+            "--subresource=status",
+            "--type=merge",
+            "-p",
+            r#"{"status":{"phase":"Running"}}"#,
+        ]);
+        let forward = cluster.port_forward("echo", 8080, kubectl_websockets);
+        let case =
+            format!("server WebSocket {server_websocket}, kubectl WebSocket {kubectl_websockets}");
+        // Two connections, one after the other, over the one session kubectl keeps.
+        assert!(echo_through(forward.port, &payload) == payload, "{case}");
+        assert_eq!(echo_through(forward.port, b"ping"), b"ping", "{case}");
+    }
+}
