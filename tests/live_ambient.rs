@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use istio_kube::Cluster;
-use kube_emulator::{Config, Emulator, Readiness};
+use kube_emulator::{Config, Emulator, Handle, Readiness};
 
-#[test]
-fn ambient_profile_installs_and_waits_for_its_daemon_sets() {
+/// An emulator whose workloads become ready after `ready_after`, its temp dir and kubeconfig.
+fn start(ready_after: Duration) -> (Handle, tempfile::TempDir, std::path::PathBuf) {
     let emu = Emulator::start(Config {
-        readiness: Readiness::After(Duration::from_millis(200)),
+        readiness: Readiness::After(ready_after),
         ..Config::default()
     })
     .expect("emulator starts");
@@ -19,6 +19,12 @@ fn ambient_profile_installs_and_waits_for_its_daemon_sets() {
     let kubeconfig = dir.path().join("kubeconfig");
     emu.write_kubeconfig(&kubeconfig)
         .expect("kubeconfig written");
+    (emu, dir, kubeconfig)
+}
+
+#[test]
+fn ambient_profile_installs_and_waits_for_its_daemon_sets() {
+    let (_emu, _dir, kubeconfig) = start(Duration::from_millis(200));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -93,15 +99,7 @@ fn ambient_profile_installs_and_waits_for_its_daemon_sets() {
 /// wrong; after reinstalling with the setting, the check passes.
 #[test]
 fn precheck_names_the_platform_setting_the_cni_node_agent_needs() {
-    let emu = Emulator::start(Config {
-        readiness: Readiness::After(Duration::from_millis(50)),
-        ..Config::default()
-    })
-    .expect("emulator starts");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let kubeconfig = dir.path().join("kubeconfig");
-    emu.write_kubeconfig(&kubeconfig)
-        .expect("kubeconfig written");
+    let (_emu, dir, kubeconfig) = start(Duration::from_millis(50));
     let istioctl = |args: &[&str]| {
         let out = Command::cargo_bin("istioctl")
             .expect("binary")

@@ -496,6 +496,78 @@ fn a_restarted_addon_is_found_again() {
     assert_eq!(dash.interrupt().0, 130);
 }
 
+/// A server (or a proxy in front of it) that refuses WebSocket upgrades: the tunnels go over
+/// SPDY/3.1, as kubectl falls back, with the same pages, restarts and errors.
+#[test]
+fn spdy_carries_the_dashboard_when_websocket_is_refused() {
+    let env = start(Config {
+        websocket_port_forward: false,
+        ..Config::default()
+    });
+    let first = fake_ui("kiali one");
+    env.pod(
+        "istio-system",
+        "kiali-1",
+        json!({ "app": "kiali" }),
+        first,
+        true,
+    );
+    let mut dash = env.dashboard(&["kiali", "--browser=false", "-p", "0"]);
+    let port = dash.port();
+    assert_eq!(
+        dash.notice,
+        format!("Forwarding http://localhost:{port}/kiali to Kiali in pod kiali-1.istio-system (port 20001); press Ctrl-C to stop\n")
+    );
+    assert_eq!(dash.get("/kiali"), "kiali one page at /kiali");
+    assert_eq!(
+        dash.get("/kiali/console"),
+        "kiali one page at /kiali/console"
+    );
+    env.delete_pod("istio-system", "kiali-1");
+    env.pod(
+        "istio-system",
+        "kiali-2",
+        json!({ "app": "kiali" }),
+        fake_ui("kiali two"),
+        true,
+    );
+    assert_eq!(dash.get("/kiali"), "kiali two page at /kiali");
+    let mut switched = String::new();
+    dash.stderr.read_line(&mut switched).unwrap();
+    assert_eq!(
+        switched,
+        "pod kiali-1.istio-system went away; forwarding to pod kiali-2.istio-system\n"
+    );
+    // Nothing listens behind the pod any more: the pod side's error comes back on SPDY's
+    // error stream, and the dashboard goes on.
+    env.delete_pod("istio-system", "kiali-2");
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = closed.local_addr().unwrap().port();
+    drop(closed);
+    env.pod(
+        "istio-system",
+        "kiali-3",
+        json!({ "app": "kiali" }),
+        dead,
+        true,
+    );
+    let addr = dash.authority().to_socket_addrs().unwrap().next().unwrap();
+    let mut conn = TcpStream::connect(addr).unwrap();
+    write!(conn, "GET /kiali HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert_eq!(answer, "");
+    let mut lines = String::new();
+    for _ in 0..2 {
+        dash.stderr.read_line(&mut lines).unwrap();
+    }
+    assert_eq!(
+        lines,
+        format!("pod kiali-2.istio-system went away; forwarding to pod kiali-3.istio-system\n\u{2718} a connection was not forwarded: cannot port-forward to pod kiali-3.istio-system: error forwarding port 20001 to pod: dial 127.0.0.1:{dead}: Connection refused (os error 111)\n")
+    );
+    assert_eq!(dash.interrupt().0, 130);
+}
+
 #[test]
 fn envoy_forwards_to_the_named_pod_or_workload_admin_port() {
     let env = start(Config::default());

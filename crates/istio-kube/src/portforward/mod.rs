@@ -1,6 +1,7 @@
 //! Port forwarding through the API server, as `kubectl port-forward` does: a local TCP port
 //! whose every connection is relayed to a port of a pod over the `pods/portforward`
-//! subresource (WebSocket, `v4.channel.k8s.io`).
+//! subresource (WebSocket, `v4.channel.k8s.io`, falling back to SPDY/3.1 as kubectl does:
+//! [`tunnel`]).
 //!
 //! What to forward to is a [`Target`]: one named pod, or the first running, ready pod of a
 //! label selector (a Deployment, a Service, an addon's label). The pod is chosen when
@@ -9,18 +10,19 @@
 //! the pod deleted (a rollout, a restart of the addon) waits for a ready pod of the target and
 //! continues there.
 
+mod tunnel;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use k8s_openapi::api::core::v1::Pod;
-use kube::Api;
 use miette::Diagnostic;
 use serde_json::Value;
 use thiserror::Error;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::{client_failure, Cluster, Failure, KubeError, ListScope};
+use crate::{Cluster, KubeError, ListScope};
 
 /// Tries of a connection to find a ready pod again after its pod went away.
 const RESOLVE_ATTEMPTS: u32 = 20;
@@ -157,7 +159,7 @@ pub enum ForwardError {
     #[error("cannot port-forward to pod {pod}: {reason}")]
     #[diagnostic(
         code(istioctl::portforward::tunnel),
-        help("the API server must accept WebSocket port forwarding (`v4.channel.k8s.io`); SPDY-only servers are not supported")
+        help("the API server, and any proxy in front of it, must pass WebSocket (`v4.channel.k8s.io`) or SPDY/3.1 (`portforward.k8s.io`) upgrades of `pods/portforward`")
     )]
     Tunnel {
         /// The pod.
@@ -495,11 +497,13 @@ pub struct PortForward {
     target: Target,
     remote_port: u16,
     pod: Arc<Mutex<PodRef>>,
+    /// Set once the server refused WebSocket and took SPDY: later tunnels go to SPDY.
+    spdy: AtomicBool,
 }
 
 impl PortForward {
     /// Chooses the target's pod and opens one tunnel to `remote_port` of it, so that a
-    /// missing permission or a server without WebSocket forwarding is reported before
+    /// missing permission or a server that forwards neither way is reported before
     /// anything is printed.
     pub async fn start(
         cluster: &Cluster,
@@ -507,13 +511,16 @@ impl PortForward {
         remote_port: u16,
     ) -> Result<Self, ForwardError> {
         let pod = ready_pod(cluster, &target).await?;
-        let probe = tunnel(cluster, &pod, remote_port).await?;
-        probe.abort();
+        let spdy = AtomicBool::new(false);
+        tunnel::open(cluster, &pod, remote_port, &spdy)
+            .await?
+            .close();
         Ok(Self {
             cluster: cluster.clone(),
             target,
             remote_port,
             pod: Arc::new(Mutex::new(pod)),
+            spdy,
         })
     }
 
@@ -573,8 +580,11 @@ impl PortForward {
         events: &(dyn Fn(ForwardEvent) + Send + Sync),
     ) -> Result<(), ForwardError> {
         let pod = self.pod();
-        let mut forwarder = match tunnel(&self.cluster, &pod, self.remote_port).await {
-            Ok(f) => f,
+        let open = |pod: PodRef| async move {
+            tunnel::open(&self.cluster, &pod, self.remote_port, &self.spdy).await
+        };
+        let tunnel = match open(pod.clone()).await {
+            Ok(t) => t,
             Err(ForwardError::Tunnel { .. }) => {
                 let next = self.choose_again(&pod).await?;
                 if next != pod {
@@ -583,34 +593,19 @@ impl PortForward {
                         to: next.clone(),
                     });
                 }
-                tunnel(&self.cluster, &next, self.remote_port).await?
+                open(next).await?
             }
             Err(e) => return Err(e),
         };
         let pod = self.pod();
-        let tunnel_error = |reason: String| ForwardError::Tunnel {
-            pod: pod.to_string(),
-            reason,
-        };
-        let mut upstream = forwarder
-            .take_stream(self.remote_port)
-            .ok_or_else(|| tunnel_error("the tunnel has no stream".to_owned()))?;
-        let error = forwarder.take_error(self.remote_port);
-        let copy = tokio::io::copy_bidirectional(&mut conn, &mut upstream);
-        let outcome = match error {
-            Some(error) => tokio::select! {
-                result = copy => result.map(|_| None),
-                message = error => Ok(message),
-            },
-            None => copy.await.map(|_| None),
-        };
-        forwarder.abort();
-        match outcome {
-            Ok(None) => Ok(()),
-            Ok(Some(message)) => Err(tunnel_error(message)),
-            // The browser or the pod closed its end: nothing to report.
-            Err(_) => Ok(()),
-        }
+        tunnel
+            .relay(&mut conn, self.remote_port)
+            .await
+            .and_then(|error| error.map_or(Ok(()), Err))
+            .map_err(|reason| ForwardError::Tunnel {
+                pod: pod.to_string(),
+                reason,
+            })
     }
 
     /// Waits for a ready pod of the target after `gone` failed, and remembers it.
@@ -645,40 +640,6 @@ impl PortForward {
 fn lock(pod: &Mutex<PodRef>) -> std::sync::MutexGuard<'_, PodRef> {
     pod.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// Opens one `pods/portforward` tunnel to `port` of `pod`.
-async fn tunnel(
-    cluster: &Cluster,
-    pod: &PodRef,
-    port: u16,
-) -> Result<kube::api::Portforwarder, ForwardError> {
-    let api: Api<Pod> = Api::namespaced(cluster.client.clone(), &pod.namespace);
-    api.portforward(&pod.name, &[port])
-        .await
-        .map_err(|e| match client_failure(&e) {
-            Failure::Api {
-                code: 403, message, ..
-            } => ForwardError::Forbidden {
-                pod: pod.name.clone(),
-                namespace: pod.namespace.clone(),
-                context: cluster.context.clone(),
-                message,
-            },
-            Failure::Api { code: 401, .. } => ForwardError::Kube(
-                cluster.error(&format!("port-forward to pod {pod}"), client_failure(&e)),
-            ),
-            Failure::Api { message, code, .. } => ForwardError::Tunnel {
-                pod: pod.to_string(),
-                reason: format!("{message} ({code})"),
-            },
-            Failure::Unreachable(reason) | Failure::Decode(reason) | Failure::Config(reason) => {
-                ForwardError::Tunnel {
-                    pod: pod.to_string(),
-                    reason,
-                }
-            }
-        })
 }
 
 #[cfg(test)]
