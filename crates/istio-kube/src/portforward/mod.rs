@@ -1,7 +1,7 @@
 //! Port forwarding through the API server, as `kubectl port-forward` does: a local TCP port
 //! whose every connection is relayed to a port of a pod over the `pods/portforward`
-//! subresource (WebSocket, `v4.channel.k8s.io`, falling back to SPDY/3.1 as kubectl does:
-//! [`tunnel`]).
+//! subresource (WebSocket, `v4.channel.k8s.io`, falling back to SPDY/3.1 as kubectl does: the
+//! private `tunnel` module).
 //!
 //! What to forward to is a [`Target`]: one named pod, or the first running, ready pod of a
 //! label selector (a Deployment, a Service, an addon's label). The pod is chosen when
