@@ -565,6 +565,19 @@ fn spdy_carries_the_dashboard_when_websocket_is_refused() {
         lines,
         format!("pod kiali-2.istio-system went away; forwarding to pod kiali-3.istio-system\n\u{2718} a connection was not forwarded: cannot port-forward to pod kiali-3.istio-system: error forwarding port 20001 to pod: dial 127.0.0.1:{dead}: Connection refused (os error 111)\n")
     );
+    // WebSocket was tried once, by the first tunnel; every later one went to SPDY at once.
+    let upgrades: Vec<(String, Option<u16>)> = env
+        .emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.uri.contains("/portforward"))
+        .map(|r| (r.method, r.status))
+        .collect();
+    assert_eq!(upgrades[0], ("GET".to_owned(), Some(400)), "{upgrades:?}");
+    assert!(
+        upgrades[1..].iter().all(|(method, _)| method == "POST"),
+        "{upgrades:?}"
+    );
     assert_eq!(dash.interrupt().0, 130);
 }
 

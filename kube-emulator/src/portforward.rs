@@ -98,10 +98,7 @@ pub(crate) fn ports(query: Option<&str>) -> Result<Vec<u16>, ApiError> {
             if part.is_empty() {
                 continue;
             }
-            let port = part
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
+            let port = parse_port(part)
                 .ok_or_else(|| ApiError::bad_request(format!("invalid port {part:?}")))?;
             out.push(port);
         }
@@ -112,6 +109,19 @@ pub(crate) fn ports(query: Option<&str>) -> Result<Vec<u16>, ApiError> {
     Ok(out)
 }
 
+/// A port number: 1 to 65535.
+fn parse_port(text: &str) -> Option<u16> {
+    text.parse::<u16>().ok().filter(|p| *p > 0)
+}
+
+/// Dials a pod's backend; the error as the kubelet words a failed forward.
+async fn dial(port: u16, addr: SocketAddr) -> Result<TcpStream, String> {
+    TcpStream::connect(addr)
+        .await
+        .map_err(|e| format!("error forwarding port {port} to pod: dial {addr}: {e}"))
+}
+
+/// A header's value, empty when absent or not text.
 fn header<'a>(req: &'a Request<Incoming>, name: &str) -> &'a str {
     req.headers()
         .get(name)
@@ -308,13 +318,11 @@ where
 async fn forward_pair(pod: Value, error: spdy::Stream, data: spdy::Stream) {
     let (_, mut errors) = error.into_split();
     let port = data.header("port").unwrap_or_default().to_owned();
-    let dialled = match port.parse::<u16>().ok().filter(|p| *p > 0) {
+    let dialled = match parse_port(&port) {
         None => Err(format!("invalid port {port:?}")),
         Some(port) => match backend(&pod, port) {
             Err(e) => Err(e),
-            Ok(addr) => TcpStream::connect(addr)
-                .await
-                .map_err(|e| format!("error forwarding port {port} to pod: dial {addr}: {e}")),
+            Ok(addr) => dial(port, addr).await,
         },
     };
     let (mut from_client, mut to_client) = data.into_split();
@@ -378,7 +386,7 @@ where
                 return;
             }
         }
-        match TcpStream::connect(addr).await {
+        match dial(*port, *addr).await {
             Ok(conn) => {
                 let (mut read, write) = conn.into_split();
                 writers.push(Some(write));
@@ -399,9 +407,8 @@ where
                     let _ = tx.send(Message::Close(None)).await;
                 });
             }
-            Err(e) => {
+            Err(text) => {
                 writers.push(None);
-                let text = format!("error forwarding port {port} to pod: dial {addr}: {e}");
                 let _ = sink.send(frame(data + 1, text.as_bytes())).await;
             }
         }

@@ -492,7 +492,14 @@ fn kubectl_port_forward_over_websocket_tunnel_and_spdy() {
         return;
     }
     let payload: Vec<u8> = (0..300 * 1024).map(|i| (i % 251) as u8).collect();
-    for (server_websocket, kubectl_websockets) in [(true, true), (true, false), (false, true)] {
+    // Each case and the upgrades kubectl made: the tunnel is a WebSocket GET, SPDY a POST.
+    type Upgrades = &'static [(&'static str, u16)];
+    let cases: [(bool, bool, Upgrades); 3] = [
+        (true, true, &[("GET", 101)]),
+        (true, false, &[("POST", 101)]),
+        (false, true, &[("GET", 400), ("POST", 101)]),
+    ];
+    for (server_websocket, kubectl_websockets, upgrades) in cases {
         let cluster = Cluster::start(Config {
             websocket_port_forward: server_websocket,
             ..Config::default()
@@ -529,5 +536,15 @@ spec:
         // Two connections, one after the other, over the one session kubectl keeps.
         assert!(echo_through(forward.port, &payload) == payload, "{case}");
         assert_eq!(echo_through(forward.port, b"ping"), b"ping", "{case}");
+        let made: Vec<(String, u16)> = cluster
+            .emulator
+            .requests()
+            .into_iter()
+            .filter(|r| r.uri.contains("/portforward"))
+            .map(|r| (r.method, r.status.unwrap_or_default()))
+            .collect();
+        let expected: Vec<(String, u16)> =
+            upgrades.iter().map(|(m, s)| (m.to_string(), *s)).collect();
+        assert_eq!(made, expected, "{case}");
     }
 }

@@ -601,7 +601,6 @@ impl PortForward {
         tunnel
             .relay(&mut conn, self.remote_port)
             .await
-            .and_then(|error| error.map_or(Ok(()), Err))
             .map_err(|reason| ForwardError::Tunnel {
                 pod: pod.to_string(),
                 reason,

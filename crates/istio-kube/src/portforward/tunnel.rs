@@ -147,13 +147,9 @@ impl Tunnel {
         }
     }
 
-    /// Relays `conn` to `port` of the pod until either side ends. `Ok(Some(text))` is the
-    /// pod side's error (nothing listening on the port, say); `Err` a broken tunnel.
-    pub(super) async fn relay(
-        self,
-        conn: &mut TcpStream,
-        port: u16,
-    ) -> Result<Option<String>, String> {
+    /// Relays `conn` to `port` of the pod until either side ends. `Err` is the pod side's
+    /// error (nothing listening on the port, say) or a broken tunnel.
+    pub(super) async fn relay(self, conn: &mut TcpStream, port: u16) -> Result<(), String> {
         match self {
             Tunnel::WebSocket(mut forwarder) => {
                 let mut upstream = forwarder
@@ -169,8 +165,12 @@ impl Tunnel {
                     None => copy.await.map(|_| None),
                 };
                 forwarder.abort();
-                // The browser or the pod closed its end: nothing to report.
-                Ok(outcome.unwrap_or(None))
+                // The browser or the pod closed its end (an `Err` of the copy): nothing to
+                // report.
+                match outcome {
+                    Ok(Some(message)) => Err(message),
+                    Ok(None) | Err(_) => Ok(()),
+                }
             }
             Tunnel::Spdy(session) => {
                 let outcome = relay_spdy(&session, conn, port).await;
@@ -196,7 +196,7 @@ async fn relay_spdy(
     session: &spdy::Session,
     conn: &mut TcpStream,
     port: u16,
-) -> Result<Option<String>, String> {
+) -> Result<(), String> {
     let broken = |e: spdy::Error| format!("the SPDY/3.1 tunnel broke: {e}");
     let (mut errors, error_side) = session
         .open(stream_headers("error", port))
@@ -244,13 +244,13 @@ async fn relay_spdy(
         }
     };
     tokio::select! {
-        () = &mut copy => return Ok(None),
+        () = &mut copy => return Ok(()),
         () = error => {}
     }
     if text.is_empty() {
         // The error stream ended with nothing to say: the relay goes on to its end.
         copy.await;
-        return Ok(None);
+        return Ok(());
     }
-    Ok(Some(String::from_utf8_lossy(&text).into_owned()))
+    Err(String::from_utf8_lossy(&text).into_owned())
 }
